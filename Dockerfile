@@ -1,0 +1,24 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --system --create-home --uid 10001 msc
+COPY pyproject.toml README.md ./
+COPY config config
+COPY access access
+COPY cases cases
+COPY conferences conferences
+COPY referrals referrals
+RUN pip install .
+COPY manage.py ./
+COPY templates templates
+COPY static static
+# collectstatic reads settings; the key is a throwaway used only for this build step.
+RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && mkdir -p /app/private-media && chown msc /app/private-media
+
+USER msc
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo password is made once per checkout and kept in .demo-password (not in git).
+DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets; print('demo-' + secrets.token_urlsafe(9))" > .demo-password; cat .demo-password)
+
+DEV_SECRET_KEY_FILE := .dev-secret-key
+
+.PHONY: run test install lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+$(DEV_SECRET_KEY_FILE):
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install $(DEV_SECRET_KEY_FILE)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
+	@echo ""
+	DEBUG=1 SECRET_KEY_FILE=$(DEV_SECRET_KEY_FILE) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# SECRET_KEY only matters for the test run itself; DATABASE_URL and REDIS_URL pass through.
+test: install
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest $(ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    """Information levels (DESIGN section 3). A user's clearance is the highest they may read."""
+
+    L0 = 0, _("L0 aggregate")
+    L1 = 1, _("L1 case existence")
+    L2 = 2, _("L2 professional secrecy")
+    L3 = 3, _("L3 agency-held")
+    L4 = 4, _("L4 police / intelligence")
+
+
+class Role(models.TextChoices):
+    """Every user has one role; each role is also a Django group of the same name."""
+
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    YOUTH_WORKER = "youth_worker", _("Youth or street-corner worker")
+    POLICE = "police", _("Police")
+    INFORMATION_OFFICER = "information_officer", _("Information officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MAYOR_OFFICE = "mayor_office", _("Mayor's office")
+    PARTNER = "partner", _("Partner")
+    ADMIN = "admin", _("Technical administrator")
+
+
+# The highest level each role may ever read; None: no case content at all.
+ROLE_CLEARANCE: dict[str, int | None] = {
+    Role.SOCIAL_WORKER: Level.L2,
+    Role.YOUTH_WORKER: Level.L1,
+    Role.POLICE: Level.L4,
+    Role.INFORMATION_OFFICER: Level.L4,
+    Role.COORDINATOR: Level.L2,
+    Role.MAYOR_OFFICE: Level.L0,
+    Role.PARTNER: Level.L0,
+    Role.ADMIN: None,
+}
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        SOCIAL_SERVICES = "social_services", _("Social services")
+        YOUTH_WORK = "youth_work", _("Youth work")
+        POLICE = "police", _("Police")
+        PRISON = "prison", _("Prison")
+        SCHOOL = "school", _("School")
+        SPORT_CLUB = "sport_club", _("Sport club")
+        GRASSROOTS = "grassroots", _("Grassroots organisation")
+        HEALTH = "health", _("Health")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The agency's members as a Django group, so a case can be granted to a whole agency.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="profiles", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # At most the role's ceiling; a site may set it lower for one person.
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Level.choices, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clearance__isnull=True) | models.Q(clearance__lte=Level.L4),
+                name="profile_clearance_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.agency})"

@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from access import health, policy
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = policy.role_of(request.user)
+    return render(request, "access/home.html", {"role": role})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": health.database_ok()}
+    broker = health.broker_ok()
+    if broker is not None:
+        checks["broker"] = broker
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,73 @@
+from io import StringIO
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from access.demo import USERS
+from access.models import Agency, Profile, Role
+
+DEMO_PASSWORD = "demo-password-for-tests"
+
+
+def snapshot():
+    User = get_user_model()
+    return {
+        "users": sorted(User.objects.values_list("username", "password", "is_staff")),
+        "profiles": sorted(Profile.objects.values_list("user__username", "agency__name", "role")),
+        "agencies": sorted(Agency.objects.values_list("name", "kind")),
+        "groups": sorted(Group.objects.values_list("name", "user__username")),
+        "audit_rows": LogEntry.objects.count(),
+    }
+
+
+@pytest.fixture
+def seeded(db, monkeypatch, settings):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_it_makes_one_user_per_role_with_the_design_usernames(seeded):
+    usernames = {username for username, *_ in USERS}
+    assert usernames == {
+        "social",
+        "youth",
+        "street",
+        "police",
+        "info",
+        "coordinator",
+        "mayor",
+        "partner",
+        "admin",
+    }
+    roles = set(Profile.objects.filter(user__username__in=usernames).values_list("role", flat=True))
+    assert roles == set(Role.values)
+
+
+def test_every_demo_user_signs_in_with_the_demo_password(seeded, client):
+    for username, *_ in USERS:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+
+
+def test_running_it_twice_changes_nothing(seeded):
+    before = snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert snapshot() == before
+
+
+def test_it_refuses_without_a_demo_password(db, monkeypatch, settings):
+    settings.DEBUG = True
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("seed_demo")
+
+
+def test_it_refuses_with_debug_off(db, monkeypatch, settings):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.filter(username="social").exists()

@@ -1,0 +1,86 @@
+import pytest
+from django.test import override_settings
+
+from config.celery import app as celery_app
+from tests import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    # The production manifest storage needs collectstatic; the tests do not exercise it.
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_client_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP; TLS is the proxy's job and check --deploy's test.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(request):
+    """Tasks run inline unless a test asks for the real broker (marker `real_broker`)."""
+    if request.node.get_closest_marker("real_broker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def agency(db):
+    return factories.AgencyFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.make_user
+
+
+@pytest.fixture
+def social_worker(db):
+    return factories.make_user(role="social_worker")
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.make_user(role="coordinator")
+
+
+@pytest.fixture
+def info_officer(db):
+    return factories.make_user(role="information_officer")
+
+
+@pytest.fixture
+def police_officer(db):
+    return factories.make_user(role="police")
+
+
+@pytest.fixture
+def youth_worker(db):
+    return factories.make_user(role="youth_worker")
+
+
+@pytest.fixture
+def mayor_office(db):
+    return factories.make_user(role="mayor_office")
+
+
+@pytest.fixture
+def partner(db):
+    return factories.make_user(role="partner")
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.make_user(role="admin")

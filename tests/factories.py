@@ -1,0 +1,51 @@
+import factory
+
+from access import services
+from access.models import Agency, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = Agency.Kind.SOCIAL_SERVICES
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.agency_create(name=kwargs["name"], kind=kwargs["kind"])
+
+
+_ROLE_AGENCY_KIND = {
+    Role.SOCIAL_WORKER: Agency.Kind.SOCIAL_SERVICES,
+    Role.YOUTH_WORKER: Agency.Kind.YOUTH_WORK,
+    Role.POLICE: Agency.Kind.POLICE,
+    Role.INFORMATION_OFFICER: Agency.Kind.POLICE,
+    Role.COORDINATOR: Agency.Kind.SOCIAL_SERVICES,
+    Role.MAYOR_OFFICE: Agency.Kind.MUNICIPALITY,
+    Role.PARTNER: Agency.Kind.SCHOOL,
+    Role.ADMIN: Agency.Kind.MUNICIPALITY,
+}
+_counter = iter(range(1, 10**9))
+
+
+def make_user(*, role: str, agency: Agency | None = None, username: str | None = None, **extra):
+    """A signed-up user of the given role, in a new agency of a fitting kind unless one is given."""
+    n = next(_counter)
+    if agency is None:
+        agency = AgencyFactory(kind=_ROLE_AGENCY_KIND[Role(role)])
+    return services.account_create(
+        username=username or f"{role}-{n}",
+        password=PASSWORD,
+        agency=agency,
+        role=role,
+        first_name=extra.pop("first_name", Role(role).label.split()[0]),
+        last_name=extra.pop("last_name", f"Tester{n}"),
+        **extra,
+    )
+
+
+def users_of_every_role() -> dict[str, object]:
+    return {role: make_user(role=role) for role in Role.values}
