@@ -82,6 +82,8 @@ ADMIN_MODEL_PERMISSIONS = [
     ("auth", "user", ("add", "change", "view")),
     ("access", "agency", ("add", "change", "view")),
     ("access", "profile", ("add", "change", "view")),
+    ("cases", "concerncategory", ("add", "change", "view")),
+    ("cases", "indicator", ("add", "change", "view")),
 ]
 
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", access_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("cases/", include("cases.urls")),
     path("", include("access.urls")),
 ]

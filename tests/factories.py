@@ -49,3 +49,33 @@ def make_user(*, role: str, agency: Agency | None = None, username: str | None =
 
 def users_of_every_role() -> dict[str, object]:
     return {role: make_user(role=role) for role in Role.values}
+
+
+def make_person(**overrides):
+    from cases import services as case_services
+
+    n = next(_counter)
+    fields = {"first_name": "Person", "last_name": f"Example{n}", "is_minor": False}
+    fields.update(overrides)
+    return case_services.person_create(**fields)
+
+
+def make_case(*, owner=None, opened_by=None, person=None, lead_agency=None, **overrides):
+    """An open case (status intake) whose team is its owner and the owner's agency."""
+    from cases import services as case_services
+    from cases.models import Case
+
+    owner = owner or make_user(role=Role.SOCIAL_WORKER)
+    fields = {
+        "legal_basis": Case.LegalBasis.LIVC_LAW,
+        "person_informed": False,
+        "not_informed_reason": "Informing would put the person at risk.",
+    }
+    fields.update(overrides)
+    return case_services.case_open(
+        opened_by=opened_by or owner,
+        person=person or make_person(),
+        lead_agency=lead_agency or owner.profile.agency,
+        owner=owner,
+        **fields,
+    )

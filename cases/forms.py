@@ -1,0 +1,332 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from access import policy
+from access.models import Agency, Level, Role
+from cases.models import (
+    Action,
+    Assessment,
+    AssessmentRating,
+    Case,
+    ChronologyEntry,
+    ConcernCategory,
+    Escalation,
+    Indicator,
+    Person,
+)
+from cases.services import ALLOWED_TRANSITIONS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def case_team_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role__in=policy.CASE_TEAM_ROLES)
+        .select_related("profile__agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+def action_owner_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .exclude(profile__role__in=[Role.ADMIN, Role.MAYOR_OFFICE])
+        .select_related("profile__agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + Case.Status.choices
+    )
+    category = forms.ModelChoiceField(
+        label=_("Concern"),
+        required=False,
+        queryset=ConcernCategory.objects.all(),
+        empty_label=_("Any"),
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=[("", _("Any"))] + Case.RiskLevel.choices
+    )
+    owner = UserChoiceField(
+        label=_("Owner"), required=False, queryset=case_team_users(), empty_label=_("Anyone")
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Lead agency"),
+        required=False,
+        queryset=Agency.objects.all(),
+        empty_label=_("Any"),
+    )
+    overdue = forms.BooleanField(label=_("Overdue actions only"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = case_team_users()
+
+
+class PersonFields(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=Person.Gender.choices, initial=Person.Gender.UNKNOWN
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    school_or_employer = forms.CharField(
+        label=_("School or employer"), max_length=200, required=False
+    )
+    is_minor = forms.BooleanField(label=_("The person is a minor"), required=False)
+
+
+class CaseOpenForm(PersonFields):
+    existing_person = forms.CharField(
+        label=_("Existing person's code"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "If the person already has a case you can see, give their code (e.g. "
+            "JD-0042) and leave the person's details empty."
+        ),
+    )
+    lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.none())
+    owner = UserChoiceField(label=_("Case owner"), queryset=case_team_users())
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Concern categories"),
+        queryset=ConcernCategory.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=Case.RiskLevel.choices, initial=Case.RiskLevel.MODERATE
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Consent or legal basis"), choices=Case.LegalBasis.choices
+    )
+    person_informed = forms.BooleanField(label=_("The person is informed"), required=False)
+    not_informed_reason = forms.CharField(
+        label=_("If not, why not"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    field_order = ["existing_person"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["owner"].queryset = case_team_users()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("existing_person"):
+            for name in ("first_name", "last_name"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Give the person's name, or an existing code."))
+        born = data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            self.add_error("date_of_birth", _("The date of birth is in the future."))
+        if not data.get("person_informed") and not (data.get("not_informed_reason") or "").strip():
+            self.add_error("not_informed_reason", _("Say why the person is not informed."))
+        return data
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseEditForm(VersionedForm):
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=Case.RiskLevel.choices)
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Concern categories"),
+        queryset=ConcernCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.all())
+    owner = UserChoiceField(label=_("Case owner"), queryset=case_team_users())
+    next_review_date = forms.DateField(label=_("Next review date"), required=False, widget=DATE)
+    legal_basis = forms.ChoiceField(
+        label=_("Consent or legal basis"), choices=Case.LegalBasis.choices
+    )
+    person_informed = forms.BooleanField(label=_("The person is informed"), required=False)
+    not_informed_reason = forms.CharField(
+        label=_("If not, why not"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = case_team_users()
+
+    @staticmethod
+    def initial_for(case: Case) -> dict:
+        return {
+            "version": case.version,
+            "risk_level": case.risk_level,
+            "categories": list(case.categories.all()),
+            "lead_agency": case.lead_agency_id,
+            "owner": case.owner_id,
+            "next_review_date": case.next_review_date,
+            "legal_basis": case.legal_basis,
+            "person_informed": case.person_informed,
+            "not_informed_reason": case.not_informed_reason,
+        }
+
+
+class StatusChangeForm(VersionedForm):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    next_review_date = forms.DateField(
+        label=_("Next review date"),
+        required=False,
+        widget=DATE,
+        help_text=_("Required for active support."),
+    )
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", "—")] + Case.ClosureReason.choices,
+        help_text=_("Required when closing."),
+    )
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS[case.status]
+        # Every status is offered; one that is not allowed is refused with the reason.
+        self.fields["to_status"].choices = [
+            (value, label if value in allowed else f"{label} ({_('not possible from here')})")
+            for value, label in Case.Status.choices
+            if value != case.status
+        ]
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChronologyEntry.Kind.choices)
+    occurred_at = forms.DateTimeField(label=_("When it happened"), widget=DATETIME)
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int)
+    text = forms.CharField(label=_("What happened"), widget=forms.Textarea)
+    attachment = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, image, Word, OpenDocument or text; 10 MB at most."),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [
+            (level, Level(level).label) for level in policy.writable_levels(user)
+        ]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now():
+            raise ValidationError(_("This is in the future. When did it happen?"))
+        return value
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(label=_("Corrected text"), widget=forms.Textarea)
+
+
+class AssessmentForm(forms.Form):
+    overall_judgement = forms.ChoiceField(
+        label=_("Overall judgement"), choices=Assessment.Judgement.choices
+    )
+    what_changed = forms.CharField(
+        label=_("What changed since the last version"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int)
+
+    def __init__(self, *args, user, indicators: list[Indicator], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        self.fields["level"].choices = [
+            (level, Level(level).label)
+            for level in policy.writable_levels(user)
+            if level >= Level.L2
+        ]
+        for indicator in indicators:
+            self.fields[f"rating_{indicator.pk}"] = forms.TypedChoiceField(
+                label=f"{indicator.get_domain_display()}: {indicator.name}",
+                choices=AssessmentRating.Rating.choices,
+                coerce=int,
+                help_text=indicator.description,
+            )
+            self.fields[f"note_{indicator.pk}"] = forms.CharField(
+                label=_("Note on %(indicator)s") % {"indicator": indicator.name},
+                required=False,
+                max_length=500,
+            )
+
+    def ratings(self) -> dict[int, tuple[int, str]]:
+        return {
+            indicator.pk: (
+                self.cleaned_data[f"rating_{indicator.pk}"],
+                self.cleaned_data[f"note_{indicator.pk}"],
+            )
+            for indicator in self.indicators
+        }
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = UserChoiceField(label=_("Owner"), queryset=action_owner_users())
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    consent = forms.ChoiceField(label=_("Consent"), choices=Action.Consent.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = action_owner_users()
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+    status_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the action was not possible or not done."),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    consent = forms.ChoiceField(label=_("Consent"), choices=Action.Consent.choices)
+
+
+class EscalationForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Escalate to"), choices=Escalation.Audience.choices)
+    summary = forms.CharField(
+        label=_("Short text for them"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write only what they need to decide; no more than the minimum."),
+    )
+    decision_requested = forms.CharField(
+        label=_("Decision asked for"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EscalationDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s, label) for s, label in Escalation.Status.choices if s != "raised"],
+    )
+    decision = forms.CharField(
+        label=_("Decision taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

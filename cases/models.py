@@ -1,0 +1,440 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from access.models import Agency, Level
+
+
+class ConcernCategory(models.Model):
+    """Reference data the administrator can extend."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("concern category")
+        verbose_name_plural = _("concern categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone at risk. Shown by a pseudonymous code unless the reader may read L2 on a case."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    school_or_employer = models.CharField(_("school or employer"), max_length=200, blank=True)
+    is_minor = models.BooleanField(_("minor"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        INFORMATION_GATHERING = "information_gathering", _("Information gathering")
+        ON_AGENDA = "on_agenda", _("On agenda")
+        ACTIVE_SUPPORT = "active_support", _("Active support")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ESCALATED = "escalated", _("Escalated")
+        CLOSED = "closed", _("Closed")
+        AFTERCARE = "aftercare", _("Aftercare")
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low", _("Low")
+        MODERATE = "moderate", _("Moderate")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    class LegalBasis(models.TextChoices):
+        CONSENT = "consent", _("Consent of the person")
+        PARENTAL_CONSENT = "parental_consent", _("Consent of a parent or guardian")
+        LIVC_LAW = "livc_law", _("Law of 30 July 2018 on the LIVC-R (shared professional secrecy)")
+        VITAL_INTEREST = "vital_interest", _("Vital interest of the person or others")
+        PUBLIC_TASK = "public_task", _("Public task of the municipality")
+
+    class ClosureReason(models.TextChoices):
+        RISK_REMOVED = "risk_removed", _("Risk removed")
+        RISK_REDUCED = "risk_reduced", _("Risk reduced")
+        CONSENT_REFUSED = "consent_refused", _("Consent refused")
+        TRANSFERRED = "transferred", _("Transferred to another service")
+        CRIMINAL_ROUTE = "criminal_route", _("Criminal or judicial route")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        DECEASED = "deceased", _("Deceased")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=Status.choices, default=Status.INTAKE
+    )
+    categories = models.ManyToManyField(
+        ConcernCategory, related_name="cases", verbose_name=_("concern categories")
+    )
+    risk_level = models.CharField(
+        _("risk level"), max_length=16, choices=RiskLevel.choices, default=RiskLevel.MODERATE
+    )
+    lead_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("lead agency")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name=_("case owner"),
+    )
+    next_review_date = models.DateField(_("next review date"), null=True, blank=True)
+    person_informed = models.BooleanField(_("person informed"), default=False)
+    not_informed_reason = models.TextField(_("why the person is not informed"), blank=True)
+    legal_basis = models.CharField(
+        _("consent or legal basis"), max_length=32, choices=LegalBasis.choices
+    )
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("repeat of"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Optimistic locking: every change bumps it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["next_review_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.CLOSED, self.Status.AFTERCARE)
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """A case granted to one user (guardian direct foreign key: the case team)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True, null=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"])]
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """A case granted to an agency's group (every member of the agency)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True, null=True)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission", "content_object"])]
+
+
+class StatusChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=Case.Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Case.Status.choices)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"{self.case_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class ChronologyEntry(models.Model):
+    """One dated fact on a case. Never edited: a correction supersedes it, and both remain."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        CONTACT = "contact", _("Contact")
+        OBSERVATION = "observation", _("Observation")
+        POLICE_INFORMATION = "police_information", _("Police information")
+        DECISION = "decision", _("Decision")
+        DOCUMENT = "document", _("Document")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when it happened"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    text = models.TextField(_("text"))
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("chronology entry")
+        verbose_name_plural = _("chronology entries")
+        indexes = [models.Index(fields=["case", "level", "agency"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=Level.L1, level__lte=Level.L4),
+                name="entry_level_l1_to_l4",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()} · {self.occurred_at:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"attachment {self.pk} of entry {self.entry_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:attachment", args=[self.entry.case.reference, self.pk])
+
+
+class Indicator(models.Model):
+    """One indicator of the assessment framework (reference data)."""
+
+    class Domain(models.TextChoices):
+        ENGAGEMENT = "engagement", _("Engagement")
+        INTENT = "intent", _("Intent")
+        CAPABILITY = "capability", _("Capability")
+        PROTECTIVE = "protective", _("Protective factors")
+
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    name = models.CharField(_("indicator"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["domain", "order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """One version of the structured assessment of a case."""
+
+    class Judgement(models.TextChoices):
+        NO_CONCERN = "no_concern", _("No current concern")
+        LOW = "low", _("Low concern")
+        MODERATE = "moderate", _("Moderate concern")
+        HIGH = "high", _("High concern")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    version = models.PositiveIntegerField()
+    overall_judgement = models.CharField(
+        _("overall judgement"), max_length=20, choices=Judgement.choices
+    )
+    what_changed = models.TextField(_("what changed since the last version"), blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.L2)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="assessment_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"assessment v{self.version} of case {self.case_id}"
+
+
+class AssessmentRating(models.Model):
+    class Rating(models.IntegerChoices):
+        NOT_PRESENT = 0, _("Not present")
+        SOME = 1, _("Some")
+        CLEAR = 2, _("Clear")
+        STRONG = 3, _("Strong")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="one_rating_each")
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"rating {self.indicator_id} of assessment {self.assessment_id}"
+
+
+class Action(models.Model):
+    """A support-plan action. Actions and their owners are L1: the whole team sees them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        NOT_POSSIBLE = "not_possible", _("Not possible (circumstances changed)")
+        NOT_DONE = "not_done", _("Not done (the agency did not act)")
+
+    class Consent(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("Not needed")
+        PENDING = "pending", _("Asked, no answer yet")
+        GIVEN = "given", _("Given by the person")
+        PARENT_GIVEN = "parent_given", _("Given by a parent or guardian")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+        verbose_name=_("owner"),
+    )
+    owner_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner's agency")
+    )
+    due_date = models.DateField(_("due date"))
+    consent = models.CharField(
+        _("consent"), max_length=20, choices=Consent.choices, default=Consent.NOT_NEEDED
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    status_note = models.TextField(_("note on the status"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["owner", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"action {self.pk} of case {self.case_id}"
+
+
+class Escalation(models.Model):
+    class Audience(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        MAYOR = "mayor", _("Mayor")
+        MAC = "mac", _("Mayor's Advisory Council (MAC)")
+        POLICE = "police", _("Police route")
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("Raised")
+        UNDER_REVIEW = "under_review", _("Under review")
+        DECIDED = "decided", _("Decided")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    audience = models.CharField(_("to"), max_length=20, choices=Audience.choices)
+    summary = models.TextField(_("short text for the audience"))
+    decision_requested = models.TextField(_("decision asked for"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RAISED)
+    decision = models.TextField(_("decision taken"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"escalation {self.pk} of case {self.case_id}"
+
+
+class AftercareReview(models.Model):
+    class Kind(models.IntegerChoices):
+        SIX_MONTHS = 6, _("6-month aftercare review")
+        TWELVE_MONTHS = 12, _("12-month aftercare review")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="aftercare_reviews")
+    months = models.PositiveSmallIntegerField(choices=Kind.choices)
+    due_date = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "months", "due_date"], name="one_review_each")
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"{self.months}-month review of case {self.case_id}"

@@ -1,0 +1,227 @@
+"""Reads of case data. Every one takes the requesting user and filters through access.policy."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from access import policy
+from access.audit import record_read
+from cases.models import (
+    Action,
+    Assessment,
+    AssessmentRating,
+    Attachment,
+    Case,
+    ChronologyEntry,
+    Escalation,
+    Person,
+    StatusChange,
+)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    search: str = ""
+    status: str = ""
+    category: int | None = None
+    risk_level: str = ""
+    owner: int | None = None
+    agency: int | None = None
+    overdue: bool = False
+
+
+def visible_cases(*, user) -> QuerySet[Case]:
+    return Case.objects.filter(policy.case_filter(user))
+
+
+def _overdue_actions(today: date) -> QuerySet[Action]:
+    return Action.objects.filter(case=OuterRef("pk"), status=Action.Status.OPEN, due_date__lt=today)
+
+
+def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The cases a user may see, filtered and searched, ready to paginate."""
+    filters = filters or CaseFilters()
+    today = timezone.localdate()
+    cases = (
+        visible_cases(user=user)
+        .select_related("person", "lead_agency", "owner")
+        .prefetch_related("categories")
+        .annotate(has_overdue_actions=Exists(_overdue_actions(today)))
+        .order_by("-opened_at", "-pk")
+    )
+    term = filters.search.strip()
+    if term:
+        matches = Q(reference__icontains=term) | Q(person__code__icontains=term)
+        if policy.may_read_identities(user):
+            for word in term.split():
+                matches |= Q(person__first_name__icontains=word) | Q(
+                    person__last_name__icontains=word
+                )
+        cases = cases.filter(matches)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.category:
+        cases = cases.filter(categories=filters.category)
+    if filters.risk_level:
+        cases = cases.filter(risk_level=filters.risk_level)
+    if filters.owner:
+        cases = cases.filter(owner_id=filters.owner)
+    if filters.agency:
+        cases = cases.filter(lead_agency_id=filters.agency)
+    if filters.overdue:
+        cases = cases.filter(has_overdue_actions=True)
+    return cases
+
+
+def case_get(*, user, reference: str, audit: bool = True) -> Case:
+    """The one door to a case: 404 unless the user may see it. Each successful read is logged."""
+    case = (
+        visible_cases(user=user)
+        .select_related("person", "lead_agency", "owner", "repeat_of")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if audit:
+        record_read(user=user, obj=case, what="case")
+    return case
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    show_identity: bool
+    entries: list[ChronologyEntry] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    history: list[StatusChange] = field(default_factory=list)
+    overdue_action_count: int = 0
+
+
+def case_detail(*, user, case: Case) -> CaseDetail:
+    """Everything on a case page that this user may read, in a fixed number of queries."""
+    visible_items = policy.item_filter(user)
+    entries = list(
+        case.entries.filter(visible_items)
+        .select_related("author", "agency")
+        .prefetch_related("attachments")
+        .annotate(corrections=Count("superseded_by"))
+    )
+    assessments = list(
+        case.assessments.filter(visible_items)
+        .select_related("author", "agency")
+        .prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=AssessmentRating.objects.select_related("indicator").order_by(
+                    "indicator__domain", "indicator__order"
+                ),
+            )
+        )
+    )
+    today = timezone.localdate()
+    actions = list(case.actions.select_related("owner", "owner_agency"))
+    for action in actions:
+        action.is_overdue = action.status == Action.Status.OPEN and action.due_date < today
+    return CaseDetail(
+        case=case,
+        show_identity=person_identity_visible(user=user, person=case.person),
+        entries=entries,
+        assessments=assessments,
+        actions=actions,
+        escalations=list(case.escalations.select_related("raised_by", "decided_by")),
+        history=list(case.status_changes.select_related("changed_by")),
+        overdue_action_count=sum(1 for action in actions if action.is_overdue),
+    )
+
+
+def person_identity_visible(*, user, person: Person) -> bool:
+    """Names and date of birth only for those who may read L2 on one of the person's cases."""
+    if not policy.may_read_identities(user):
+        return False
+    if policy.is_information_officer(user):
+        return True
+    return visible_cases(user=user).filter(person=person).exists()
+
+
+def person_by_code(*, user, code: str) -> Person | None:
+    """A person the user may already see through one of their cases, by pseudonymous code."""
+    return (
+        Person.objects.filter(code__iexact=code.strip())
+        .filter(Exists(visible_cases(user=user).filter(person=OuterRef("pk"))))
+        .first()
+    )
+
+
+def entry_get(*, user, case: Case, entry_id: int) -> ChronologyEntry:
+    entry = (
+        case.entries.filter(policy.item_filter(user), pk=entry_id)
+        .select_related("agency", "author")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def attachment_get(*, user, case: Case, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(
+            policy.item_filter(user, level_field="entry__level", agency_field="entry__agency"),
+            pk=attachment_id,
+            entry__case=case,
+        )
+        .select_related("entry")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    record_read(user=user, obj=attachment, what="attachment")
+    return attachment
+
+
+def action_get(*, user, case: Case, action_id: int) -> Action:
+    action = case.actions.filter(pk=action_id).select_related("owner", "owner_agency").first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def escalation_get(*, user, case: Case, escalation_id: int) -> Escalation:
+    escalation = case.escalations.filter(pk=escalation_id).first()
+    if escalation is None:
+        raise Http404
+    record_read(user=user, obj=escalation, what="escalation")
+    return escalation
+
+
+def overdue_actions_for_owner(*, user) -> QuerySet[Action]:
+    """The user's own overdue actions, on cases they may still see."""
+    return (
+        Action.objects.filter(
+            policy.case_filter(user, case_field="case_id"),
+            owner=user,
+            status=Action.Status.OPEN,
+            due_date__lt=timezone.localdate(),
+        )
+        .select_related("case")
+        .order_by("due_date")
+    )
+
+
+def overdue_actions_visible(*, user) -> QuerySet[Action]:
+    """Every overdue action on the cases the user may see (the coordinator's panel)."""
+    return (
+        Action.objects.filter(
+            policy.case_filter(user, case_field="case_id"),
+            status=Action.Status.OPEN,
+            due_date__lt=timezone.localdate(),
+        )
+        .select_related("case", "owner", "owner_agency")
+        .order_by("due_date")
+    )

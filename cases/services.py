@@ -1,0 +1,534 @@
+"""Writes on cases. Keyword-only, atomic; auditlog records each row's before and after."""
+
+import calendar
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from access.models import Agency, Role
+from cases.models import (
+    Action,
+    AftercareReview,
+    Assessment,
+    AssessmentRating,
+    Attachment,
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    ChronologyEntry,
+    ConcernCategory,
+    Escalation,
+    Indicator,
+    Person,
+    StatusChange,
+)
+from cases.uploads import check_upload
+
+S = Case.Status
+
+# Which status may follow which. Anything else is refused with a reason.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.INTAKE: frozenset({S.INFORMATION_GATHERING, S.CLOSED}),
+    S.INFORMATION_GATHERING: frozenset({S.ON_AGENDA, S.CLOSED}),
+    S.ON_AGENDA: frozenset({S.ACTIVE_SUPPORT, S.INFORMATION_GATHERING, S.ESCALATED, S.CLOSED}),
+    S.ACTIVE_SUPPORT: frozenset({S.UNDER_REVIEW, S.ON_AGENDA, S.ESCALATED, S.CLOSED}),
+    S.UNDER_REVIEW: frozenset({S.ACTIVE_SUPPORT, S.ON_AGENDA, S.ESCALATED, S.CLOSED}),
+    S.ESCALATED: frozenset({S.ACTIVE_SUPPORT, S.UNDER_REVIEW, S.ON_AGENDA, S.CLOSED}),
+    S.CLOSED: frozenset({S.AFTERCARE, S.INFORMATION_GATHERING}),
+    S.AFTERCARE: frozenset({S.CLOSED, S.INFORMATION_GATHERING}),
+}
+AFTERCARE_MONTHS = (6, 12)
+REPEAT_WINDOW_DAYS = 365
+# Clocks differ a little between a laptop and the server.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class ConflictError(Exception):
+    """Someone else changed the case since the user loaded it."""
+
+    def __init__(self, current: Case) -> None:
+        super().__init__("The case was changed by someone else.")
+        self.current = current
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def _view_case_permission() -> Permission:
+    return Permission.objects.get(codename=policy.VIEW_CASE, content_type__app_label="cases")
+
+
+# --- Persons and opening a case -------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    gender: str = Person.Gender.UNKNOWN,
+    address: str = "",
+    school_or_employer: str = "",
+    is_minor: bool = False,
+) -> Person:
+    if date_of_birth and date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
+    initials = (first_name[:1] + last_name[:1]).upper() or "XX"
+    person = Person.objects.create(
+        code=f"tmp-{timezone.now().timestamp()}",
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        gender=gender,
+        address=address,
+        school_or_employer=school_or_employer,
+        is_minor=is_minor,
+    )
+    # The code is a pseudonym: initials and a number, nothing else about the person.
+    person.code = f"{initials}-{person.pk:04d}"
+    person.save(update_fields=["code"])
+    return person
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"MSC-{year}-"
+    last = Case.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _recent_closed_case(person: Person) -> Case | None:
+    since = timezone.now() - timedelta(days=REPEAT_WINDOW_DAYS)
+    return (
+        person.cases.filter(status__in=[S.CLOSED, S.AFTERCARE], closed_at__gte=since)
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def case_open(
+    *,
+    opened_by,
+    person: Person,
+    lead_agency: Agency,
+    owner,
+    legal_basis: str,
+    categories: list[ConcernCategory] | None = None,
+    risk_level: str = Case.RiskLevel.MODERATE,
+    person_informed: bool = False,
+    not_informed_reason: str = "",
+    reason: str = "",
+) -> Case:
+    _require(policy.may_open_cases(opened_by))
+    if not person_informed and not not_informed_reason.strip():
+        raise ValidationError({"not_informed_reason": _("Say why the person is not informed.")})
+    if not policy.may_work_on_cases(owner):
+        raise ValidationError({"owner": _("The case owner must be able to work on cases.")})
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    reference=_next_reference(timezone.localdate().year),
+                    person=person,
+                    lead_agency=lead_agency,
+                    owner=owner,
+                    legal_basis=legal_basis,
+                    risk_level=risk_level,
+                    person_informed=person_informed,
+                    not_informed_reason="" if person_informed else not_informed_reason,
+                    repeat_of=_recent_closed_case(person),
+                    opened_by=opened_by,
+                )
+            break
+        except IntegrityError:  # two cases opened at the same moment took the same number
+            continue
+    else:
+        raise RuntimeError("Could not allocate a case reference.")
+    if categories:
+        case.categories.set(categories)
+    StatusChange.objects.create(
+        case=case,
+        from_status="",
+        to_status=case.status,
+        changed_by=opened_by,
+        reason=reason or _("Case opened."),
+    )
+    for member in {opened_by, owner}:
+        if policy.role_of(member) in policy.CASE_TEAM_ROLES:
+            team_add_user(case=case, user=member, granted_by=opened_by, reason=_("Opened the case"))
+    team_add_agency(case=case, agency=lead_agency, granted_by=opened_by, reason=_("Lead agency"))
+    return case
+
+
+# --- The case team (guardian direct foreign-key grants) -------------------------------------
+
+
+@transaction.atomic
+def team_add_user(
+    *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
+) -> CaseUserObjectPermission:
+    if policy.role_of(user) not in policy.CASE_TEAM_ROLES:
+        raise ValidationError(_("Only social workers, police and coordinators join case teams."))
+    grant, _created = CaseUserObjectPermission.objects.update_or_create(
+        content_object=case,
+        user=user,
+        permission=_view_case_permission(),
+        defaults={"granted_by": granted_by, "reason": reason, "expires_on": expires_on},
+    )
+    return grant
+
+
+@transaction.atomic
+def team_add_agency(*, case: Case, agency: Agency, granted_by, reason: str):
+    grant, _created = CaseGroupObjectPermission.objects.update_or_create(
+        content_object=case,
+        group=agency.group,
+        permission=_view_case_permission(),
+        defaults={"granted_by": granted_by, "reason": reason},
+    )
+    return grant
+
+
+@transaction.atomic
+def team_remove_user(*, case: Case, user, removed_by) -> None:
+    for grant in CaseUserObjectPermission.objects.filter(content_object=case, user=user):
+        grant.delete()  # one by one, so auditlog records each
+
+
+@transaction.atomic
+def team_remove_agency(*, case: Case, agency: Agency, removed_by) -> None:
+    for grant in CaseGroupObjectPermission.objects.filter(content_object=case, group=agency.group):
+        grant.delete()
+
+
+# --- Editing and moving a case --------------------------------------------------------------
+
+
+CASE_EDITABLE_FIELDS = (
+    "risk_level",
+    "lead_agency",
+    "owner",
+    "next_review_date",
+    "person_informed",
+    "not_informed_reason",
+    "legal_basis",
+)
+
+
+@transaction.atomic
+def case_update(*, case: Case, user, expected_version: int, categories=None, **changes) -> Case:
+    _require(policy.may_edit_case(user))
+    unknown = set(changes) - set(CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    if (
+        not changes.get("person_informed", case.person_informed)
+        and not changes.get("not_informed_reason", case.not_informed_reason).strip()
+    ):
+        raise ValidationError({"not_informed_reason": _("Say why the person is not informed.")})
+    if "owner" in changes and not policy.may_work_on_cases(changes["owner"]):
+        raise ValidationError({"owner": _("The case owner must be able to work on cases.")})
+    # auditlog sees save(), not update(): save first under the version check's lock.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.version != expected_version:
+        raise ConflictError(current=locked)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.version = expected_version + 1
+    locked.save()
+    if categories is not None:
+        locked.categories.set(categories)
+    if "owner" in changes and policy.role_of(locked.owner) in policy.CASE_TEAM_ROLES:
+        team_add_user(case=locked, user=locked.owner, granted_by=user, reason=_("Case owner"))
+    return locked
+
+
+@transaction.atomic
+def case_change_status(
+    *,
+    case: Case,
+    user,
+    to_status: str,
+    reason: str,
+    expected_version: int,
+    next_review_date: date | None = None,
+    closure_reason: str = "",
+) -> Case:
+    _require(policy.may_edit_case(user))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.version != expected_version:
+        raise ConflictError(current=locked)
+    from_status = locked.status
+    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+        allowed = ", ".join(str(S(s).label) for s in sorted(ALLOWED_TRANSITIONS[from_status]))
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "A case cannot go from %(from)s to %(to)s. From %(from)s it can go to: "
+                    "%(allowed)s."
+                )
+                % {"from": S(from_status).label, "to": S(to_status).label, "allowed": allowed}
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for this change.")})
+    today = timezone.localdate()
+    if to_status == S.ACTIVE_SUPPORT:
+        review = next_review_date or locked.next_review_date
+        if review is None or review < today:
+            raise ValidationError(
+                {"next_review_date": _("Active support needs a next review date from today on.")}
+            )
+        locked.next_review_date = review
+    elif next_review_date:
+        locked.next_review_date = next_review_date
+    if to_status == S.CLOSED and from_status != S.AFTERCARE:
+        if closure_reason not in Case.ClosureReason.values:
+            raise ValidationError({"closure_reason": _("Choose why the case is closed.")})
+        locked.closure_reason = closure_reason
+        locked.closed_at = timezone.now()
+        for months in AFTERCARE_MONTHS:
+            AftercareReview.objects.get_or_create(
+                case=locked, months=months, due_date=add_months(today, months)
+            )
+    if to_status == S.INFORMATION_GATHERING and from_status in (S.CLOSED, S.AFTERCARE):
+        locked.closure_reason, locked.closed_at = "", None  # reopened
+    locked.status = to_status
+    locked.version = expected_version + 1
+    locked.save()
+    StatusChange.objects.create(
+        case=locked, from_status=from_status, to_status=to_status, reason=reason, changed_by=user
+    )
+    return locked
+
+
+# --- Chronology -----------------------------------------------------------------------------
+
+
+def _check_level(user, level: int) -> None:
+    if level not in policy.writable_levels(user):
+        raise ValidationError({"level": _("You cannot write at this level.")})
+
+
+@transaction.atomic
+def entry_add(
+    *,
+    case: Case,
+    author,
+    kind: str,
+    occurred_at,
+    level: int,
+    text: str,
+    attachment: UploadedFile | None = None,
+) -> ChronologyEntry:
+    _require(policy.may_edit_case(author))
+    _check_level(author, level)
+    if occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationError({"occurred_at": _("This is in the future. When did it happen?")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write what happened.")})
+    content_type = check_upload(attachment) if attachment else None
+    entry = ChronologyEntry.objects.create(
+        case=case,
+        kind=kind,
+        occurred_at=occurred_at,
+        author=author,
+        agency_id=policy.agency_id_of(author),
+        level=level,
+        text=text,
+    )
+    if attachment:
+        Attachment.objects.create(
+            entry=entry,
+            file=attachment,
+            original_name=attachment.name[:255],
+            content_type=content_type,
+            size=attachment.size,
+        )
+    return entry
+
+
+@transaction.atomic
+def entry_correct(*, entry: ChronologyEntry, author, text: str) -> ChronologyEntry:
+    """A correction is a new entry that supersedes the old; both remain. It keeps the old
+    entry's level and originating agency, so the correction reaches exactly the same readers."""
+    _require(policy.may_edit_case(author))
+    _require(policy.may_read_item(author, entry.level, entry.agency_id))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the corrected text.")})
+    if ChronologyEntry.objects.filter(supersedes=entry).exists():
+        raise ValidationError(_("This entry was already corrected; correct the newest version."))
+    return ChronologyEntry.objects.create(
+        case=entry.case,
+        kind=entry.kind,
+        occurred_at=entry.occurred_at,
+        author=author,
+        agency_id=entry.agency_id,
+        level=entry.level,
+        text=text,
+        supersedes=entry,
+    )
+
+
+# --- Assessment -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    case: Case,
+    author,
+    overall_judgement: str,
+    ratings: dict[int, tuple[int, str]],
+    what_changed: str = "",
+    level: int = 2,
+) -> Assessment:
+    """A new version of the case's assessment; `ratings` maps indicator id to (rating, note)."""
+    _require(policy.may_edit_case(author))
+    _check_level(author, level)
+    indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
+    if not ratings or set(ratings) - set(indicators):
+        raise ValidationError(_("Rate the indicators of the framework."))
+    locked_case = Case.objects.select_for_update().get(pk=case.pk)
+    last = locked_case.assessments.aggregate(v=Max("version"))["v"] or 0
+    if last and not what_changed.strip():
+        raise ValidationError({"what_changed": _("Say what changed since the last version.")})
+    assessment = Assessment.objects.create(
+        case=locked_case,
+        version=last + 1,
+        overall_judgement=overall_judgement,
+        what_changed=what_changed,
+        level=level,
+        author=author,
+        agency_id=policy.agency_id_of(author),
+    )
+    AssessmentRating.objects.bulk_create(
+        AssessmentRating(assessment=assessment, indicator_id=pk, rating=rating, note=note)
+        for pk, (rating, note) in sorted(ratings.items())
+    )
+    return assessment
+
+
+# --- Support plan ---------------------------------------------------------------------------
+
+
+def _check_action_owner(owner) -> None:
+    if policy.role_of(owner) in (None, Role.ADMIN):
+        raise ValidationError({"owner": _("The owner needs an account with an agency.")})
+
+
+@transaction.atomic
+def action_add(
+    *,
+    case: Case,
+    created_by,
+    description: str,
+    owner,
+    due_date: date,
+    consent: str = Action.Consent.NOT_NEEDED,
+) -> Action:
+    _require(policy.may_edit_case(created_by))
+    _check_action_owner(owner)
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the action.")})
+    if case.person.is_minor and consent == Action.Consent.GIVEN:
+        raise ValidationError(
+            {"consent": _("The person is a minor: record a parent's or guardian's consent.")}
+        )
+    return Action.objects.create(
+        case=case,
+        description=description,
+        owner=owner,
+        owner_agency_id=owner.profile.agency_id,
+        due_date=due_date,
+        consent=consent,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    user,
+    status: str,
+    status_note: str = "",
+    due_date: date | None = None,
+    consent: str | None = None,
+) -> Action:
+    _require(policy.may_edit_case(user))
+    if status in (Action.Status.NOT_POSSIBLE, Action.Status.NOT_DONE) and not status_note.strip():
+        raise ValidationError({"status_note": _("Say why the action was not done.")})
+    if consent == Action.Consent.GIVEN and action.case.person.is_minor:
+        raise ValidationError(
+            {"consent": _("The person is a minor: record a parent's or guardian's consent.")}
+        )
+    action.status = status
+    action.status_note = status_note
+    if due_date is not None:
+        action.due_date = due_date
+    if consent is not None:
+        action.consent = consent
+    action.save()
+    return action
+
+
+# --- Escalation -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_raise(
+    *, case: Case, raised_by, audience: str, summary: str, decision_requested: str
+) -> Escalation:
+    _require(policy.may_edit_case(raised_by))
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = _("Write a short text for the audience.")
+    if not decision_requested.strip():
+        errors["decision_requested"] = _("Say what decision you ask for.")
+    if errors:
+        raise ValidationError(errors)
+    return Escalation.objects.create(
+        case=case,
+        audience=audience,
+        summary=summary,
+        decision_requested=decision_requested,
+        raised_by=raised_by,
+    )
+
+
+@transaction.atomic
+def escalation_decide(
+    *, escalation: Escalation, user, status: str, decision: str = ""
+) -> Escalation:
+    _require(policy.may_decide_escalation(user, escalation))
+    if escalation.status == Escalation.Status.DECIDED:
+        raise ValidationError(_("This escalation has already been decided."))
+    if status == Escalation.Status.DECIDED:
+        if not decision.strip():
+            raise ValidationError({"decision": _("Write the decision taken.")})
+        escalation.decision = decision
+        escalation.decided_by = user
+        escalation.decided_at = timezone.now()
+    escalation.status = status
+    escalation.save()
+    return escalation

@@ -1,0 +1,371 @@
+"""Thin views: parse, call a selector or a service, render. Every case comes through
+selectors.case_get, which answers 404 for a case the user may not see."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from access import policy
+from cases import forms, selectors, services
+from cases.models import Case, Indicator
+
+PAGE_SIZE = 25
+
+
+def _case_worker_required(request: HttpRequest) -> None:
+    if not policy.may_work_on_cases(request.user):
+        raise Http404
+
+
+def _editable_case(request: HttpRequest, reference: str) -> Case:
+    _case_worker_required(request)
+    case = selectors.case_get(user=request.user, reference=reference, audit=False)
+    if not policy.may_edit_case(request.user):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    _case_worker_required(request)
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = selectors.CaseFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CaseFilters(
+            search=data["q"],
+            status=data["status"],
+            category=data["category"].pk if data["category"] else None,
+            risk_level=data["risk_level"],
+            owner=data["owner"].pk if data["owner"] else None,
+            agency=data["agency"].pk if data["agency"] else None,
+            overdue=data["overdue"],
+        )
+    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "show_names": policy.may_read_identities(request.user),
+            "may_open": policy.may_open_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    _case_worker_required(request)
+    if not policy.may_open_cases(request.user):
+        raise PermissionDenied
+    form = forms.CaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["existing_person"]:
+                person = selectors.person_by_code(user=request.user, code=data["existing_person"])
+                if person is None:
+                    raise ValidationError(
+                        {"existing_person": _("No person with this code on a case you can see.")}
+                    )
+            else:
+                person = services.person_create(
+                    **{name: data[name] for name in forms.PersonFields.base_fields}
+                )
+            case = services.case_open(
+                opened_by=request.user,
+                person=person,
+                lead_agency=data["lead_agency"],
+                owner=data["owner"],
+                legal_basis=data["legal_basis"],
+                categories=list(data["categories"]),
+                risk_level=data["risk_level"],
+                person_informed=data["person_informed"],
+                not_informed_reason=data["not_informed_reason"],
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect(case)
+    return render(request, "cases/case_open.html", {"form": form})
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    _case_worker_required(request)
+    case = selectors.case_get(user=request.user, reference=reference)
+    detail = selectors.case_detail(user=request.user, case=case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "detail": detail,
+            "may_edit": policy.may_edit_case(request.user),
+            "may_decide": {
+                e.pk: policy.may_decide_escalation(request.user, e) for e in detail.escalations
+            },
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _editable_case(request, reference)
+    conflict = None
+    form = forms.CaseEditForm(request.POST or None, initial=forms.CaseEditForm.initial_for(case))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        categories = data.pop("categories")
+        try:
+            services.case_update(
+                case=case,
+                user=request.user,
+                expected_version=version,
+                categories=categories,
+                **data,
+            )
+        except services.ConflictError as error:
+            conflict = error.current
+            form = _rebase(form, conflict)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Case details saved."))
+            return redirect(case)
+    return render(
+        request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict}
+    )
+
+
+def _rebase(form: forms.CaseEditForm, current: Case) -> forms.CaseEditForm:
+    """Keep the user's input on top of the version now saved, so saving again applies it."""
+    data = form.data.copy()
+    data["version"] = current.version
+    rebased = forms.CaseEditForm(data)
+    rebased.is_valid()
+    rebased.add_error(
+        None,
+        _(
+            "Someone else changed this case while you were editing. Their version is shown "
+            "below; your changes are still in the form. Check them and save again."
+        ),
+    )
+    return rebased
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_status(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _editable_case(request, reference)
+    form = forms.StatusChangeForm(
+        request.POST or None, case=case, initial={"version": case.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_change_status(
+                case=case,
+                user=request.user,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                expected_version=data["version"],
+                next_review_date=data["next_review_date"],
+                closure_reason=data["closure_reason"],
+            )
+        except services.ConflictError as error:
+            conflict = error.current
+            data = form.data.copy()
+            data["version"] = conflict.version
+            form = forms.StatusChangeForm(data, case=conflict)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this case meanwhile: it is now "
+                    "%(status)s. Check the new status and submit again."
+                )
+                % {"status": conflict.get_status_display()},
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect(case)
+    return render(request, "cases/case_status.html", {"case": conflict or case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _editable_case(request, reference)
+    form = forms.EntryForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_add(case=case, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Entry added to the chronology."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Add a chronology entry"), multipart=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpResponse:
+    case = _editable_case(request, reference)
+    entry = selectors.entry_get(user=request.user, case=case, entry_id=entry_id)
+    form = forms.CorrectionForm(request.POST or None, initial={"text": entry.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_correct(entry=entry, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Correction added; the original entry is kept."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Correct a chronology entry"), original=entry)
+
+
+@login_required
+def attachment_download(request: HttpRequest, reference: str, attachment_id: int):
+    _case_worker_required(request)
+    case = selectors.case_get(user=request.user, reference=reference, audit=False)
+    attachment = selectors.attachment_get(user=request.user, case=case, attachment_id=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _editable_case(request, reference)
+    indicators = list(Indicator.objects.filter(is_active=True))
+    form = forms.AssessmentForm(request.POST or None, user=request.user, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assessment_record(
+                case=case,
+                author=request.user,
+                overall_judgement=data["overall_judgement"],
+                what_changed=data["what_changed"],
+                level=data["level"],
+                ratings=form.ratings(),
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Record an assessment"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _editable_case(request, reference)
+    form = forms.ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(case=case, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Action added to the support plan."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Add an action"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    case = _editable_case(request, reference)
+    action = selectors.action_get(user=request.user, case=case, action_id=action_id)
+    form = forms.ActionUpdateForm(
+        request.POST or None,
+        initial={
+            "status": action.status,
+            "status_note": action.status_note,
+            "due_date": action.due_date,
+            "consent": action.consent,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(action=action, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Action updated."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Update an action"), original_action=action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _editable_case(request, reference)
+    form = forms.EscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_raise(case=case, raised_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Escalation raised."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Escalate"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) -> HttpResponse:
+    _case_worker_required(request)
+    case = selectors.case_get(user=request.user, reference=reference, audit=False)
+    escalation = selectors.escalation_get(user=request.user, case=case, escalation_id=escalation_id)
+    if not policy.may_decide_escalation(request.user, escalation):
+        raise PermissionDenied
+    form = forms.EscalationDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_decide(
+                escalation=escalation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Escalation updated."))
+            return redirect(case)
+    return _form_page(request, case, form, _("Record the decision"), escalation=escalation)
+
+
+def _form_page(request, case, form, title, multipart=False, **extra) -> HttpResponse:
+    return render(
+        request,
+        "cases/case_form.html",
+        {"case": case, "form": form, "title": title, "multipart": multipart, **extra},
+    )
