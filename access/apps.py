@@ -18,3 +18,6 @@ class AccessConfig(AppConfig):
 
         auditlog.register(models.Agency)
         auditlog.register(models.Profile)
+        auditlog.register(models.Release, m2m_fields={"recipient_users", "recipient_agencies"})
+        auditlog.register(models.ReleaseAcknowledgement)
+        auditlog.register(models.AccessRequest)

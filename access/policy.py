@@ -157,3 +157,66 @@ def may_decide_escalation(user: User, escalation) -> bool:
         Escalation.Audience.POLICE: {Role.POLICE, Role.INFORMATION_OFFICER},
     }
     return role_of(user) in deciders[escalation.audience]
+
+
+# --- Rule 3: releases ------------------------------------------------------------------------
+
+
+def may_write_releases(user: User) -> bool:
+    return is_information_officer(user)
+
+
+def may_receive_releases(user: User) -> bool:
+    return role_of(user) not in (None, Role.ADMIN)
+
+
+def live_release_filter() -> Q:
+    """Current (not revised), not revoked, not expired."""
+    return Q(
+        revoked_at__isnull=True, replaced_by__isnull=True, expires_on__gte=timezone.localdate()
+    )
+
+
+def release_recipient_filter(user: User) -> Q:
+    """Releases addressed to the user, by name or through their agency, and live."""
+    if not may_receive_releases(user):
+        return NOTHING
+    from access.models import Release
+
+    to_user = Release.recipient_users.through.objects.filter(
+        release_id=OuterRef("pk"), user_id=user.pk
+    )
+    to_agency = Release.recipient_agencies.through.objects.filter(
+        release_id=OuterRef("pk"), agency_id=agency_id_of(user)
+    )
+    return live_release_filter() & (Q(Exists(to_user)) | Q(Exists(to_agency)))
+
+
+# --- Rule 4: escalations ---------------------------------------------------------------------
+
+MAYOR_AUDIENCES = ("mayor", "mac")
+
+
+def escalation_filter(user: User) -> Q:
+    """Escalations the user may read: on cases they see, or addressed to the mayor's office."""
+    if is_information_officer(user):
+        return Q()
+    if role_of(user) == Role.MAYOR_OFFICE:
+        return Q(audience__in=MAYOR_AUDIENCES)
+    return case_filter(user, case_field="case_id")
+
+
+# --- Audit and access requests ---------------------------------------------------------------
+
+
+def may_see_read_audit(user: User) -> bool:
+    """Who has seen a case: for the information officer and the coordinator."""
+    return role_of(user) in {Role.INFORMATION_OFFICER, Role.COORDINATOR}
+
+
+def may_run_subject_access_report(user: User) -> bool:
+    return is_information_officer(user)
+
+
+def may_request_access(user: User) -> bool:
+    return role_of(user) in CASE_TEAM_ROLES

@@ -1,10 +1,181 @@
-"""Reads for accounts and agencies."""
+"""Reads for accounts, agencies, releases, access requests and the read audit."""
 
-from django.db.models import QuerySet
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
-from access.models import Agency
+from access import policy
+from access.audit import record_read
+from access.models import AccessRequest, Agency, Release, ReleaseAcknowledgement, Role
 
 
 def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:
     agencies = Agency.objects.all()
     return agencies.filter(is_active=True) if active_only else agencies
+
+
+def release_recipients_choices() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .exclude(profile__role=Role.ADMIN)
+        .select_related("profile__agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+# --- Releases --------------------------------------------------------------------------------
+
+
+def releases_for_recipient(*, user) -> QuerySet[Release]:
+    """The live releases addressed to the user, each marked whether they acknowledged it."""
+    acknowledged = ReleaseAcknowledgement.objects.filter(release=OuterRef("pk"), user=user)
+    return (
+        Release.objects.filter(policy.release_recipient_filter(user))
+        .annotate(acknowledged=Exists(acknowledged))
+        .only("pk", "title", "created_at", "expires_on", "version", "purpose")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def releases_authored(*, user, search: str = "") -> QuerySet[Release]:
+    """Every release, for the information officer: live and past, with their case."""
+    if not policy.may_write_releases(user):
+        return Release.objects.none()
+    releases = Release.objects.select_related("case", "created_by", "replaced_by").order_by(
+        "-created_at", "-pk"
+    )
+    if search.strip():
+        releases = releases.filter(
+            Q(title__icontains=search) | Q(case__reference__icontains=search)
+        )
+    return releases
+
+
+def release_get(*, user, release_id: int) -> Release:
+    """One door to a release: its author (the information officer) or a live recipient."""
+    visible = (
+        Release.objects.all()
+        if policy.may_write_releases(user)
+        else Release.objects.filter(policy.release_recipient_filter(user))
+    )
+    release = visible.filter(pk=release_id).first()
+    if release is None:
+        raise Http404
+    record_read(user=user, obj=release, what="release")
+    return release
+
+
+def release_acknowledgements(*, release: Release) -> list[dict]:
+    """For the information officer: each recipient person and whether they acknowledged."""
+    User = get_user_model()
+    recipients = (
+        User.objects.filter(
+            Q(releases_received=release) | Q(profile__agency__in=release.recipient_agencies.all())
+        )
+        .exclude(profile__role=Role.ADMIN)
+        .distinct()
+        .select_related("profile__agency")
+        .order_by("last_name", "first_name")
+    )
+    at = dict(
+        ReleaseAcknowledgement.objects.filter(release=release).values_list(
+            "user_id", "acknowledged_at"
+        )
+    )
+    return [{"user": u, "acknowledged_at": at.get(u.pk)} for u in recipients]
+
+
+def release_recipient_emails(*, release_id: int) -> list[str]:
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None:
+        return []
+    return sorted(
+        {
+            row["user"].email
+            for row in release_acknowledgements(release=release)
+            if row["user"].email and row["user"].is_active
+        }
+    )
+
+
+# --- Access requests -------------------------------------------------------------------------
+
+
+def access_requests_of(*, user) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.filter(requested_by=user).order_by("-requested_at")
+
+
+def access_requests_to_decide(*, user) -> QuerySet[AccessRequest]:
+    """Pending requests on cases the user sees and may manage (owner, or coordinator)."""
+    from cases.models import Case
+
+    manageable = Case.objects.filter(policy.case_filter(user))
+    if policy.role_of(user) not in policy.TEAM_MANAGER_ROLES:
+        manageable = manageable.filter(owner=user)
+    return (
+        AccessRequest.objects.filter(
+            status=AccessRequest.Status.PENDING,
+            case__in=manageable,
+        )
+        .select_related("case", "requested_by__profile__agency")
+        .order_by("requested_at")
+    )
+
+
+def access_request_get_to_decide(*, user, request_id: int) -> AccessRequest:
+    request = access_requests_to_decide(user=user).filter(pk=request_id).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+# --- Read audit ------------------------------------------------------------------------------
+
+
+def case_reads(*, user, case) -> QuerySet[LogEntry]:
+    """Who has read this case and its documents, newest first."""
+    if not policy.may_see_read_audit(user):
+        raise Http404
+    from cases.models import Attachment, Case
+
+    types = ContentType.objects.get_for_models(Case, Attachment)
+    attachment_ids = [
+        str(pk) for pk in Attachment.objects.filter(entry__case=case).values_list("pk", flat=True)
+    ]
+    return (
+        LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+        .filter(
+            Q(content_type=types[Case], object_pk=str(case.pk))
+            | Q(content_type=types[Attachment], object_pk__in=attachment_ids)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
+
+
+def person_access_report(*, user, person) -> dict:
+    """For a subject-access request: every case of the person, who read what and when, and
+    what was released from those cases."""
+    if not policy.may_run_subject_access_report(user):
+        raise Http404
+    from cases.models import Case, ChronologyEntry
+
+    cases = list(Case.objects.filter(person=person).order_by("opened_at"))
+    case_ids = [str(c.pk) for c in cases]
+    types = ContentType.objects.get_for_models(Case, ChronologyEntry)
+    reads = (
+        LogEntry.objects.filter(
+            action=LogEntry.Action.ACCESS,
+            content_type=types[Case],
+            object_pk__in=case_ids,
+        )
+        .select_related("actor")
+        .order_by("timestamp")
+    )
+    releases = Release.objects.filter(case__in=cases).prefetch_related(
+        "recipient_users", "recipient_agencies"
+    )
+    return {"person": person, "cases": cases, "reads": reads, "releases": releases}

@@ -1,12 +1,25 @@
 """Writes for accounts and agencies. Each runs in one transaction and is audited by auditlog."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import ROLE_CLEARANCE, Agency, Profile, Role
+from access import policy
+from access.models import (
+    ROLE_CLEARANCE,
+    AccessRequest,
+    Agency,
+    Profile,
+    Release,
+    ReleaseAcknowledgement,
+    Role,
+)
+from access.tasks import notify_release
+from cases import services as case_services
+from cases.models import Case, CaseUserObjectPermission
 
 AGENCY_GROUP_PREFIX = "agency:"
 
@@ -89,8 +102,6 @@ ADMIN_MODEL_PERMISSIONS = [
 
 def admin_role_grant_permissions(**_kwargs) -> None:
     """The admin role manages accounts and agencies; called after every migrate."""
-    from django.contrib.auth.models import Permission
-
     group, _created = Group.objects.get_or_create(name=Role.ADMIN)
     wanted = [
         f"{action}_{model}"
@@ -102,3 +113,155 @@ def admin_role_grant_permissions(**_kwargs) -> None:
         codename__in=wanted,
     )
     group.permissions.set(permissions)
+
+
+# --- Releases --------------------------------------------------------------------------------
+
+
+def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, recipients):
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = _("Write the summary for the recipients.")
+    if not purpose.strip():
+        errors["purpose"] = _("Say what the release is for.")
+    if not legal_basis.strip():
+        errors["legal_basis"] = _("Give the legal basis.")
+    if expires_on is None or expires_on < timezone.localdate():
+        errors["expires_on"] = _("The expiry date must be today or later.")
+    if not any(recipients):
+        errors["recipient_users"] = _("Choose at least one person or agency.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def release_create(
+    *,
+    case,
+    author,
+    title: str,
+    summary: str,
+    purpose: str,
+    legal_basis: str,
+    expires_on,
+    recipient_users=(),
+    recipient_agencies=(),
+    previous=None,
+):
+
+    if not policy.may_write_releases(author):
+        raise PermissionDenied
+    recipient_users, recipient_agencies = list(recipient_users), list(recipient_agencies)
+    _check_release(
+        summary=summary,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        expires_on=expires_on,
+        recipients=(recipient_users, recipient_agencies),
+    )
+    if any(not policy.may_receive_releases(u) for u in recipient_users):
+        raise ValidationError({"recipient_users": _("One of the people cannot receive releases.")})
+    release = Release.objects.create(
+        case=case,
+        title=title,
+        summary=summary,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        expires_on=expires_on,
+        created_by=author,
+        previous=previous,
+        version=previous.version + 1 if previous else 1,
+    )
+    release.recipient_users.set(recipient_users)
+    release.recipient_agencies.set(recipient_agencies)
+    notify_release.delay_on_commit(release.pk)
+    return release
+
+
+@transaction.atomic
+def release_revise(*, release, author, **fields):
+    """A new version replaces the old one, which is kept; recipients acknowledge again."""
+
+    locked = Release.objects.select_for_update().get(pk=release.pk)
+    if locked.revoked_at or Release.objects.filter(previous=locked).exists():
+        raise ValidationError(_("Only the current, unrevoked version can be revised."))
+    return release_create(case=locked.case, author=author, previous=locked, **fields)
+
+
+@transaction.atomic
+def release_revoke(*, release, user, reason: str):
+
+    if not policy.may_write_releases(user):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for revoking.")})
+    if release.revoked_at:
+        raise ValidationError(_("This release is already revoked."))
+    release.revoked_at = timezone.now()
+    release.revoked_by = user
+    release.revoke_reason = reason
+    release.save()
+    return release
+
+
+@transaction.atomic
+def release_acknowledge(*, release, user):
+
+    acknowledgement, _created = ReleaseAcknowledgement.objects.get_or_create(
+        release=release, user=user
+    )
+    return acknowledgement
+
+
+# --- Access requests -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def access_request_create(*, user, reference: str, reason: str):
+
+    if not policy.may_request_access(user):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need access.")})
+    reference = reference.strip().upper()
+    case = Case.objects.filter(reference=reference).first()
+    return AccessRequest.objects.create(
+        reference=reference, case=case, requested_by=user, reason=reason
+    )
+
+
+@transaction.atomic
+def access_request_decide(*, request, user, approve: bool, until=None, note: str = ""):
+
+    locked = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != AccessRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if until is not None and until < timezone.localdate():
+        raise ValidationError({"until": _("The end date is in the past.")})
+    locked.status = AccessRequest.Status.APPROVED if approve else AccessRequest.Status.REFUSED
+    locked.decided_by = user
+    locked.decided_at = timezone.now()
+    locked.until = until if approve else None
+    locked.decision_note = note
+    locked.save()
+    if approve:
+        case_services.team_add_user(
+            case=locked.case,
+            user=locked.requested_by,
+            granted_by=user,
+            reason=_("Access request: %(reason)s") % {"reason": locked.reason[:200]},
+            expires_on=until,
+        )
+    return locked
+
+
+@transaction.atomic
+def grants_remove_expired() -> int:
+    """Delete user grants past their end date (the policy already ignores them). Audited."""
+
+    expired = CaseUserObjectPermission.objects.filter(expires_on__lt=timezone.localdate())
+    count = 0
+    for grant in expired:
+        grant.delete()
+        count += 1
+    return count

@@ -1,7 +1,39 @@
-from django.urls import path
+from django.urls import include, path
 
 from access import views
 
+release_patterns = (
+    [
+        path("", views.release_list, name="list"),
+        path("manage/", views.release_manage, name="manage"),
+        path("from-case/<str:reference>/", views.release_create, name="create"),
+        path("<int:release_id>/", views.release_detail, name="detail"),
+        path("<int:release_id>/acknowledge/", views.release_acknowledge, name="acknowledge"),
+        path("<int:release_id>/revise/", views.release_revise, name="revise"),
+        path("<int:release_id>/revoke/", views.release_revoke, name="revoke"),
+    ],
+    "releases",
+)
+
+access_request_patterns = (
+    [
+        path("", views.access_requests, name="mine"),
+        path("<int:request_id>/decide/", views.access_request_decide, name="decide"),
+    ],
+    "access_requests",
+)
+
+audit_patterns = (
+    [
+        path("cases/<str:reference>/", views.case_reads, name="case_reads"),
+        path("persons/<str:code>/", views.person_access_report, name="person_report"),
+    ],
+    "audit",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("releases/", include(release_patterns)),
+    path("access-requests/", include(access_request_patterns)),
+    path("audit/", include(audit_patterns)),
 ]

@@ -1,16 +1,34 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import health, policy
+from access import forms, health, policy, selectors, services
+from cases import selectors as case_selectors
+from cases.forms import apply_errors
+
+PAGE_SIZE = 25
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    role = policy.role_of(request.user)
-    return render(request, "access/home.html", {"role": role})
+    user = request.user
+    role = policy.role_of(user)
+    context = {"role": role}
+    if policy.may_work_on_cases(user):
+        context["my_cases"] = case_selectors.case_list(user=user)[:10]
+        context["my_overdue_actions"] = case_selectors.overdue_actions_for_owner(user=user)[:10]
+        context["requests_to_decide"] = selectors.access_requests_to_decide(user=user)[:10]
+    if role == "coordinator":
+        context["overdue_actions"] = case_selectors.overdue_actions_visible(user=user)[:20]
+    if policy.may_receive_releases(user):
+        context["releases"] = selectors.releases_for_recipient(user=user)[:10]
+    return render(request, "access/home.html", context)
 
 
 @never_cache
@@ -25,3 +43,216 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+# --- Releases --------------------------------------------------------------------------------
+
+
+def _paginate(request: HttpRequest, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def release_list(request: HttpRequest) -> HttpResponse:
+    if not policy.may_receive_releases(request.user):
+        raise Http404
+    page = _paginate(request, selectors.releases_for_recipient(user=request.user))
+    return render(request, "access/release_list.html", {"page": page})
+
+
+@login_required
+def release_manage(request: HttpRequest) -> HttpResponse:
+    if not policy.may_write_releases(request.user):
+        raise Http404
+    search = request.GET.get("q", "")
+    page = _paginate(request, selectors.releases_authored(user=request.user, search=search))
+    return render(
+        request,
+        "access/release_manage.html",
+        {"page": page, "q": search, "query": f"q={search}" if search else ""},
+    )
+
+
+@login_required
+def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = selectors.release_get(user=request.user, release_id=release_id)
+    author_view = policy.may_write_releases(request.user)
+    context = {"release": release, "author_view": author_view}
+    if author_view:
+        context["acknowledgements"] = selectors.release_acknowledgements(release=release)
+    else:
+        context["acknowledged"] = release.acknowledgements.filter(user=request.user).exists()
+    return render(request, "access/release_detail.html", context)
+
+
+@login_required
+@require_POST
+def release_acknowledge(request: HttpRequest, release_id: int) -> HttpResponse:
+    if policy.may_write_releases(request.user):
+        raise Http404
+    release = selectors.release_get(user=request.user, release_id=release_id)
+    services.release_acknowledge(release=release, user=request.user)
+    messages.success(request, _("Thank you: your reading is recorded."))
+    return redirect(release)
+
+
+def _release_form_page(request, form, title, case=None, release=None) -> HttpResponse:
+    return render(
+        request,
+        "access/release_form.html",
+        {"form": form, "title": title, "case": case, "release": release},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_create(request: HttpRequest, reference: str) -> HttpResponse:
+    if not policy.may_write_releases(request.user):
+        raise Http404
+    case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
+    form = forms.ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            release = services.release_create(case=case, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Released. The recipients are told by a content-free e-mail.")
+            )
+            return redirect(release)
+    return _release_form_page(request, form, _("Write a release"), case=case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_revise(request: HttpRequest, release_id: int) -> HttpResponse:
+    if not policy.may_write_releases(request.user):
+        raise Http404
+    release = selectors.release_get(user=request.user, release_id=release_id)
+    initial = {
+        "title": release.title,
+        "summary": release.summary,
+        "purpose": release.purpose,
+        "legal_basis": release.legal_basis,
+        "expires_on": release.expires_on,
+        "recipient_users": list(release.recipient_users.all()),
+        "recipient_agencies": list(release.recipient_agencies.all()),
+    }
+    form = forms.ReleaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revised = services.release_revise(
+                release=release, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("New version released; the old one is kept."))
+            return redirect(revised)
+    return _release_form_page(request, form, _("Revise a release"), release=release)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_revoke(request: HttpRequest, release_id: int) -> HttpResponse:
+    if not policy.may_write_releases(request.user):
+        raise Http404
+    release = selectors.release_get(user=request.user, release_id=release_id)
+    form = forms.RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.release_revoke(
+                release=release, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Revoked: the recipients no longer see it."))
+            return redirect(release)
+    return _release_form_page(request, form, _("Revoke a release"), release=release)
+
+
+# --- Access requests -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_requests(request: HttpRequest) -> HttpResponse:
+    if not policy.may_request_access(request.user):
+        raise Http404
+    form = forms.AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_request_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            # The same answer whether or not the case exists: existence is not disclosed.
+            messages.success(
+                request,
+                _(
+                    "Your request is recorded. If the case exists, its "
+                    "owner or the coordinator will decide."
+                ),
+            )
+            return redirect("access_requests:mine")
+    page = _paginate(request, selectors.access_requests_of(user=request.user))
+    to_decide = selectors.access_requests_to_decide(user=request.user)
+    return render(
+        request, "access/access_requests.html", {"form": form, "page": page, "to_decide": to_decide}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    if not policy.may_work_on_cases(request.user):
+        raise Http404
+    access_request = selectors.access_request_get_to_decide(
+        user=request.user, request_id=request_id
+    )
+    form = forms.AccessDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.access_request_decide(
+                request=access_request,
+                user=request.user,
+                approve=data["decision"] == "approve",
+                until=data["until"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("access_requests:mine")
+    return render(
+        request,
+        "access/access_request_decide.html",
+        {"form": form, "access_request": access_request},
+    )
+
+
+# --- Read audit ------------------------------------------------------------------------------
+
+
+@login_required
+def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
+    if not policy.may_see_read_audit(request.user):
+        raise Http404
+    case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
+    page = _paginate(request, selectors.case_reads(user=request.user, case=case))
+    return render(request, "access/case_reads.html", {"case": case, "page": page})
+
+
+@login_required
+def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
+    if not policy.may_run_subject_access_report(request.user):
+        raise Http404
+    person = case_selectors.person_by_code(user=request.user, code=code)
+    if person is None:
+        raise Http404
+    report = selectors.person_access_report(user=request.user, person=person)
+    return render(request, "access/person_access_report.html", report)

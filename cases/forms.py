@@ -330,3 +330,31 @@ class EscalationDecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("Decision taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class TeamUserForm(forms.Form):
+    user = UserChoiceField(label=_("Person"), queryset=case_team_users())
+    reason = forms.CharField(label=_("Why"), max_length=300)
+    expires_on = forms.DateField(label=_("Until (optional)"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = case_team_users()
+
+    def clean_expires_on(self):
+        value = self.cleaned_data["expires_on"]
+        if value and value < timezone.localdate():
+            raise ValidationError(_("The end date is in the past."))
+        return value
+
+
+class TeamAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    reason = forms.CharField(label=_("Why"), max_length=300)
+
+
+class TeamRemoveForm(forms.Form):
+    user = forms.IntegerField(required=False)
+    agency = forms.IntegerField(required=False)

@@ -225,3 +225,27 @@ def overdue_actions_visible(*, user) -> QuerySet[Action]:
         .select_related("case", "owner", "owner_agency")
         .order_by("due_date")
     )
+
+
+@dataclass
+class CaseTeam:
+    users: list = field(default_factory=list)
+    agencies: list = field(default_factory=list)
+
+
+def case_team(*, user, case: Case) -> CaseTeam:
+    """The grants on a case the user already sees (case_get first)."""
+    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+
+    return CaseTeam(
+        users=list(
+            CaseUserObjectPermission.objects.filter(content_object=case)
+            .select_related("user__profile__agency", "granted_by")
+            .order_by("user__last_name")
+        ),
+        agencies=list(
+            CaseGroupObjectPermission.objects.filter(content_object=case)
+            .select_related("group__agency", "granted_by")
+            .order_by("group__name")
+        ),
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.case_open, name="open"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/edit/", views.case_edit, name="edit"),
+    path("<str:reference>/team/", views.case_team, name="team"),
     path("<str:reference>/status/", views.case_status, name="status"),
     path("<str:reference>/entries/new/", views.entry_add, name="entry_add"),
     path(

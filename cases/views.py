@@ -115,6 +115,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "detail": detail,
             "may_edit": policy.may_edit_case(request.user),
+            "may_release": policy.may_write_releases(request.user),
+            "may_see_reads": policy.may_see_read_audit(request.user),
+            "may_report": policy.may_run_subject_access_report(request.user),
             "may_decide": {
                 e.pk: policy.may_decide_escalation(request.user, e) for e in detail.escalations
             },
@@ -369,3 +372,79 @@ def _form_page(request, case, form, title, multipart=False, **extra) -> HttpResp
         "cases/case_form.html",
         {"case": case, "form": form, "title": title, "multipart": multipart, **extra},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_team(request: HttpRequest, reference: str) -> HttpResponse:
+    _case_worker_required(request)
+    case = selectors.case_get(user=request.user, reference=reference, audit=False)
+    may_manage = policy.may_manage_team(request.user, case)
+    user_form = forms.TeamUserForm(prefix="user")
+    agency_form = forms.TeamAgencyForm(prefix="agency")
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        done = False
+        if action == "add_user":
+            user_form = forms.TeamUserForm(request.POST, prefix="user")
+            if user_form.is_valid():
+                done = _try(
+                    user_form,
+                    lambda d: services.team_add_user(
+                        case=case,
+                        user=d["user"],
+                        granted_by=request.user,
+                        reason=d["reason"],
+                        expires_on=d["expires_on"],
+                    ),
+                )
+        elif action == "add_agency":
+            agency_form = forms.TeamAgencyForm(request.POST, prefix="agency")
+            if agency_form.is_valid():
+                done = _try(
+                    agency_form,
+                    lambda d: services.team_add_agency(
+                        case=case, agency=d["agency"], granted_by=request.user, reason=d["reason"]
+                    ),
+                )
+        elif action == "remove":
+            remove = forms.TeamRemoveForm(request.POST)
+            if remove.is_valid():
+                team = selectors.case_team(user=request.user, case=case)
+                for grant in team.users:
+                    if grant.user_id == remove.cleaned_data["user"]:
+                        services.team_remove_user(
+                            case=case, user=grant.user, removed_by=request.user
+                        )
+                        done = True
+                for grant in team.agencies:
+                    if grant.group_id and grant.group.agency.pk == remove.cleaned_data["agency"]:
+                        services.team_remove_agency(
+                            case=case, agency=grant.group.agency, removed_by=request.user
+                        )
+                        done = True
+        if done:
+            messages.success(request, _("Case team updated."))
+            return redirect("cases:team", reference=case.reference)
+    return render(
+        request,
+        "cases/case_team.html",
+        {
+            "case": case,
+            "team": selectors.case_team(user=request.user, case=case),
+            "may_manage": may_manage,
+            "user_form": user_form,
+            "agency_form": agency_form,
+        },
+    )
+
+
+def _try(form, write) -> bool:
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        forms.apply_errors(form, error)
+        return False
+    return True

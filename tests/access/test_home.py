@@ -6,10 +6,10 @@ from tests.factories import make_user
 
 # The panels each role's home page must show (by element id).
 EXPECTED_PANELS = {
-    Role.SOCIAL_WORKER: ["my-cases", "my-actions", "upcoming-conferences"],
+    Role.SOCIAL_WORKER: ["my-cases", "my-actions", "upcoming-conferences", "my-releases"],
     Role.YOUTH_WORKER: ["my-releases", "my-signals"],
     Role.POLICE: ["my-cases", "upcoming-conferences"],
-    Role.INFORMATION_OFFICER: ["release-work", "access-requests", "all-cases"],
+    Role.INFORMATION_OFFICER: ["release-work", "access-requests-link", "all-cases"],
     Role.COORDINATOR: ["screening", "overdue-actions", "next-conference", "escalations"],
     Role.MAYOR_OFFICE: ["escalations", "statistics"],
     Role.PARTNER: ["my-referrals", "my-releases"],
