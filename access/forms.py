@@ -9,7 +9,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RecipientChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency}, {obj.profile.get_role_display()})"
+        name = obj.get_full_name() or obj.username
+        return f"{name} ({obj.profile.agency}, {obj.profile.get_role_display()})"
 
 
 class ReleaseForm(forms.Form):
