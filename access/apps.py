@@ -13,7 +13,8 @@ class AccessConfig(AppConfig):
 
         from access import models, services
 
-        post_migrate.connect(services.admin_role_grant_permissions, sender=self)
+        # After every app's migrations, so the permissions of every app exist.
+        post_migrate.connect(services.admin_role_grant_permissions)
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])
 
         auditlog.register(models.Agency)

@@ -36,8 +36,10 @@ def make_user(*, role: str, agency: Agency | None = None, username: str | None =
     n = next(_counter)
     if agency is None:
         agency = AgencyFactory(kind=_ROLE_AGENCY_KIND[Role(role)])
+    username = username or f"{role}-{n}"
+    extra.setdefault("email", f"{username}@example.org")
     return services.account_create(
-        username=username or f"{role}-{n}",
+        username=username,
         password=PASSWORD,
         agency=agency,
         role=role,
