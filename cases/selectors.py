@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -110,7 +110,10 @@ def case_detail(*, user, case: Case) -> CaseDetail:
         case.entries.filter(visible_items)
         .select_related("author", "agency")
         .prefetch_related("attachments")
-        .annotate(corrections=Count("superseded_by"))
+        .annotate(
+            corrected=Exists(ChronologyEntry.objects.filter(supersedes=OuterRef("pk")))
+        )
+        .order_by("-occurred_at", "-pk")
     )
     assessments = list(
         case.assessments.filter(visible_items)

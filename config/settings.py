@@ -7,6 +7,7 @@ REDIS_URL or CELERY_BROKER_URL Celery tasks run inline.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -151,7 +152,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic job is also a management command of the same name, for sites that use cron.
+CELERY_BEAT_SCHEDULE: dict = {
+    "remove-expired-grants": {
+        "task": "access.tasks.remove_expired_grants",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

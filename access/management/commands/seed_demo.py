@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from access import demo as access_demo
 
 # Each app that has demo data adds its module here; each seeds on top of the city before it.
-DEMO_MODULES: list[str] = []
+DEMO_MODULES: list[str] = ["cases.demo"]
 
 
 class Command(BaseCommand):

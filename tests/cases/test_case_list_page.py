@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from access.models import Role
+from cases import services
+from cases.models import Case, ConcernCategory
+from tests.factories import make_case, make_person, make_user
+
+
+def test_it_lists_only_the_cases_the_user_is_on(client, social_worker):
+    mine = make_case(owner=social_worker)
+    other = make_case()
+    client.force_login(social_worker)
+    body = client.get(reverse("cases:list")).content.decode()
+    assert mine.reference in body
+    assert other.reference not in body
+
+
+def test_it_searches_by_reference_and_code(client, social_worker):
+    first = make_case(owner=social_worker)
+    second = make_case(owner=social_worker)
+    client.force_login(social_worker)
+    for term in (first.reference, first.person.code.lower()):
+        body = client.get(reverse("cases:list"), {"q": term}).content.decode()
+        assert first.reference in body
+        assert second.reference not in body
+
+
+def test_it_searches_by_name_for_those_who_may_read_names(client, social_worker):
+    case = make_case(owner=social_worker, person=make_person(first_name="Ayoub", last_name="Z"))
+    make_case(owner=social_worker)
+    client.force_login(social_worker)
+    response = client.get(reverse("cases:list"), {"q": "ayoub"})
+    assert case.reference in response.content.decode()
+    assert response.context["page"].paginator.count == 1
+
+
+def test_a_name_search_does_not_reach_cases_outside_the_team(client, social_worker):
+    make_case(person=make_person(first_name="Hidden"))
+    client.force_login(social_worker)
+    response = client.get(reverse("cases:list"), {"q": "Hidden"})
+    assert response.context["page"].paginator.count == 0
+
+
+def test_it_filters_by_status_category_risk_owner_agency_and_overdue(client, social_worker):
+    islamist = ConcernCategory.objects.get(name="Islamist")
+    target = make_case(owner=social_worker, risk_level=Case.RiskLevel.HIGH, categories=[islamist])
+    make_case(owner=social_worker)
+    services.action_add(
+        case=target,
+        created_by=social_worker,
+        description="Call the school",
+        owner=social_worker,
+        due_date=timezone.localdate() - timedelta(days=2),
+    )
+    client.force_login(social_worker)
+    for params in (
+        {"status": Case.Status.INTAKE, "risk_level": Case.RiskLevel.HIGH},
+        {"category": islamist.pk},
+        {"overdue": "on"},
+        {
+            "owner": social_worker.pk,
+            "agency": social_worker.profile.agency_id,
+            "risk_level": "high",
+        },
+    ):
+        page = client.get(reverse("cases:list"), params).context["page"]
+        assert [c.reference for c in page.object_list] == [target.reference], params
+
+
+def test_it_paginates(client, social_worker):
+    for _ in range(27):
+        make_case(owner=social_worker)
+    client.force_login(social_worker)
+    first = client.get(reverse("cases:list")).context["page"]
+    second = client.get(reverse("cases:list"), {"page": 2}).context["page"]
+    assert (len(first.object_list), len(second.object_list)) == (25, 2)
+    assert {c.pk for c in first.object_list}.isdisjoint({c.pk for c in second.object_list})
+
+
+def test_its_query_count_does_not_grow_with_the_number_of_cases(
+    client, social_worker, django_assert_num_queries
+):
+    make_case(owner=social_worker)
+    client.force_login(social_worker)
+    client.get(reverse("cases:list"))  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:list"))
+    for _ in range(20):
+        make_case(owner=social_worker)
+    with django_assert_num_queries(len(few)):
+        client.get(reverse("cases:list"))
+
+
+def test_only_case_workers_reach_the_list(client, db):
+    for role in Role.values:
+        client.force_login(make_user(role=role))
+        expected = (
+            200
+            if role in {"social_worker", "police", "coordinator", "information_officer"}
+            else 404
+        )
+        assert client.get(reverse("cases:list")).status_code == expected, role
