@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from access.demo import USERS
 from access.models import Agency, Profile, Role
+from cases.models import Action, Assessment, Case, ChronologyEntry, Escalation, Person, StatusChange
 
 DEMO_PASSWORD = "demo-password-for-tests"
 
@@ -20,6 +21,13 @@ def snapshot():
         "agencies": sorted(Agency.objects.values_list("name", "kind")),
         "groups": sorted(Group.objects.values_list("name", "user__username")),
         "audit_rows": LogEntry.objects.count(),
+        "cases": sorted(Case.objects.values_list("reference", "status", "person__code")),
+        "persons": Person.objects.count(),
+        "entries": ChronologyEntry.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "actions": Action.objects.count(),
+        "escalations": Escalation.objects.count(),
+        "status_changes": StatusChange.objects.count(),
     }
 
 
