@@ -1,6 +1,7 @@
 """Writes on cases. Keyword-only, atomic; auditlog records each row's before and after."""
 
 import calendar
+import unicodedata
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import Agency, Role
+from access.models import Agency
 from cases.models import (
     Action,
     AftercareReview,
@@ -66,9 +67,24 @@ def add_months(day: date, months: int) -> date:
     )
 
 
+def _ascii_initials(first_name: str, last_name: str) -> str:
+    """Initials anyone can type in a search box: Çelik -> C, Öztürk -> O."""
+    letters = ""
+    for name in (first_name, last_name):
+        folded = unicodedata.normalize("NFKD", name.strip()).encode("ascii", "ignore").decode()
+        letters += next((c for c in folded if c.isalpha()), "X")
+    return letters.upper()
+
+
 def _require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
+
+
+def _require_on_case(user, case: Case) -> None:
+    """Writes re-check what the view checked: the user may edit, and sees this case."""
+    _require(policy.may_edit_case(user))
+    _require(Case.objects.filter(policy.case_filter(user), pk=case.pk).exists())
 
 
 def _view_case_permission() -> Permission:
@@ -91,7 +107,7 @@ def person_create(
 ) -> Person:
     if date_of_birth and date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
-    initials = (first_name[:1] + last_name[:1]).upper() or "XX"
+    initials = _ascii_initials(first_name, last_name)
     person = Person.objects.create(
         code=f"tmp-{timezone.now().timestamp()}",
         first_name=first_name.strip(),
@@ -236,7 +252,7 @@ CASE_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def case_update(*, case: Case, user, expected_version: int, categories=None, **changes) -> Case:
-    _require(policy.may_edit_case(user))
+    _require_on_case(user, case)
     unknown = set(changes) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -273,7 +289,7 @@ def case_change_status(
     next_review_date: date | None = None,
     closure_reason: str = "",
 ) -> Case:
-    _require(policy.may_edit_case(user))
+    _require_on_case(user, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise ConflictError(current=locked)
@@ -306,12 +322,15 @@ def case_change_status(
             raise ValidationError({"closure_reason": _("Choose why the case is closed.")})
         locked.closure_reason = closure_reason
         locked.closed_at = timezone.now()
+        locked.next_review_date = None  # aftercare reviews take over
         for months in AFTERCARE_MONTHS:
             AftercareReview.objects.get_or_create(
                 case=locked, months=months, due_date=add_months(today, months)
             )
     if to_status == S.INFORMATION_GATHERING and from_status in (S.CLOSED, S.AFTERCARE):
         locked.closure_reason, locked.closed_at = "", None  # reopened
+        for review in locked.aftercare_reviews.filter(done_at__isnull=True):
+            review.delete()
     locked.status = to_status
     locked.version = expected_version + 1
     locked.save()
@@ -340,7 +359,7 @@ def entry_add(
     text: str,
     attachment: UploadedFile | None = None,
 ) -> ChronologyEntry:
-    _require(policy.may_edit_case(author))
+    _require_on_case(author, case)
     _check_level(author, level)
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"occurred_at": _("This is in the future. When did it happen?")})
@@ -371,7 +390,7 @@ def entry_add(
 def entry_correct(*, entry: ChronologyEntry, author, text: str) -> ChronologyEntry:
     """A correction is a new entry that supersedes the old; both remain. It keeps the old
     entry's level and originating agency, so the correction reaches exactly the same readers."""
-    _require(policy.may_edit_case(author))
+    _require_on_case(author, entry.case)
     _require(policy.may_read_item(author, entry.level, entry.agency_id))
     if not text.strip():
         raise ValidationError({"text": _("Write the corrected text.")})
@@ -403,7 +422,7 @@ def assessment_record(
     level: int = 2,
 ) -> Assessment:
     """A new version of the case's assessment; `ratings` maps indicator id to (rating, note)."""
-    _require(policy.may_edit_case(author))
+    _require_on_case(author, case)
     _check_level(author, level)
     indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
     if not ratings or set(ratings) - set(indicators):
@@ -421,19 +440,23 @@ def assessment_record(
         author=author,
         agency_id=policy.agency_id_of(author),
     )
-    AssessmentRating.objects.bulk_create(
-        AssessmentRating(assessment=assessment, indicator_id=pk, rating=rating, note=note)
-        for pk, (rating, note) in sorted(ratings.items())
-    )
+    for pk, (rating, note) in sorted(ratings.items()):  # one by one: auditlog sees each
+        AssessmentRating.objects.create(
+            assessment=assessment, indicator_id=pk, rating=rating, note=note
+        )
     return assessment
 
 
 # --- Support plan ---------------------------------------------------------------------------
 
 
-def _check_action_owner(owner) -> None:
-    if policy.role_of(owner) in (None, Role.ADMIN):
-        raise ValidationError({"owner": _("The owner needs an account with an agency.")})
+def _check_action_owner(case: Case, owner) -> None:
+    """An action's owner must be able to see it: someone on the case team."""
+    visible = Case.objects.filter(policy.case_filter(owner), pk=case.pk).exists()
+    if not visible:
+        raise ValidationError(
+            {"owner": _("The owner must be on the case team. Add them to the team first.")}
+        )
 
 
 @transaction.atomic
@@ -446,8 +469,8 @@ def action_add(
     due_date: date,
     consent: str = Action.Consent.NOT_NEEDED,
 ) -> Action:
-    _require(policy.may_edit_case(created_by))
-    _check_action_owner(owner)
+    _require_on_case(created_by, case)
+    _check_action_owner(case, owner)
     if not description.strip():
         raise ValidationError({"description": _("Describe the action.")})
     if case.person.is_minor and consent == Action.Consent.GIVEN:
@@ -475,7 +498,9 @@ def action_update(
     due_date: date | None = None,
     consent: str | None = None,
 ) -> Action:
-    _require(policy.may_edit_case(user))
+    _require_on_case(user, action.case)
+    if status not in Action.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
     if status in (Action.Status.NOT_POSSIBLE, Action.Status.NOT_DONE) and not status_note.strip():
         raise ValidationError({"status_note": _("Say why the action was not done.")})
     if consent == Action.Consent.GIVEN and action.case.person.is_minor:
@@ -499,7 +524,9 @@ def action_update(
 def escalation_raise(
     *, case: Case, raised_by, audience: str, summary: str, decision_requested: str
 ) -> Escalation:
-    _require(policy.may_edit_case(raised_by))
+    _require_on_case(raised_by, case)
+    if audience not in Escalation.Audience.values:
+        raise ValidationError({"audience": _("Choose who the escalation is for.")})
     errors = {}
     if not summary.strip():
         errors["summary"] = _("Write a short text for the audience.")
@@ -523,6 +550,8 @@ def escalation_decide(
     _require(policy.may_decide_escalation(user, escalation))
     if escalation.status == Escalation.Status.DECIDED:
         raise ValidationError(_("This escalation has already been decided."))
+    if status not in (Escalation.Status.UNDER_REVIEW, Escalation.Status.DECIDED):
+        raise ValidationError({"status": _("Choose under review or decided.")})
     if status == Escalation.Status.DECIDED:
         if not decision.strip():
             raise ValidationError({"decision": _("Write the decision taken.")})

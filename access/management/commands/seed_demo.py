@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from access import demo as access_demo
 
-# Each app that has demo data adds its module here; each seeds on top of the city before it.
-DEMO_MODULES: list[str] = ["cases.demo"]
+# Each app adds its demo step here, as "module.function"; each builds on the steps before it.
+DEMO_STEPS: list[str] = ["cases.demo.seed", "access.demo.seed_releases"]
 
 
 class Command(BaseCommand):
@@ -27,8 +27,9 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("Set DEMO_PASSWORD (at least 8 characters) to the demo password.")
         city = access_demo.seed(password=password)
-        for module_name in DEMO_MODULES:
-            import_module(module_name).seed(city=city)
+        for step in DEMO_STEPS:
+            module_name, function_name = step.rsplit(".", 1)
+            getattr(import_module(module_name), function_name)(city=city)
         self.stdout.write(self.style.SUCCESS("Demo city ready. Demo logins:"))
         for username, _first, _last, agency, role in access_demo.USERS:
             self.stdout.write(f"  {username:<12} {role.label} ({agency})")
