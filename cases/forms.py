@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Agency, Level, Role
+from access.models import Agency, Level
 from cases.models import (
     Action,
     Assessment,
@@ -17,7 +17,7 @@ from cases.models import (
     Indicator,
     Person,
 )
-from cases.services import ALLOWED_TRANSITIONS
+from cases.services import ALLOWED_TRANSITIONS, FUTURE_TOLERANCE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,16 +36,6 @@ def case_team_users():
     return (
         get_user_model()
         .objects.filter(is_active=True, profile__role__in=policy.CASE_TEAM_ROLES)
-        .select_related("profile__agency")
-        .order_by("last_name", "first_name")
-    )
-
-
-def action_owner_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__isnull=False)
-        .exclude(profile__role__in=[Role.ADMIN, Role.MAYOR_OFFICE])
         .select_related("profile__agency")
         .order_by("last_name", "first_name")
     )
@@ -80,6 +70,19 @@ class CaseFilterForm(forms.Form):
         empty_label=_("Any"),
     )
     overdue = forms.BooleanField(label=_("Overdue actions only"), required=False)
+    repeat = forms.BooleanField(label=_("Repeats only"), required=False)
+    review_within = forms.IntegerField(
+        label=_("Review due within (days)"), required=False, min_value=0, max_value=366
+    )
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", _("Any"))] + Case.ClosureReason.choices,
+    )
+    # From the dashboard: cases with overdue actions owned by this agency.
+    action_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.all(), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -236,7 +239,7 @@ class EntryForm(forms.Form):
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
-        if value > timezone.now():
+        if value > timezone.now() + FUTURE_TOLERANCE:
             raise ValidationError(_("This is in the future. When did it happen?"))
         return value
 
@@ -289,13 +292,19 @@ class AssessmentForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = UserChoiceField(label=_("Owner"), queryset=action_owner_users())
+    owner = UserChoiceField(
+        label=_("Owner"),
+        queryset=case_team_users().none(),
+        help_text=_("Someone on the case team; add a person to the team first if needed."),
+    )
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     consent = forms.ChoiceField(label=_("Consent"), choices=Action.Consent.choices)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = action_owner_users()
+        from cases.selectors import case_team_members
+
+        self.fields["owner"].queryset = case_team_members(case=case)
 
 
 class ActionUpdateForm(forms.Form):

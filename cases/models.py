@@ -390,6 +390,8 @@ class Escalation(models.Model):
         MAYOR = "mayor", _("Mayor")
         MAC = "mac", _("Mayor's Advisory Council (MAC)")
         POLICE = "police", _("Police route")
+        # The coordinator asks the mayor for a high-level meeting; proposed on the MAC agenda.
+        MAYOR_MEETING = "mayor_meeting", _("Meeting with the mayor requested")
 
     class Status(models.TextChoices):
         RAISED = "raised", _("Raised")

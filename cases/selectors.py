@@ -1,7 +1,7 @@
 """Reads of case data. Every one takes the requesting user and filters through access.policy."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -31,6 +31,10 @@ class CaseFilters:
     owner: int | None = None
     agency: int | None = None
     overdue: bool = False
+    action_agency: int | None = None
+    closure_reason: str = ""
+    repeat: bool = False
+    review_within: int | None = None
 
 
 def visible_cases(*, user) -> QuerySet[Case]:
@@ -73,6 +77,18 @@ def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
         cases = cases.filter(lead_agency_id=filters.agency)
     if filters.overdue:
         cases = cases.filter(has_overdue_actions=True)
+    if filters.action_agency:
+        cases = cases.filter(
+            Exists(_overdue_actions(today).filter(owner_agency_id=filters.action_agency))
+        )
+    if filters.closure_reason:
+        cases = cases.filter(closure_reason=filters.closure_reason)
+    if filters.repeat:
+        cases = cases.filter(repeat_of__isnull=False)
+    if filters.review_within is not None:
+        cases = cases.filter(
+            next_review_date__lte=today + timedelta(days=filters.review_within)
+        ).exclude(status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE])
     return cases
 
 
@@ -110,9 +126,7 @@ def case_detail(*, user, case: Case) -> CaseDetail:
         case.entries.filter(visible_items)
         .select_related("author", "agency")
         .prefetch_related("attachments")
-        .annotate(
-            corrected=Exists(ChronologyEntry.objects.filter(supersedes=OuterRef("pk")))
-        )
+        .annotate(corrected=Exists(ChronologyEntry.objects.filter(supersedes=OuterRef("pk"))))
         .order_by("-occurred_at", "-pk")
     )
     assessments = list(
@@ -251,4 +265,45 @@ def case_team(*, user, case: Case) -> CaseTeam:
             .select_related("group__agency", "granted_by")
             .order_by("group__name")
         ),
+    )
+
+
+def case_team_members(*, case: Case) -> QuerySet:
+    """The people who may see the case (for choosing an action's owner), information officers
+    aside: granted by name, or members of a granted agency."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+
+    today = timezone.localdate()
+    by_name = CaseUserObjectPermission.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+        content_object=case,
+        user=OuterRef("pk"),
+    )
+    by_agency = CaseGroupObjectPermission.objects.filter(
+        content_object=case, group__user=OuterRef("pk")
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Exists(by_name) | Exists(by_agency),
+            is_active=True,
+            profile__role__in=policy.CASE_TEAM_ROLES,
+        )
+        .select_related("profile__agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+def open_escalations(*, user, audiences: list[str]) -> QuerySet[Escalation]:
+    """Raised or under review, for these audiences, on cases the user may see."""
+    return (
+        Escalation.objects.filter(
+            policy.escalation_filter(user),
+            audience__in=audiences,
+            status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW],
+        )
+        .select_related("case")
+        .order_by("raised_at")
     )

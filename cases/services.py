@@ -2,6 +2,7 @@
 
 import calendar
 import unicodedata
+import uuid
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
@@ -9,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import Agency
+from access.models import Agency, Level
 from cases.models import (
     Action,
     AftercareReview,
@@ -30,6 +32,7 @@ from cases.models import (
     Person,
     StatusChange,
 )
+from cases.tasks import notify_escalation_decided
 from cases.uploads import check_upload
 
 S = Case.Status
@@ -85,6 +88,10 @@ def _require_on_case(user, case: Case) -> None:
     """Writes re-check what the view checked: the user may edit, and sees this case."""
     _require(policy.may_edit_case(user))
     _require(Case.objects.filter(policy.case_filter(user), pk=case.pk).exists())
+    if policy.case_is_restricted(case):
+        raise ValidationError(
+            _("Processing of this case is restricted: nothing can be added or changed.")
+        )
 
 
 def _view_case_permission() -> Permission:
@@ -109,7 +116,7 @@ def person_create(
         raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
     initials = _ascii_initials(first_name, last_name)
     person = Person.objects.create(
-        code=f"tmp-{timezone.now().timestamp()}",
+        code=f"tmp-{uuid.uuid4().hex[:12]}",  # replaced below, once the pk is known
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         date_of_birth=date_of_birth,
@@ -126,7 +133,14 @@ def person_create(
 
 def _next_reference(year: int) -> str:
     prefix = f"MSC-{year}-"
-    last = Case.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+    # By length first: MSC-2026-10000 comes after MSC-2026-9999.
+    last = (
+        Case.objects.filter(reference__startswith=prefix)
+        .annotate(length=Length("reference"))
+        .order_by("-length", "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
 
@@ -267,12 +281,19 @@ def case_update(*, case: Case, user, expected_version: int, categories=None, **c
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise ConflictError(current=locked)
+    if changes.get("person_informed"):
+        changes["not_informed_reason"] = ""
+    lead_changed = "lead_agency" in changes and changes["lead_agency"].pk != locked.lead_agency_id
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.version = expected_version + 1
     locked.save()
     if categories is not None:
         locked.categories.set(categories)
+    if lead_changed:
+        team_add_agency(
+            case=locked, agency=locked.lead_agency, granted_by=user, reason=_("Lead agency")
+        )
     if "owner" in changes and policy.role_of(locked.owner) in policy.CASE_TEAM_ROLES:
         team_add_user(case=locked, user=locked.owner, granted_by=user, reason=_("Case owner"))
     return locked
@@ -294,6 +315,8 @@ def case_change_status(
     if locked.version != expected_version:
         raise ConflictError(current=locked)
     from_status = locked.status
+    if to_status not in S.values:
+        raise ValidationError({"to_status": _("Choose a status from the list.")})
     if to_status not in ALLOWED_TRANSITIONS[from_status]:
         allowed = ", ".join(str(S(s).label) for s in sorted(ALLOWED_TRANSITIONS[from_status]))
         raise ValidationError(
@@ -527,6 +550,10 @@ def escalation_raise(
     _require_on_case(raised_by, case)
     if audience not in Escalation.Audience.values:
         raise ValidationError({"audience": _("Choose who the escalation is for.")})
+    if not policy.may_raise_escalation(raised_by, audience):
+        raise ValidationError(
+            {"audience": _("Only the coordinator asks for a meeting with the mayor.")}
+        )
     errors = {}
     if not summary.strip():
         errors["summary"] = _("Write a short text for the audience.")
@@ -548,6 +575,7 @@ def escalation_decide(
     *, escalation: Escalation, user, status: str, decision: str = ""
 ) -> Escalation:
     _require(policy.may_decide_escalation(user, escalation))
+    _require(Escalation.objects.filter(policy.escalation_filter(user), pk=escalation.pk).exists())
     if escalation.status == Escalation.Status.DECIDED:
         raise ValidationError(_("This escalation has already been decided."))
     if status not in (Escalation.Status.UNDER_REVIEW, Escalation.Status.DECIDED):
@@ -560,4 +588,18 @@ def escalation_decide(
         escalation.decided_at = timezone.now()
     escalation.status = status
     escalation.save()
+    if status == Escalation.Status.DECIDED:
+        # The decision flows back into the case: a dated entry the team reads, and a
+        # content-free message to the case owner.
+        ChronologyEntry.objects.create(
+            case=escalation.case,
+            kind=ChronologyEntry.Kind.DECISION,
+            occurred_at=escalation.decided_at,
+            author=user,
+            agency_id=policy.agency_id_of(user),
+            level=Level.L2,
+            text=_("Decision on the escalation to %(audience)s: %(decision)s")
+            % {"audience": escalation.get_audience_display(), "decision": decision},
+        )
+        notify_escalation_decided.delay_on_commit(escalation.pk)
     return escalation

@@ -45,6 +45,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
             owner=data["owner"].pk if data["owner"] else None,
             agency=data["agency"].pk if data["agency"] else None,
             overdue=data["overdue"],
+            action_agency=data["action_agency"].pk if data["action_agency"] else None,
+            closure_reason=data["closure_reason"],
+            repeat=data["repeat"],
+            review_within=data["review_within"],
         )
     page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -291,7 +295,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = _editable_case(request, reference)
-    form = forms.ActionForm(request.POST or None)
+    form = forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_add(case=case, created_by=request.user, **form.cleaned_data)
