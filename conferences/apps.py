@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ConferencesConfig(AppConfig):
     name = "conferences"
     verbose_name = _("Conferences")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from conferences import models
+
+        auditlog.register(models.ConferenceSeries, m2m_fields={"core_members"})
+        for model in (
+            models.Meeting,
+            models.AgendaItem,
+            models.Amendment,
+            models.Attendance,
+            models.DeclarationSignature,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,170 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from access.models import Level, Role
+from cases.forms import DATE, UserChoiceField
+from cases.models import Case
+from conferences.models import AgendaItem, Attendance, ConferenceSeries
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def members_choices():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__isnull=False)
+        .exclude(profile__role=Role.ADMIN)
+        .select_related("profile__agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+class MemberChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
+
+
+class SeriesForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ConferenceSeries.Kind.choices)
+    chair = UserChoiceField(label=_("Chair"), queryset=members_choices())
+    core_members = MemberChoices(
+        label=_("Core members"), queryset=members_choices(), widget=forms.CheckboxSelectMultiple
+    )
+    cadence_days = forms.IntegerField(
+        label=_("Every how many days"), min_value=1, max_value=366, initial=14
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"), coerce=int, choices=ConferenceSeries._meta.get_field("weekday").choices
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"), initial="09:30", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    default_location = forms.CharField(label=_("Default location"), max_length=200, required=False)
+    cutoff_days = forms.IntegerField(
+        label=_("Agenda cut-off (days before)"), min_value=0, max_value=30, initial=2
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = members_choices()
+        self.fields["core_members"].queryset = members_choices()
+
+
+class AdHocMeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+
+class AddCaseForm(forms.Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=20)
+
+
+class AddGeneralItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class RestrictForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Restrict to"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", _("Everyone at the meeting"))]
+        + [(lvl, label) for lvl, label in Level.choices if lvl >= Level.L2],
+    )
+
+
+class GuestForm(forms.Form):
+    guest = UserChoiceField(label=_("Guest for this item"), queryset=members_choices())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guest"].queryset = members_choices().filter(
+            profile__role__in=["social_worker", "police", "coordinator"]
+        )
+
+
+class CutoffForm(forms.Form):
+    cutoff = forms.DateTimeField(label=_("Agenda cut-off"), widget=DATETIME)
+
+
+class AttendanceForm(forms.Form):
+    attendee = UserChoiceField(label=_("Person"), queryset=members_choices())
+    status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
+    information_sent = forms.BooleanField(
+        label=_("Sent information in (with apologies)"), required=False
+    )
+    delegate_for = UserChoiceField(
+        label=_("Delegate for"), queryset=members_choices(), required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendee"].queryset = members_choices()
+        self.fields["delegate_for"].queryset = members_choices()
+
+
+class MinuteForm(forms.Form):
+    discussion = forms.CharField(label=_("Discussion"), widget=forms.Textarea, required=False)
+    level = forms.TypedChoiceField(label=_("Level of the minute"), coerce=int)
+    decision = forms.ChoiceField(label=_("Decision"), choices=AgendaItem.Decision.choices)
+    next_review_date = forms.DateField(
+        label=_("Next review date"),
+        required=False,
+        widget=DATE,
+        help_text=_("Required to adopt a case."),
+    )
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", "—")] + Case.ClosureReason.choices,
+        help_text=_("Required to close or for no further action."),
+    )
+
+    def __init__(self, *args, levels: list[int], action_owners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(lvl, Level(lvl).label) for lvl in levels]
+        for n in (1, 2, 3):
+            self.fields[f"action_{n}_description"] = forms.CharField(
+                label=_("New action %(n)d") % {"n": n}, required=False, max_length=1000
+            )
+            self.fields[f"action_{n}_owner"] = UserChoiceField(
+                label=_("Owner"), queryset=action_owners, required=False
+            )
+            self.fields[f"action_{n}_due_date"] = forms.DateField(
+                label=_("Due date"), required=False, widget=DATE
+            )
+
+    def clean(self):
+        data = super().clean()
+        for n in (1, 2, 3):
+            parts = [data.get(f"action_{n}_{f}") for f in ("description", "owner", "due_date")]
+            if any(parts) and not all(parts):
+                self.add_error(
+                    f"action_{n}_description",
+                    _("An action needs a description, an owner and a due date."),
+                )
+        return data
+
+    def actions(self) -> list[dict]:
+        return [
+            {
+                "description": self.cleaned_data[f"action_{n}_description"],
+                "owner": self.cleaned_data[f"action_{n}_owner"],
+                "due_date": self.cleaned_data[f"action_{n}_due_date"],
+            }
+            for n in (1, 2, 3)
+            if self.cleaned_data.get(f"action_{n}_description")
+        ]
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(label=_("Amendment"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int)
+
+    def __init__(self, *args, levels: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(lvl, Level(lvl).label) for lvl in levels]

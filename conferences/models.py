@@ -1,0 +1,246 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from access.models import Agency, Level
+
+
+class ConferenceSeries(models.Model):
+    class Kind(models.TextChoices):
+        CASE_CONFERENCE = "case_conference", _("Police-prevention case conference")
+        CASE_MEETING = "case_meeting", _("Hands-on case meeting")
+        MAC = "mac", _("Mayor's Advisory Council (escalations)")
+        AD_HOC = "ad_hoc", _("Ad hoc or emergency meeting")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="chaired_series",
+        verbose_name=_("chair"),
+    )
+    core_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="conference_series", verbose_name=_("core members")
+    )
+    cadence_days = models.PositiveSmallIntegerField(_("every how many days"), default=14)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+        ],
+        default=1,
+    )
+    start_time = models.TimeField(_("start time"), default="09:30")
+    default_location = models.CharField(_("default location"), max_length=200, blank=True)
+    cutoff_days = models.PositiveSmallIntegerField(_("agenda cut-off, days before"), default=2)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("conference series")
+        verbose_name_plural = _("conference series")
+
+    def __str__(self) -> str:
+        return f"series {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conferences:series", args=[self.pk])
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Agenda in preparation")
+        PUBLISHED = "published", _("Agenda published")
+        OPEN = "open", _("In session")
+        FINAL = "final", _("Minutes final")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    series = models.ForeignKey(ConferenceSeries, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField(_("starts at"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    agenda_cutoff = models.DateTimeField(_("agenda cut-off"), null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_ad_hoc = models.BooleanField(default=False)
+    reminders_sent = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["series", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"meeting {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conferences:meeting", args=[self.pk])
+
+
+class AgendaItem(models.Model):
+    class Reason(models.TextChoices):
+        NEW_CASE = "new_case", _("Accepted, not yet discussed")
+        REVIEW_DUE = "review_due", _("Review falls due")
+        OVERDUE_ACTIONS = "overdue_actions", _("Overdue actions")
+        OPEN_ACTIONS = "open_actions", _("Open actions due")
+        CARRIED_OVER = "carried_over", _("Carried over")
+        ESCALATION = "escalation", _("Escalation")
+        AFTERCARE_6 = "aftercare_6", _("6-month aftercare review")
+        AFTERCARE_12 = "aftercare_12", _("12-month aftercare review")
+        PRISON_RELEASE = "prison_release", _("Release from prison approaching")
+        ADDED = "added", _("Added by the chair")
+
+    class Decision(models.TextChoices):
+        ADOPT = "adopt", _("Adopt (active support)")
+        CONTINUE = "continue", _("Continue")
+        CLOSE = "close", _("Close")
+        ESCALATE = "escalate", _("Escalate")
+        REFER_ON = "refer_on", _("Refer on")
+        NO_FURTHER_ACTION = "nfa", _("No further action")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        null=True,
+        blank=True,
+    )
+    # For the MAC: the escalation discussed (the case itself stays out of the mayor's sight).
+    escalation = models.ForeignKey(
+        "cases.Escalation",
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=32, choices=Reason.choices, default=Reason.ADDED)
+    reason_detail = models.CharField(max_length=300, blank=True)
+    # Restricted items are hidden, existence included, from attendees below this level.
+    restricted_to_level = models.PositiveSmallIntegerField(
+        _("restricted to level"), choices=Level.choices, null=True, blank=True
+    )
+    guest = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guest_items",
+        verbose_name=_("guest for this item"),
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    # The minute of this item.
+    discussion = models.TextField(_("discussion"), blank=True)
+    minute_level = models.PositiveSmallIntegerField(
+        _("level of the minute"), choices=Level.choices, default=Level.L2
+    )
+    minute_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    minuted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    minuted_at = models.DateTimeField(null=True, blank=True)
+    status_before = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "case"],
+                condition=models.Q(case__isnull=False),
+                name="one_item_per_case_per_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"agenda item {self.pk} of meeting {self.meeting_id}"
+
+
+class Amendment(models.Model):
+    """A correction to final minutes: the minute stays as it was; the amendment is added."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="amendments")
+    text = models.TextField(_("amendment"))
+    reason = models.TextField(_("reason"))
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.L2)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["written_at"]
+
+    def __str__(self) -> str:
+        return f"amendment {self.pk} of item {self.item_id}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        PRESENT = "present", _("Present")
+        APOLOGIES = "apologies", _("Apologies")
+        DELEGATE = "delegate", _("Delegate")
+        OBSERVER = "observer", _("Observer")
+        GUEST = "guest", _("Guest for one item")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.INVITED)
+    information_sent = models.BooleanField(_("information sent in"), default=False)
+    delegate_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_attendance_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"attendance {self.user_id} at meeting {self.meeting_id}"
+
+
+class DeclarationSignature(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.CharField(max_length=20)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_signature_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"signature {self.user_id} at meeting {self.meeting_id}"

@@ -1,0 +1,289 @@
+"""Reads of conferences. Each takes the user and filters through access.policy."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from access import policy
+from access.audit import record_read
+from cases.models import Action, AftercareReview, Case, Escalation
+from conferences.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    ConferenceSeries,
+    DeclarationSignature,
+    Meeting,
+)
+
+
+def series_list(*, user) -> QuerySet[ConferenceSeries]:
+    visible_meetings = Meeting.objects.filter(policy.meeting_filter(user))
+    if policy.is_information_officer(user) or policy.may_run_conferences(user):
+        series = ConferenceSeries.objects.all()
+    else:
+        series = ConferenceSeries.objects.filter(
+            Q(core_members=user) | Q(Exists(visible_meetings.filter(series=OuterRef("pk"))))
+        ).distinct()
+    return series.select_related("chair").order_by("name")
+
+
+def series_get(*, user, series_id: int) -> ConferenceSeries:
+    series = series_list(user=user).filter(pk=series_id).first()
+    if series is None:
+        raise Http404
+    return series
+
+
+def meetings_visible(*, user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(policy.meeting_filter(user)).select_related("series")
+
+
+def upcoming_meetings(*, user) -> QuerySet[Meeting]:
+    return (
+        meetings_visible(user=user)
+        .filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+
+
+def meeting_get(*, user, meeting_id: int) -> Meeting:
+    meeting = meetings_visible(user=user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def has_signed(*, user, meeting: Meeting) -> bool:
+    return DeclarationSignature.objects.filter(
+        meeting=meeting, user=user, version=settings.CONFIDENTIALITY_DECLARATION_VERSION
+    ).exists()
+
+
+def agenda(*, user, meeting: Meeting, what: str = "agenda") -> list[AgendaItem]:
+    """The items this user may see, once they have signed the declaration; else nothing.
+    Each item says whether its minute may be read; amendments come filtered by level."""
+    if not has_signed(user=user, meeting=meeting):
+        return []
+    record_read(user=user, obj=meeting, what=what)
+    return list(
+        meeting.items.filter(policy.agenda_item_filter(user))
+        .select_related("case__person", "escalation", "guest", "carried_from__meeting")
+        .annotate(
+            minute_visible=Exists(
+                AgendaItem.objects.filter(policy.minute_filter(user), pk=OuterRef("pk"))
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=Amendment.objects.filter(policy.item_filter(user)).select_related(
+                    "written_by"
+                ),
+            )
+        )
+        .order_by("order", "pk")
+    )
+
+
+def minutes(*, user, meeting: Meeting) -> list[AgendaItem]:
+    return agenda(user=user, meeting=meeting, what="minutes")
+
+
+def item_get(*, user, meeting: Meeting, item_id: int) -> AgendaItem:
+    item = (
+        meeting.items.filter(policy.agenda_item_filter(user), pk=item_id)
+        .select_related("case__person", "escalation", "guest")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def attendance(*, meeting: Meeting) -> list[Attendance]:
+    return list(
+        meeting.attendances.select_related("user__profile__agency", "delegate_for").order_by(
+            "user__last_name", "user__first_name"
+        )
+    )
+
+
+def signatures(*, meeting: Meeting) -> list[DeclarationSignature]:
+    return list(meeting.signatures.select_related("user").order_by("signed_at"))
+
+
+@dataclass
+class Quorum:
+    core: int
+    present: int
+
+    @property
+    def reached(self) -> bool:
+        return self.core == 0 or self.present > self.core * settings.CONFERENCE_QUORUM
+
+
+def quorum(*, meeting: Meeting) -> Quorum:
+    core_ids = set(meeting.series.core_members.values_list("pk", flat=True))
+    present = meeting.attendances.filter(
+        Q(user_id__in=core_ids, status=Attendance.Status.PRESENT)
+        | Q(delegate_for_id__in=core_ids, status=Attendance.Status.DELEGATE)
+    ).count()
+    return Quorum(core=len(core_ids), present=present)
+
+
+# --- Proposals -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    case: Case | None
+    reason: str
+    detail: str
+    escalation: Escalation | None = None
+    carried_from: AgendaItem | None = None
+
+
+def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
+    """What the application proposes for a meeting, each with its reason. Only cases the chair
+    may see; nothing already on the agenda. A fixed number of queries."""
+    day = timezone.localtime(meeting.starts_at).date()
+    visible = Case.objects.filter(policy.case_filter(user)).exclude(
+        Exists(AgendaItem.objects.filter(meeting=meeting, case=OuterRef("pk")))
+    )
+    proposals: list[Proposal] = []
+    is_mac = meeting.series.kind == ConferenceSeries.Kind.MAC
+    audiences = (
+        [Escalation.Audience.MAYOR, Escalation.Audience.MAC, Escalation.Audience.MAYOR_MEETING]
+        if is_mac
+        else [Escalation.Audience.COORDINATOR]
+    )
+    escalations = (
+        Escalation.objects.filter(
+            policy.escalation_filter(user),
+            audience__in=audiences,
+            status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW],
+        )
+        .exclude(Exists(AgendaItem.objects.filter(meeting=meeting, escalation=OuterRef("pk"))))
+        .select_related("case")
+    )
+    seen: set[int] = set()
+    for escalation in escalations:
+        proposals.append(
+            Proposal(
+                case=None if is_mac else escalation.case,
+                reason=AgendaItem.Reason.ESCALATION,
+                detail=escalation.get_audience_display(),
+                escalation=escalation,
+            )
+        )
+        seen.add(escalation.case_id)
+    if is_mac:
+        return proposals
+
+    previous = (
+        Meeting.objects.filter(series=meeting.series, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    if previous:
+        carried = previous.items.filter(
+            Q(decision=AgendaItem.Decision.CONTINUE) | Q(decision=""),
+            case__in=visible,
+        ).select_related("case")
+        for item in carried:
+            proposals.append(
+                Proposal(item.case, AgendaItem.Reason.CARRIED_OVER, "", carried_from=item)
+            )
+            seen.add(item.case_id)
+
+    def add(cases, reason, detail=lambda case: ""):
+        for case in cases:
+            if case.pk not in seen:
+                seen.add(case.pk)
+                proposals.append(Proposal(case, reason, detail(case)))
+
+    never_discussed = ~Q(
+        Exists(AgendaItem.objects.filter(case=OuterRef("pk")).exclude(decision=""))
+    )
+    add(
+        visible.filter(
+            never_discussed, status__in=[Case.Status.INFORMATION_GATHERING, Case.Status.ON_AGENDA]
+        ),
+        AgendaItem.Reason.NEW_CASE,
+    )
+    add(
+        visible.filter(next_review_date__lte=day).exclude(
+            status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE]
+        ),
+        AgendaItem.Reason.REVIEW_DUE,
+        lambda c: str(c.next_review_date),
+    )
+    overdue = Action.objects.filter(
+        case=OuterRef("pk"), status=Action.Status.OPEN, due_date__lt=timezone.localdate()
+    )
+    add(visible.filter(Exists(overdue)), AgendaItem.Reason.OVERDUE_ACTIONS)
+    due = Action.objects.filter(case=OuterRef("pk"), status=Action.Status.OPEN, due_date__lte=day)
+    add(visible.filter(Exists(due)), AgendaItem.Reason.OPEN_ACTIONS)
+    reviews = AftercareReview.objects.filter(
+        case__in=visible, done_at__isnull=True, due_date__lte=day
+    ).select_related("case")
+    for review in reviews:
+        reason = (
+            AgendaItem.Reason.AFTERCARE_6 if review.months == 6 else AgendaItem.Reason.AFTERCARE_12
+        )
+        add([review.case], reason, lambda c, r=review: str(r.due_date))
+    add(
+        _prison_releases(user=user, meeting=meeting, visible=visible),
+        AgendaItem.Reason.PRISON_RELEASE,
+    )
+    return proposals
+
+
+def _prison_releases(*, user, meeting: Meeting, visible) -> list[Case]:
+    """Cases whose release from prison falls before the next meeting after this one: this
+    is the last conference before the release."""
+    try:
+        from referrals.selectors import prison_releases_between
+    except ImportError:  # the referrals app has no prison-release protocol yet
+        return []
+    start = timezone.localtime(meeting.starts_at).date()
+    end = start + timezone.timedelta(days=meeting.series.cadence_days)
+    case_ids = [r.case_id for r in prison_releases_between(start=start, end=end)]
+    return list(visible.filter(pk__in=case_ids))
+
+
+def meetings_needing_reminder(*, kind: str, now: datetime) -> QuerySet[Meeting]:
+    """For the reminder jobs (not for a user): meetings whose reminder of `kind` is due."""
+    meetings = Meeting.objects.exclude(
+        status__in=[Meeting.Status.CANCELLED, Meeting.Status.FINAL]
+    ).select_related("series")
+    if kind == "cutoff":
+        return meetings.filter(
+            status=Meeting.Status.PLANNED,
+            agenda_cutoff__gt=now,
+            agenda_cutoff__lte=now + timezone.timedelta(days=1),
+        )
+    if kind == "tomorrow":
+        tomorrow = timezone.localtime(now).date() + timezone.timedelta(days=1)
+        return meetings.filter(starts_at__date=tomorrow)
+    raise ValueError(kind)
+
+
+def action_owners_due_before(*, meeting: Meeting):
+    """For the reminder job: owners of open actions on this meeting's cases due by then."""
+    from django.contrib.auth import get_user_model
+
+    due = Action.objects.filter(
+        owner=OuterRef("pk"),
+        status=Action.Status.OPEN,
+        due_date__lte=timezone.localtime(meeting.starts_at).date(),
+        case__agenda_items__meeting=meeting,
+    )
+    return get_user_model().objects.filter(Exists(due), is_active=True)

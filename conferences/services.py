@@ -1,0 +1,567 @@
+"""Writes on conferences: atomic, audited by auditlog, notifications sent after commit."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from cases import services as case_services
+from cases.models import Case
+from conferences import selectors
+from conferences.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    ConferenceSeries,
+    DeclarationSignature,
+    Meeting,
+)
+from conferences.tasks import notify_agenda_published
+
+S = Case.Status
+D = AgendaItem.Decision
+# A case discussed at a conference is "on agenda" from the publication of the agenda.
+PUT_ON_AGENDA_FROM = {S.INFORMATION_GATHERING, S.ACTIVE_SUPPORT, S.UNDER_REVIEW, S.ESCALATED}
+
+
+def _require_chair(user, series: ConferenceSeries) -> None:
+    if not policy.may_chair(user, series):
+        raise PermissionDenied
+
+
+def _require_editable(meeting: Meeting) -> None:
+    if meeting.status in (Meeting.Status.FINAL, Meeting.Status.CANCELLED):
+        raise ValidationError(_("These minutes are final: add an amendment instead."))
+
+
+# --- Series and meetings ---------------------------------------------------------------------
+
+
+def next_start(series: ConferenceSeries, after: datetime) -> datetime:
+    """The first meeting slot of the series after `after`: on its weekday, at its time."""
+    local = timezone.localtime(after)
+    day = local.date() + timedelta(days=1)
+    while day.weekday() != series.weekday:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, series.start_time))
+
+
+@transaction.atomic
+def series_create(
+    *,
+    user,
+    name: str,
+    kind: str,
+    chair,
+    core_members,
+    cadence_days: int = 14,
+    weekday: int = 1,
+    start_time: time = time(9, 30),
+    default_location: str = "",
+    cutoff_days: int = 2,
+) -> ConferenceSeries:
+    if not policy.may_run_conferences(user):
+        raise PermissionDenied
+    if cadence_days < 1:
+        raise ValidationError({"cadence_days": _("A series meets at least every day.")})
+    series = ConferenceSeries.objects.create(
+        name=name,
+        kind=kind,
+        chair=chair,
+        cadence_days=cadence_days,
+        weekday=weekday,
+        start_time=start_time,
+        default_location=default_location,
+        cutoff_days=cutoff_days,
+    )
+    series.core_members.set(set(core_members) | {chair})
+    meeting_ensure_upcoming(series=series)
+    return series
+
+
+def _new_meeting(series: ConferenceSeries, starts_at: datetime, *, ad_hoc: bool = False):
+    meeting = Meeting.objects.create(
+        series=series,
+        starts_at=starts_at,
+        location=series.default_location,
+        agenda_cutoff=starts_at - timedelta(days=series.cutoff_days),
+        is_ad_hoc=ad_hoc,
+    )
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, user=member) for member in series.core_members.all()]
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_ensure_upcoming(*, series: ConferenceSeries, now: datetime | None = None):
+    """Make sure the series has a meeting to come. Idempotent: returns None if it has one."""
+    now = now or timezone.now()
+    if not series.is_active:
+        return None
+    locked = ConferenceSeries.objects.select_for_update().get(pk=series.pk)
+    upcoming = locked.meetings.filter(starts_at__gt=now, is_ad_hoc=False).exclude(
+        status__in=[Meeting.Status.CANCELLED, Meeting.Status.FINAL]
+    )
+    if upcoming.exists():
+        return None
+    last = locked.meetings.filter(is_ad_hoc=False).aggregate(m=Max("starts_at"))["m"]
+    after = max(now, last + timedelta(days=locked.cadence_days - 1)) if last else now
+    return _new_meeting(locked, next_start(locked, after))
+
+
+def meetings_ensure_upcoming() -> int:
+    """For every active series (the periodic job)."""
+    created = 0
+    for series in ConferenceSeries.objects.filter(is_active=True):
+        created += meeting_ensure_upcoming(series=series) is not None
+    return created
+
+
+@transaction.atomic
+def meeting_call_ad_hoc(
+    *, series: ConferenceSeries, user, starts_at: datetime, location: str = ""
+) -> Meeting:
+    _require_chair(user, series)
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("An ad hoc meeting is called for the future.")})
+    meeting = _new_meeting(series, starts_at, ad_hoc=True)
+    if location:
+        meeting.location = location
+        meeting.save(update_fields=["location"])
+    return meeting
+
+
+# --- Agenda ----------------------------------------------------------------------------------
+
+
+def _next_order(meeting: Meeting) -> int:
+    return (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 10
+
+
+def _require_agenda_open(meeting: Meeting) -> None:
+    _require_editable(meeting)
+    if meeting.starts_at < timezone.now() - timedelta(hours=12) and meeting.status == "planned":
+        raise ValidationError(_("This meeting is over; its agenda can no longer change."))
+
+
+@transaction.atomic
+def agenda_add_case(
+    *,
+    meeting: Meeting,
+    user,
+    case: Case,
+    reason: str = AgendaItem.Reason.ADDED,
+    detail: str = "",
+    escalation=None,
+    carried_from=None,
+) -> AgendaItem:
+    _require_chair(user, meeting.series)
+    _require_agenda_open(meeting)
+    if not Case.objects.filter(policy.case_filter(user), pk=case.pk).exists():
+        raise ValidationError({"reference": _("No case with this reference that you can see.")})
+    try:
+        with transaction.atomic():
+            return AgendaItem.objects.create(
+                meeting=meeting,
+                case=case,
+                reason=reason,
+                reason_detail=detail,
+                escalation=escalation,
+                carried_from=carried_from,
+                order=_next_order(meeting),
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"reference": _("This case is already on the agenda.")}) from exc
+
+
+@transaction.atomic
+def agenda_add_escalation(*, meeting: Meeting, user, escalation) -> AgendaItem:
+    """A MAC item: the escalation written for the mayor, without the case."""
+    _require_chair(user, meeting.series)
+    _require_agenda_open(meeting)
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        escalation=escalation,
+        reason=AgendaItem.Reason.ESCALATION,
+        reason_detail=escalation.get_audience_display(),
+        order=_next_order(meeting),
+        title=_("Escalation %(id)s") % {"id": escalation.pk},
+    )
+
+
+@transaction.atomic
+def agenda_add_general(*, meeting: Meeting, user, title: str) -> AgendaItem:
+    _require_chair(user, meeting.series)
+    _require_agenda_open(meeting)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the item a title.")})
+    return AgendaItem.objects.create(meeting=meeting, title=title, order=_next_order(meeting))
+
+
+@transaction.atomic
+def agenda_propose(*, meeting: Meeting, user) -> list[AgendaItem]:
+    """Add every proposal the application makes to the agenda, with its reason."""
+    _require_chair(user, meeting.series)
+    _require_agenda_open(meeting)
+    added = []
+    for proposal in selectors.agenda_proposals(user=user, meeting=meeting):
+        if proposal.case is None:
+            added.append(
+                agenda_add_escalation(meeting=meeting, user=user, escalation=proposal.escalation)
+            )
+        else:
+            added.append(
+                agenda_add_case(
+                    meeting=meeting,
+                    user=user,
+                    case=proposal.case,
+                    reason=proposal.reason,
+                    detail=proposal.detail,
+                    escalation=proposal.escalation,
+                    carried_from=proposal.carried_from,
+                )
+            )
+    return added
+
+
+@transaction.atomic
+def agenda_remove(*, item: AgendaItem, user) -> None:
+    _require_chair(user, item.meeting.series)
+    _require_agenda_open(item.meeting)
+    if item.decision:
+        raise ValidationError(_("This item has a decision: it stays in the minutes."))
+    item.delete()
+
+
+@transaction.atomic
+def agenda_move(*, item: AgendaItem, user, up: bool) -> None:
+    _require_chair(user, item.meeting.series)
+    _require_agenda_open(item.meeting)
+    items = list(item.meeting.items.order_by("order", "pk"))
+    index = items.index(item)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        if each.order != position * 10:
+            each.order = position * 10
+            each.save(update_fields=["order"])
+
+
+@transaction.atomic
+def agenda_restrict(*, item: AgendaItem, user, level: int | None) -> AgendaItem:
+    _require_chair(user, item.meeting.series)
+    _require_agenda_open(item.meeting)
+    item.restricted_to_level = level
+    item.save(update_fields=["restricted_to_level"])
+    return item
+
+
+@transaction.atomic
+def agenda_invite_guest(*, item: AgendaItem, user, guest) -> AgendaItem:
+    """A guest for one item joins the case team until the day after the meeting."""
+    meeting = item.meeting
+    _require_chair(user, meeting.series)
+    _require_agenda_open(meeting)
+    if item.case_id is None:
+        raise ValidationError(_("Guests are invited for a case item."))
+    case_services.team_add_user(
+        case=item.case,
+        user=guest,
+        granted_by=user,
+        reason=_("Guest at the conference of %(day)s")
+        % {"day": timezone.localtime(meeting.starts_at).date()},
+        expires_on=timezone.localtime(meeting.starts_at).date() + timedelta(days=1),
+    )
+    Attendance.objects.get_or_create(
+        meeting=meeting, user=guest, defaults={"status": Attendance.Status.GUEST}
+    )
+    item.guest = guest
+    item.save(update_fields=["guest"])
+    return item
+
+
+@transaction.atomic
+def agenda_set_cutoff(*, meeting: Meeting, user, cutoff: datetime) -> Meeting:
+    _require_chair(user, meeting.series)
+    _require_agenda_open(meeting)
+    if cutoff > meeting.starts_at:
+        raise ValidationError({"cutoff": _("The cut-off must come before the meeting.")})
+    meeting.agenda_cutoff = cutoff
+    meeting.save(update_fields=["agenda_cutoff"])
+    return meeting
+
+
+@transaction.atomic
+def agenda_publish(*, meeting: Meeting, user) -> Meeting:
+    _require_chair(user, meeting.series)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.starts_at <= timezone.now():
+        raise ValidationError(_("The meeting has started: its agenda can no longer be published."))
+    if locked.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("This agenda is already published."))
+    if not locked.items.exists():
+        raise ValidationError(_("The agenda is empty."))
+    for item in locked.items.select_related("case").filter(case__isnull=False):
+        item.status_before = item.case.status
+        item.save(update_fields=["status_before"])
+        if item.case.status in PUT_ON_AGENDA_FROM:
+            case_services.case_change_status(
+                case=item.case,
+                user=user,
+                to_status=S.ON_AGENDA,
+                reason=_("On the agenda of the conference of %(day)s")
+                % {"day": timezone.localtime(locked.starts_at).date()},
+                expected_version=item.case.version,
+            )
+    locked.status = Meeting.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save()
+    notify_agenda_published.delay_on_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def meeting_open(*, meeting: Meeting, user) -> Meeting:
+    _require_chair(user, meeting.series)
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED):
+        raise ValidationError(_("This meeting cannot be opened now."))
+    meeting.status = Meeting.Status.OPEN
+    meeting.opened_at = timezone.now()
+    meeting.save()
+    return meeting
+
+
+# --- Attendance and confidentiality ----------------------------------------------------------
+
+
+@transaction.atomic
+def declaration_sign(*, meeting: Meeting, user) -> DeclarationSignature:
+    signature, _created = DeclarationSignature.objects.get_or_create(
+        meeting=meeting,
+        user=user,
+        defaults={"version": settings.CONFIDENTIALITY_DECLARATION_VERSION},
+    )
+    if signature.version != settings.CONFIDENTIALITY_DECLARATION_VERSION:
+        signature.version = settings.CONFIDENTIALITY_DECLARATION_VERSION
+        signature.save()
+    return signature
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    meeting: Meeting,
+    user,
+    attendee,
+    status: str,
+    information_sent: bool = False,
+    delegate_for=None,
+) -> Attendance:
+    _require_chair(user, meeting.series)
+    _require_editable(meeting)
+    if status not in Attendance.Status.values:
+        raise ValidationError({"status": _("Choose how they attend.")})
+    if status == Attendance.Status.DELEGATE and delegate_for is None:
+        raise ValidationError({"delegate_for": _("Say whom the delegate stands in for.")})
+    row, _created = Attendance.objects.update_or_create(
+        meeting=meeting,
+        user=attendee,
+        defaults={
+            "status": status,
+            "information_sent": information_sent and status == Attendance.Status.APOLOGIES,
+            "delegate_for": delegate_for if status == Attendance.Status.DELEGATE else None,
+        },
+    )
+    return row
+
+
+# --- Minutes ---------------------------------------------------------------------------------
+
+
+def _case_status_for(item: AgendaItem, decision: str) -> str | None:
+    case = item.case
+    if decision == D.ADOPT:
+        return S.ACTIVE_SUPPORT
+    if decision in (D.CLOSE, D.REFER_ON, D.NO_FURTHER_ACTION):
+        return S.CLOSED
+    if decision == D.ESCALATE:
+        return S.ESCALATED
+    if decision == D.CONTINUE and case.status == S.ON_AGENDA:
+        before = item.status_before
+        if (
+            before
+            and before != S.ON_AGENDA
+            and before in case_services.ALLOWED_TRANSITIONS[S.ON_AGENDA]
+        ):
+            return before
+        return S.INFORMATION_GATHERING if before == S.INFORMATION_GATHERING else None
+    return None
+
+
+@transaction.atomic
+def minute_record(
+    *,
+    item: AgendaItem,
+    user,
+    discussion: str,
+    decision: str,
+    level: int = 2,
+    next_review_date: date | None = None,
+    closure_reason: str = "",
+    actions: list[dict] | None = None,
+) -> AgendaItem:
+    """Write the minute of an item; the decision moves the case and creates its actions."""
+    meeting = item.meeting
+    _require_chair(user, meeting.series)
+    _require_editable(meeting)
+    if level not in policy.writable_levels(user):
+        raise ValidationError({"level": _("You cannot write at this level.")})
+    if decision not in D.values:
+        raise ValidationError({"decision": _("Choose the decision.")})
+    if item.decision and item.case_id and decision != item.decision:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "The decision was already applied to the case. "
+                    "Correct it with a new status change."
+                )
+            }
+        )
+    item.discussion = discussion
+    item.minute_level = level
+    item.minute_agency_id = policy.agency_id_of(user)
+    item.minuted_by = user
+    item.minuted_at = timezone.now()
+    already_applied = bool(item.decision)
+    item.decision = decision
+    item.save()
+    if item.case_id and not already_applied:
+        target = _case_status_for(item, decision)
+        case = Case.objects.get(pk=item.case_id)
+        if target and target != case.status:
+            if decision == D.REFER_ON:
+                closure_reason = Case.ClosureReason.TRANSFERRED
+            case_services.case_change_status(
+                case=case,
+                user=user,
+                to_status=target,
+                reason=_("Conference decision: %(decision)s") % {"decision": D(decision).label},
+                expected_version=case.version,
+                next_review_date=next_review_date,
+                closure_reason=closure_reason,
+            )
+        for action in actions or []:
+            case_services.action_add(case=case, created_by=user, **action)
+    return item
+
+
+@transaction.atomic
+def minutes_finalise(*, meeting: Meeting, user) -> Meeting:
+    _require_chair(user, meeting.series)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(locked)
+    undecided = locked.items.filter(decision="").count()
+    if undecided:
+        raise ValidationError(
+            _(
+                "%(n)d item(s) have no decision yet. Record one for every item (use "
+                "“Continue” to carry an item over)."
+            )
+            % {"n": undecided}
+        )
+    locked.status = Meeting.Status.FINAL
+    locked.finalised_at = timezone.now()
+    locked.finalised_by = user
+    locked.save()
+    # Items to continue are carried over to the next meeting of the series.
+    next_meeting = meeting_ensure_upcoming(series=locked.series) or (
+        locked.series.meetings.filter(starts_at__gt=locked.starts_at, is_ad_hoc=False)
+        .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.FINAL])
+        .order_by("starts_at")
+        .first()
+    )
+    if next_meeting and next_meeting.status == Meeting.Status.PLANNED:
+        for item in locked.items.filter(decision=D.CONTINUE, case__isnull=False):
+            if not next_meeting.items.filter(case=item.case_id).exists():
+                AgendaItem.objects.create(
+                    meeting=next_meeting,
+                    case_id=item.case_id,
+                    reason=AgendaItem.Reason.CARRIED_OVER,
+                    carried_from=item,
+                    order=_next_order(next_meeting),
+                )
+    return locked
+
+
+@transaction.atomic
+def amendment_add(*, item: AgendaItem, user, text: str, reason: str, level: int = 2) -> Amendment:
+    _require_chair(user, item.meeting.series)
+    if item.meeting.status != Meeting.Status.FINAL:
+        raise ValidationError(_("The minutes are not final yet: edit the item itself."))
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Write the amendment.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the amendment.")
+    if level not in policy.writable_levels(user):
+        errors["level"] = _("You cannot write at this level.")
+    if errors:
+        raise ValidationError(errors)
+    return Amendment.objects.create(
+        item=item,
+        text=text,
+        reason=reason,
+        level=level,
+        agency_id=policy.agency_id_of(user),
+        written_by=user,
+    )
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def _mark_sent(meeting: Meeting, kind: str) -> bool:
+    """Record that a reminder went out; False if it already had (so each goes out once)."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if kind in locked.reminders_sent:
+            return False
+        locked.reminders_sent = [*locked.reminders_sent, kind]
+        locked.save(update_fields=["reminders_sent"])
+        return True
+
+
+def reminders_send(*, now: datetime) -> int:
+    """Content-free reminders; safe to run as often as wanted."""
+    from conferences.tasks import _members_emails, _send
+
+    sent = 0
+    for meeting in selectors.meetings_needing_reminder(kind="cutoff", now=now):
+        if _mark_sent(meeting, "cutoff"):
+            sent += _send(
+                {meeting.series.chair.email},
+                _("Agenda cut-off approaching"),
+                _("The agenda cut-off of a conference you chair is within a day."),
+            )
+    for meeting in selectors.meetings_needing_reminder(kind="tomorrow", now=now):
+        if _mark_sent(meeting, "tomorrow"):
+            sent += _send(
+                _members_emails(meeting),
+                _("Conference tomorrow"),
+                _("A conference you attend meets tomorrow. Sign in for the agenda."),
+            )
+        if _mark_sent(meeting, "actions"):
+            owners = selectors.action_owners_due_before(meeting=meeting)
+            sent += _send(
+                {o.email for o in owners},
+                _("Actions due before the conference"),
+                _("You have open actions due before the next conference. Sign in to see them."),
+            )
+    return sent

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from conferences import views
+
+app_name = "conferences"
+
+urlpatterns = [
+    path("", views.conference_list, name="list"),
+    path("series/new/", views.series_create, name="series_new"),
+    path("series/<int:series_id>/", views.series_detail, name="series"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/sign/", views.meeting_sign, name="sign"),
+    path("meetings/<int:meeting_id>/agenda/", views.agenda_edit, name="agenda"),
+    path("meetings/<int:meeting_id>/attendance/", views.attendance_edit, name="attendance"),
+    path("meetings/<int:meeting_id>/items/<int:item_id>/minute/", views.item_minute, name="minute"),
+    path("meetings/<int:meeting_id>/items/<int:item_id>/amend/", views.item_amend, name="amend"),
+    path("meetings/<int:meeting_id>/finalise/", views.minutes_finalise, name="finalise"),
+    path("meetings/<int:meeting_id>/minutes/", views.minutes, name="minutes"),
+]

@@ -1,0 +1,398 @@
+"""Thin views for conferences. Every meeting comes through selectors.meeting_get (404 if the
+user may not see it); agenda content only after the user signed the declaration."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy
+from cases import selectors as case_selectors
+from cases.forms import apply_errors
+from conferences import forms, selectors, services
+
+
+def _chair_required(request: HttpRequest, meeting) -> None:
+    if not policy.may_chair(request.user, meeting.series):
+        raise PermissionDenied
+
+
+def _try(request: HttpRequest, form, write, success: str) -> bool:
+    try:
+        write()
+    except ValidationError as error:
+        if form is None:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            apply_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+def conference_list(request: HttpRequest) -> HttpResponse:
+    upcoming = Paginator(selectors.upcoming_meetings(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "conferences/conference_list.html",
+        {
+            "page": upcoming,
+            "series_list": selectors.series_list(user=request.user),
+            "may_create": policy.may_run_conferences(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_create(request: HttpRequest) -> HttpResponse:
+    if not policy.may_run_conferences(request.user):
+        raise Http404
+    form = forms.SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        holder = {}
+        if _try(
+            request,
+            form,
+            lambda: holder.update(
+                series=services.series_create(user=request.user, **form.cleaned_data)
+            ),
+            _("Series created."),
+        ):
+            return redirect(holder["series"])
+    return render(
+        request, "conferences/form.html", {"form": form, "title": _("New conference series")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = selectors.series_get(user=request.user, series_id=series_id)
+    may_chair = policy.may_chair(request.user, series)
+    form = forms.AdHocMeetingForm(request.POST or None)
+    if request.method == "POST":
+        if not may_chair:
+            raise PermissionDenied
+        if form.is_valid():
+            holder = {}
+            if _try(
+                request,
+                form,
+                lambda: holder.update(
+                    meeting=services.meeting_call_ad_hoc(
+                        series=series, user=request.user, **form.cleaned_data
+                    )
+                ),
+                _("Ad hoc meeting called."),
+            ):
+                return redirect(holder["meeting"])
+    meetings = Paginator(
+        selectors.meetings_visible(user=request.user).filter(series=series).order_by("-starts_at"),
+        25,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conferences/series_detail.html",
+        {"series": series, "page": meetings, "may_chair": may_chair, "form": form},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    signed = selectors.has_signed(user=request.user, meeting=meeting)
+    return render(
+        request,
+        "conferences/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "signed": signed,
+            "items": selectors.agenda(user=request.user, meeting=meeting) if signed else [],
+            "declaration": settings.CONFIDENTIALITY_DECLARATION,
+            "declaration_version": settings.CONFIDENTIALITY_DECLARATION_VERSION,
+            "attendance": selectors.attendance(meeting=meeting),
+            "quorum": selectors.quorum(meeting=meeting),
+            "may_chair": policy.may_chair(request.user, meeting.series),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_sign(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    services.declaration_sign(meeting=meeting, user=request.user)
+    messages.success(request, _("Declaration signed."))
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    _chair_required(request, meeting)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    bound = {
+        "add_case": forms.AddCaseForm(prefix="case"),
+        "add_general": forms.AddGeneralItemForm(prefix="general"),
+        "cutoff_form": forms.CutoffForm(prefix="cutoff", initial={"cutoff": meeting.agenda_cutoff}),
+    }
+    if request.method == "POST" and _agenda_action(request, meeting, bound):
+        return redirect("conferences:agenda", meeting_id=meeting.pk)
+    return render(
+        request,
+        "conferences/agenda_edit.html",
+        {
+            "meeting": meeting,
+            "items": selectors.agenda(user=request.user, meeting=meeting),
+            "proposals": selectors.agenda_proposals(user=request.user, meeting=meeting),
+            "restrict_form": forms.RestrictForm(),
+            "guest_form": forms.GuestForm(),
+            **bound,
+        },
+    )
+
+
+def _agenda_action(request, meeting, bound: dict) -> bool:
+    """One POST of the agenda page; each button names its action. Works without JavaScript.
+    A form that fails is put back in `bound`, so the page shows its errors and the input."""
+    action = request.POST.get("action", "")
+    user = request.user
+    item = None
+    if "item" in request.POST:
+        try:
+            item = selectors.item_get(user=user, meeting=meeting, item_id=int(request.POST["item"]))
+        except ValueError:
+            raise Http404 from None
+    simple = {
+        "propose": (
+            lambda: services.agenda_propose(meeting=meeting, user=user),
+            _("Proposals added to the agenda."),
+        ),
+        "publish": (
+            lambda: services.agenda_publish(meeting=meeting, user=user),
+            _("Agenda published; members are told by a content-free e-mail."),
+        ),
+        "open": (lambda: services.meeting_open(meeting=meeting, user=user), _("Meeting opened.")),
+    }
+    if item is not None:
+        simple.update(
+            {
+                "up": (
+                    lambda: services.agenda_move(item=item, user=user, up=True),
+                    _("Agenda reordered."),
+                ),
+                "down": (
+                    lambda: services.agenda_move(item=item, user=user, up=False),
+                    _("Agenda reordered."),
+                ),
+                "remove": (
+                    lambda: services.agenda_remove(item=item, user=user),
+                    _("Item removed."),
+                ),
+            }
+        )
+    if action in simple:
+        write, success = simple[action]
+        return _try(request, None, write, success)
+    if action == "add_case":
+        form = bound["add_case"] = forms.AddCaseForm(request.POST, prefix="case")
+
+        def write():
+            ref = form.cleaned_data["reference"].strip().upper()
+            case = case_selectors.visible_cases(user=user).filter(reference=ref).first()
+            if case is None:
+                raise ValidationError(
+                    {"reference": _("No case with this reference that you can see.")}
+                )
+            services.agenda_add_case(meeting=meeting, user=user, case=case)
+
+        return form.is_valid() and _try(request, form, write, _("Case added."))
+    if action == "add_general":
+        form = bound["add_general"] = forms.AddGeneralItemForm(request.POST, prefix="general")
+        return form.is_valid() and _try(
+            request,
+            form,
+            lambda: services.agenda_add_general(meeting=meeting, user=user, **form.cleaned_data),
+            _("Item added."),
+        )
+    if action == "cutoff":
+        form = bound["cutoff_form"] = forms.CutoffForm(request.POST, prefix="cutoff")
+        return form.is_valid() and _try(
+            request,
+            form,
+            lambda: services.agenda_set_cutoff(meeting=meeting, user=user, **form.cleaned_data),
+            _("Cut-off set."),
+        )
+    if action == "restrict" and item is not None:
+        form = forms.RestrictForm(request.POST)
+        return form.is_valid() and _try(
+            request,
+            None,
+            lambda: services.agenda_restrict(
+                item=item, user=user, level=form.cleaned_data["level"]
+            ),
+            _("Restriction saved."),
+        )
+    if action == "guest" and item is not None:
+        form = forms.GuestForm(request.POST)
+        return form.is_valid() and _try(
+            request,
+            None,
+            lambda: services.agenda_invite_guest(
+                item=item, user=user, guest=form.cleaned_data["guest"]
+            ),
+            _("Guest invited."),
+        )
+    messages.error(request, _("That did not work: choose an action on the page."))
+    return False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    _chair_required(request, meeting)
+    form = forms.AttendanceForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.attendance_record(
+                meeting=meeting, user=request.user, **form.cleaned_data
+            ),
+            _("Attendance recorded."),
+        )
+    ):
+        return redirect("conferences:attendance", meeting_id=meeting.pk)
+    return render(
+        request,
+        "conferences/attendance.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "attendance": selectors.attendance(meeting=meeting),
+            "quorum": selectors.quorum(meeting=meeting),
+            "signatures": selectors.signatures(meeting=meeting),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    _chair_required(request, meeting)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        return redirect(meeting)
+    item = selectors.item_get(user=request.user, meeting=meeting, item_id=item_id)
+    owners = (
+        case_selectors.case_team_members(case=item.case)
+        if item.case_id
+        else forms.members_choices().none()
+    )
+    form = forms.MinuteForm(
+        request.POST or None,
+        levels=policy.writable_levels(request.user),
+        action_owners=owners,
+        initial={
+            "discussion": item.discussion,
+            "decision": item.decision,
+            "level": item.minute_level,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _try(
+            request,
+            form,
+            lambda: services.minute_record(
+                item=item,
+                user=request.user,
+                discussion=data["discussion"],
+                decision=data["decision"],
+                level=data["level"],
+                next_review_date=data["next_review_date"],
+                closure_reason=data["closure_reason"],
+                actions=form.actions(),
+            ),
+            _("Minute saved."),
+        ):
+            return redirect(meeting)
+    return render(
+        request, "conferences/item_minute.html", {"meeting": meeting, "item": item, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    _chair_required(request, meeting)
+    _try(
+        request,
+        None,
+        lambda: services.minutes_finalise(meeting=meeting, user=request.user),
+        _("Minutes finalised: they are now read-only."),
+    )
+    return redirect(meeting)
+
+
+@login_required
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    return render(
+        request,
+        "conferences/minutes.html",
+        {
+            "meeting": meeting,
+            "items": selectors.minutes(user=request.user, meeting=meeting),
+            "attendance": selectors.attendance(meeting=meeting),
+            "signatures": selectors.signatures(meeting=meeting),
+            "may_chair": policy.may_chair(request.user, meeting.series),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    _chair_required(request, meeting)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        return redirect(meeting)
+    item = selectors.item_get(user=request.user, meeting=meeting, item_id=item_id)
+    form = forms.AmendmentForm(request.POST or None, levels=policy.writable_levels(request.user))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(
+            request,
+            form,
+            lambda: services.amendment_add(item=item, user=request.user, **form.cleaned_data),
+            _("Amendment added."),
+        )
+    ):
+        return redirect("conferences:minutes", meeting_id=meeting.pk)
+    return render(
+        request,
+        "conferences/form.html",
+        {"form": form, "title": _("Amend the minutes"), "meeting": meeting},
+    )

@@ -1,0 +1,192 @@
+"""Reads for the coordinator's dashboard and the mayor's office. Counts on the dashboard go
+through the policy (a case the coordinator may not see is in no count)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from access import policy
+from access.audit import record_read
+from cases.models import Action, Case, Escalation
+from conferences.models import AgendaItem, Attendance
+from referrals import selectors as referral_selectors
+from referrals.models import Referral
+
+
+@dataclass
+class Figure:
+    label: str
+    value: object
+    url: str = ""
+
+
+@dataclass
+class Dashboard:
+    by_status: list[Figure] = field(default_factory=list)
+    screening: list[Figure] = field(default_factory=list)
+    timing: list[Figure] = field(default_factory=list)
+    overdue_by_agency: list[Figure] = field(default_factory=list)
+    attendance_by_agency: list[dict] = field(default_factory=list)
+    closures: list[Figure] = field(default_factory=list)
+    coming_up: list[Figure] = field(default_factory=list)
+
+
+def _days(duration) -> str:
+    if duration is None:
+        return "—"
+    return f"{duration.total_seconds() / 86400:.1f}"
+
+
+def dashboard(*, user) -> Dashboard:
+    from django.urls import reverse
+
+    if not policy.may_see_dashboard(user):
+        raise Http404
+    cases_url = reverse("cases:list")
+    today = timezone.localdate()
+    year_ago = timezone.now() - timedelta(days=365)
+    cases = Case.objects.filter(policy.case_filter(user))
+    board = Dashboard()
+
+    counts = dict(cases.values_list("status").annotate(n=Count("pk")))
+    board.by_status = [
+        Figure(label, counts.get(value, 0), f"{cases_url}?status={value}")
+        for value, label in Case.Status.choices
+    ]
+
+    queue = referral_selectors.screening_list(user=user)
+    waiting = queue.aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    screening_url = reverse("referrals:screening")
+    board.screening = [
+        Figure("waiting", waiting["n"], screening_url),
+        Figure(
+            "oldest",
+            _days(timezone.now() - waiting["oldest"]) if waiting["oldest"] else "—",
+            screening_url,
+        ),
+        Figure("overdue", referral_selectors.screening_overdue_count(user=user), screening_url),
+    ]
+
+    decided = Referral.objects.filter(
+        policy.referral_screening_filter(user),
+        decided_at__gte=year_ago,
+        submitted_at__isnull=False,
+    )
+    to_screening = decided.aggregate(
+        avg=Avg(
+            ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
+        )
+    )["avg"]
+    first_conference = (
+        AgendaItem.objects.filter(case=OuterRef("case"))
+        .exclude(decision="")
+        .order_by("meeting__starts_at")
+        .values("meeting__starts_at")[:1]
+    )
+    to_conference = (
+        decided.filter(case__isnull=False)
+        .annotate(first=Subquery(first_conference))
+        .filter(first__isnull=False)
+        .aggregate(
+            avg=Avg(ExpressionWrapper(F("first") - F("submitted_at"), output_field=DurationField()))
+        )["avg"]
+    )
+    board.timing = [
+        Figure("referral_to_screening", _days(to_screening), screening_url),
+        Figure("referral_to_conference", _days(to_conference), reverse("conferences:list")),
+    ]
+
+    overdue = Action.objects.filter(
+        policy.case_filter(user, case_field="case_id"),
+        status=Action.Status.OPEN,
+        due_date__lt=today,
+    )
+    board.overdue_by_agency = [
+        Figure(name, n, f"{cases_url}?overdue=on&action_agency={agency_id}")
+        for agency_id, name, n in overdue.values_list("owner_agency", "owner_agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner_agency__name")
+    ]
+
+    attendance = (
+        Attendance.objects.filter(
+            meeting__starts_at__gte=year_ago, meeting__starts_at__lte=timezone.now()
+        )
+        .values("user__profile__agency__name")
+        .annotate(
+            present=Count("pk", filter=Q(status__in=["present", "delegate"])),
+            apologies=Count("pk", filter=Q(status="apologies")),
+            absent=Count("pk", filter=Q(status="invited")),
+        )
+        .order_by("user__profile__agency__name")
+    )
+    board.attendance_by_agency = list(attendance)
+
+    closed = dict(
+        cases.filter(closed_at__gte=year_ago).values_list("closure_reason").annotate(n=Count("pk"))
+    )
+    board.closures = [
+        Figure(label, closed.get(value, 0), f"{cases_url}?status=closed&closure_reason={value}")
+        for value, label in Case.ClosureReason.choices
+    ]
+
+    coming = cases.aggregate(
+        repeats=Count("pk", filter=Q(repeat_of__isnull=False, opened_at__gte=year_ago)),
+        reviews=Count(
+            "pk",
+            filter=Q(next_review_date__lte=today + timedelta(days=14))
+            & ~Q(status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE]),
+        ),
+    )
+    releases = referral_selectors.upcoming_prison_releases(user=user, days=90).count()
+    board.coming_up = [
+        Figure("repeats", coming["repeats"], f"{cases_url}?repeat=on"),
+        Figure("reviews", coming["reviews"], f"{cases_url}?review_within=14"),
+        Figure("prison_releases", releases, reverse("referrals:prison_release_list")),
+    ]
+    return board
+
+
+# --- The mayor's office ----------------------------------------------------------------------
+
+
+def mayor_escalations(*, user):
+    """Escalations addressed to the mayor or the MAC: the short text and the decision asked,
+    never the case."""
+    if not policy.may_see_mayor_escalations(user):
+        raise Http404
+    return (
+        Escalation.objects.filter(policy.escalation_filter(user))
+        .only(
+            "pk",
+            "audience",
+            "summary",
+            "decision_requested",
+            "status",
+            "decision",
+            "raised_at",
+            "decided_at",
+        )
+        .order_by("status", "-raised_at")
+    )
+
+
+def mayor_escalation_get(*, user, escalation_id: int) -> Escalation:
+    escalation = mayor_escalations(user=user).filter(pk=escalation_id).first()
+    if escalation is None:
+        raise Http404
+    record_read(user=user, obj=escalation, what="escalation")
+    return escalation

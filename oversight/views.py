@@ -1,0 +1,133 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from access import policy
+from cases import selectors as case_selectors
+from cases import services as case_services
+from cases.forms import apply_errors
+from oversight import charts, forms, selectors, statistics
+
+
+def _year(request: HttpRequest) -> tuple[forms.YearForm, int]:
+    years = statistics.years_available()
+    form = forms.YearForm(
+        request.GET or None, years=years, initial={"year": timezone.localdate().year}
+    )
+    year = form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+    return form, year
+
+
+def _statistics_context(request: HttpRequest) -> dict:
+    if not policy.may_see_statistics(request.user):
+        raise Http404
+    form, year = _year(request)
+    tables = statistics.yearly(year)
+    return {
+        "form": form,
+        "year": year,
+        "tables": tables,
+        "bars": [charts.bar_chart(t) for t in tables if t.key != "month"],
+        "line": charts.line_chart(next(t for t in tables if t.key == "month")),
+    }
+
+
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "oversight/statistics.html", _statistics_context(request))
+
+
+@login_required
+def annual_report(request: HttpRequest) -> HttpResponse:
+    return render(request, "oversight/annual_report.html", _statistics_context(request))
+
+
+@login_required
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    context = _statistics_context(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="msc-statistics-{context["year"]}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("table"), _("row"), _("count")])
+    for table in context["tables"]:
+        for row in [*table.rows, table.total]:
+            writer.writerow([table.title, row.label, row.shown])
+    return response
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "oversight/dashboard.html", {"board": selectors.dashboard(user=request.user)}
+    )
+
+
+@login_required
+def mayor_escalations(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.mayor_escalations(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "oversight/mayor_escalations.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    escalation = selectors.mayor_escalation_get(user=request.user, escalation_id=escalation_id)
+    form = forms.MayorDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.escalation_decide(
+                escalation=escalation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded; the case owner is told."))
+            return redirect("oversight:mayor")
+    return render(request, "oversight/mayor_decide.html", {"escalation": escalation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mayor_meeting_request(request: HttpRequest) -> HttpResponse:
+    if not policy.may_raise_escalation(request.user, "mayor_meeting"):
+        raise Http404
+    form = forms.MayorMeetingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = (
+            case_selectors.visible_cases(user=request.user)
+            .filter(reference=data["reference"].strip().upper())
+            .first()
+        )
+        try:
+            if case is None:
+                raise ValidationError(
+                    {"reference": _("No case with this reference that you can see.")}
+                )
+            case_services.escalation_raise(
+                case=case,
+                raised_by=request.user,
+                audience="mayor_meeting",
+                summary=data["summary"],
+                decision_requested=data["decision_requested"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Requested: it is proposed for the next MAC meeting."))
+            return redirect("oversight:dashboard")
+    return render(
+        request,
+        "oversight/form.html",
+        {"form": form, "title": _("Ask for a meeting with the mayor")},
+    )

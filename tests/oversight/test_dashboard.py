@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Case
+from tests.factories import make_case
+
+
+def figures(board_part):
+    return {f.label: f.value for f in board_part}
+
+
+def test_it_counts_only_the_cases_the_coordinator_may_see(client, coordinator, social_worker):
+    mine = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    make_case()  # another agency's case: not in any count
+    client.force_login(coordinator)
+    board = client.get(reverse("oversight:dashboard")).context["board"]
+    by_status = figures(board.by_status)
+    assert by_status["Intake"] == 1
+    assert sum(by_status.values()) == 1
+    case_services.action_add(
+        case=mine,
+        created_by=social_worker,
+        description="Call",
+        owner=social_worker,
+        due_date=timezone.localdate() - timedelta(days=3),
+    )
+    board = client.get(reverse("oversight:dashboard")).context["board"]
+    [overdue] = board.overdue_by_agency
+    assert (overdue.label, overdue.value) == (social_worker.profile.agency.name, 1)
+
+
+def test_each_figure_links_to_a_list_that_still_applies_the_policy(
+    client, coordinator, social_worker
+):
+    mine = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    case_services.action_add(
+        case=mine,
+        created_by=social_worker,
+        description="Call",
+        owner=social_worker,
+        due_date=timezone.localdate() - timedelta(days=3),
+    )
+    other = make_case()
+    case_services.action_add(
+        case=other,
+        created_by=other.owner,
+        description="Call",
+        owner=other.owner,
+        due_date=timezone.localdate() - timedelta(days=3),
+    )
+    client.force_login(coordinator)
+    board = client.get(reverse("oversight:dashboard")).context["board"]
+    url = board.overdue_by_agency[0].url
+    listed = client.get(url).context["page"].object_list
+    assert [c.reference for c in listed] == [mine.reference]
+    intake = next(f for f in board.by_status if f.label == "Intake")
+    assert [c.reference for c in client.get(intake.url).context["page"].object_list] == [
+        mine.reference
+    ]
+
+
+def test_closures_and_repeats_are_counted(client, coordinator, social_worker):
+    case = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    case = case_services.case_change_status(
+        case=case,
+        user=social_worker,
+        to_status=Case.Status.CLOSED,
+        reason="done",
+        expected_version=case.version,
+        closure_reason=Case.ClosureReason.MOVED_AWAY,
+    )
+    make_case(owner=social_worker, lead_agency=coordinator.profile.agency, person=case.person)
+    client.force_login(coordinator)
+    board = client.get(reverse("oversight:dashboard")).context["board"]
+    assert figures(board.closures)["Moved away"] == 1
+    assert figures(board.coming_up)["repeats"] == 1
+
+
+def test_the_dashboard_takes_the_same_queries_whatever_the_data(client, coordinator, social_worker):
+    make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    client.force_login(coordinator)
+    client.get(reverse("oversight:dashboard"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("oversight:dashboard"))
+    for _ in range(8):
+        case = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+        case_services.action_add(
+            case=case,
+            created_by=social_worker,
+            description="x",
+            owner=social_worker,
+            due_date=timezone.localdate() - timedelta(days=1),
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("oversight:dashboard"))
+    assert len(many) == len(few)
+
+
+def test_only_the_coordinator_has_a_dashboard(client, social_worker, info_officer):
+    for user in (social_worker, info_officer):
+        client.force_login(user)
+        assert client.get(reverse("oversight:dashboard")).status_code == 404
