@@ -10,6 +10,7 @@ COPY access access
 COPY cases cases
 COPY conferences conferences
 COPY referrals referrals
+COPY oversight oversight
 RUN pip install .
 COPY manage.py ./
 COPY templates templates

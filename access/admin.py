@@ -7,12 +7,16 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import services
+from access import security, services
 from access.models import Agency, Profile
 
 # Audit rows can hold case content; role groups follow from profiles. Neither is edited here.
-for model in (LogEntry, Group):
+# Two-factor devices hold secrets: the administrator resets them (an action on accounts), and
+# never reads them.
+for model in (LogEntry, Group, TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
@@ -79,9 +83,36 @@ class AccountAdmin(UserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
+    actions = ["reset_two_factor", "make_data_protection_officer", "remove_data_protection_officer"]
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Accounts are deactivated, never deleted: the audit trail names them.
         return False
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_two_factor(self, request: HttpRequest, queryset) -> None:
+        for user in queryset:
+            security.second_factor_reset(user=user, reset_by=request.user, request=request)
+        self.message_user(request, f"Two-factor sign-in reset for {queryset.count()} account(s).")
+
+    @admin.action(description="Make data protection officer (confirms destruction)")
+    def make_data_protection_officer(self, request: HttpRequest, queryset) -> None:
+        for user in queryset:
+            security.data_protection_officer_set(user=user, is_officer=True)
+
+    @admin.action(description="Remove the data protection officer permission")
+    def remove_data_protection_officer(self, request: HttpRequest, queryset) -> None:
+        for user in queryset:
+            security.data_protection_officer_set(user=user, is_officer=False)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A leaver: their grants go with the account.
+            security.account_disable(
+                user=obj, reason="disabled by an administrator", disabled_by=request.user
+            )
 
     def save_formset(self, request, form, formset, change) -> None:
         for inline_form in formset.forms:
@@ -93,6 +124,8 @@ class AccountAdmin(UserAdmin):
                     role=data["role"],
                     clearance=data.get("clearance"),
                 )
+        # The admin's change message reads what a formset saved; the service saved it instead.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 admin.site.unregister(get_user_model())

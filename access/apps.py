@@ -22,3 +22,27 @@ class AccessConfig(AppConfig):
         auditlog.register(models.Release, m2m_fields={"recipient_users", "recipient_agencies"})
         auditlog.register(models.ReleaseAcknowledgement)
         auditlog.register(models.AccessRequest)
+        self._connect_security()
+
+    def _connect_security(self) -> None:
+        from auditlog.models import LogEntry
+        from auditlog.registry import auditlog
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.db.models.signals import post_save
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from access import audit_chain, models, signals
+
+        post_save.connect(audit_chain.seal_after_commit, sender=LogEntry, dispatch_uid="seal")
+        user_logged_in.connect(signals.on_signed_in, dispatch_uid="msc_signed_in")
+        user_login_failed.connect(signals.on_sign_in_failed, dispatch_uid="msc_sign_in_failed")
+        user_locked_out.connect(signals.on_locked_out, dispatch_uid="msc_locked_out")
+        auditlog.register(models.SecurityEvent)
+        auditlog.register(models.DestructionRecord)
+        auditlog.register(models.AuditRetentionRun)
+        auditlog.register(models.CaseRestriction)
+        # Never the secrets: the app's key and the recovery codes stay out of the log.
+        auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
+        auditlog.register(StaticDevice, include_fields=["user", "name", "confirmed"])

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -5,22 +6,53 @@ from django.utils.translation import gettext_lazy as _
 from access import policy
 from access.models import Role
 
+# Roles that may sit in a conference (the meetings each sees are decided by the policy).
+CONFERENCE_ROLES = {
+    Role.SOCIAL_WORKER,
+    Role.POLICE,
+    Role.INFORMATION_OFFICER,
+    Role.COORDINATOR,
+    Role.MAYOR_OFFICE,
+    Role.YOUTH_WORKER,
+    Role.PARTNER,
+}
+
 
 def navigation(request: HttpRequest) -> dict:
     """The menu for the user's role. Entries only link; each page still checks access."""
     user = getattr(request, "user", None)
     role = policy.role_of(user) if user is not None else None
+    session = {
+        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "session_idle_warning": settings.SESSION_IDLE_WARNING,
+    }
     if role is None:
-        return {"nav_items": [], "nav_profile": None}
+        return {"nav_items": [], "nav_profile": None, **session}
     items = [(_("Home"), reverse("home"))]
     if policy.may_work_on_cases(user):
         items.append((_("Cases"), reverse("cases:list")))
+    if role in CONFERENCE_ROLES:
+        items.append((_("Conferences"), reverse("conferences:list")))
+    if policy.may_screen_referrals(user):
+        items.append((_("Screening"), reverse("referrals:screening")))
+    if policy.may_refer(user):
+        items.append((_("Referrals"), reverse("referrals:mine")))
     if policy.may_write_releases(user):
         items.append((_("Releases"), reverse("releases:manage")))
     elif policy.may_receive_releases(user):
         items.append((_("Releases for you"), reverse("releases:list")))
     if policy.may_request_access(user):
         items.append((_("Access requests"), reverse("access_requests:mine")))
+    if policy.may_see_mayor_escalations(user):
+        items.append((_("Escalations"), reverse("oversight:mayor")))
+    if policy.may_see_dashboard(user):
+        items.append((_("Dashboard"), reverse("oversight:dashboard")))
+    if policy.may_see_statistics(user):
+        items.append((_("Statistics"), reverse("oversight:statistics")))
     if role == Role.ADMIN:
         items.append((_("Accounts and agencies"), reverse("admin:index")))
-    return {"nav_items": items, "nav_profile": user.profile}
+    if policy.may_browse_audit(user):
+        items.append((_("Audit log"), reverse("audit:log")))
+    if policy.may_confirm_destruction(user):
+        items.append((_("Retention"), reverse("retention:due")))
+    return {"nav_items": items, "nav_profile": user.profile, **session}

@@ -208,3 +208,143 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"access request {self.pk}"
+
+
+# --- Security and data protection ---------------------------------------------------------------
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, a failure, a lockout, a two-factor change, an account disabled. Kept with the
+    audit: append-only on PostgreSQL, each row sealed in the audit chain through auditlog."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out after repeated failures")
+        SIGNED_OUT_IDLE = "signed_out_idle", _("Signed out after inactivity")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor sign-in set up")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Two-factor code refused")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an administrator")
+        ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
+        AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    # As typed at sign-in, also when no such account exists.
+    username = models.CharField(max_length=150, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username}"
+
+
+class AuditSeal(models.Model):
+    """The audit chain: one row per audit log entry, in the order sealed. `digest` is a keyed
+    hash of the entry's content and the previous row's digest, so changing, removing or
+    reordering a row breaks every digest after it (`manage.py verify_audit_chain`)."""
+
+    sequence = models.BigAutoField(primary_key=True)
+    # No foreign key: the seal must outlive tampering with the row it seals, to name it.
+    log_entry_id = models.BigIntegerField(unique=True)
+    previous_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"seal {self.sequence} of log entry {self.log_entry_id}"
+
+
+class AuditRetentionRun(models.Model):
+    """Old audit rows removed by the audit log's retention rule. The last removed seal becomes
+    the anchor from which the remaining chain is verified."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    cutoff = models.DateTimeField()
+    rule = models.CharField(max_length=100)
+    entries_removed = models.PositiveIntegerField()
+    anchor_sequence = models.BigIntegerField()
+    anchor_digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-anchor_sequence"]
+
+    def __str__(self) -> str:
+        return f"audit retention up to seal {self.anchor_sequence}"
+
+
+class DestructionRecord(models.Model):
+    """What remains of a case destroyed at the end of its retention period: its reference, the
+    rule applied, who confirmed and when, and the non-personal facts the statistics count."""
+
+    reference = models.CharField(_("case reference"), max_length=20, unique=True)
+    rule = models.CharField(_("rule"), max_length=200)
+    closure_reason = models.CharField(_("closure reason"), max_length=32)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True)
+    lead_agency_kind = models.CharField(max_length=32, blank=True)
+    risk_level = models.CharField(max_length=16, blank=True)
+    categories = models.CharField(max_length=500, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    destroyed_at = models.DateTimeField(_("destroyed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-destroyed_at"]
+        verbose_name = _("destruction record")
+        verbose_name_plural = _("destruction records")
+        permissions = [
+            ("confirm_destruction", _("Confirm the destruction of cases (data protection officer)"))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} destroyed"
+
+
+class CaseRestriction(models.Model):
+    """Restriction of processing (GDPR art. 18): while in force, nobody adds to or changes the
+    case; it stays readable. Lifting keeps the row (lifted_at), so the history remains."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="restrictions")
+    reason = models.TextField(_("why processing is restricted"))
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    restricted_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-restricted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_restriction_in_force_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"restriction {self.pk} of case {self.case_id}"

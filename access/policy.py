@@ -147,6 +147,13 @@ def may_open_cases(user: User) -> bool:
     return role_of(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.INFORMATION_OFFICER}
 
 
+def may_raise_escalation(user: User, audience: str) -> bool:
+    """Only the coordinator asks the mayor for a meeting; any case worker escalates."""
+    if audience == "mayor_meeting":
+        return role_of(user) == Role.COORDINATOR
+    return may_edit_case(user)
+
+
 def may_decide_escalation(user: User, escalation) -> bool:
     from cases.models import Escalation
 
@@ -155,6 +162,7 @@ def may_decide_escalation(user: User, escalation) -> bool:
         Escalation.Audience.MAYOR: {Role.MAYOR_OFFICE},
         Escalation.Audience.MAC: {Role.MAYOR_OFFICE},
         Escalation.Audience.POLICE: {Role.POLICE, Role.INFORMATION_OFFICER},
+        Escalation.Audience.MAYOR_MEETING: {Role.MAYOR_OFFICE},
     }
     return role_of(user) in deciders[escalation.audience]
 
@@ -194,7 +202,7 @@ def release_recipient_filter(user: User) -> Q:
 
 # --- Rule 4: escalations ---------------------------------------------------------------------
 
-MAYOR_AUDIENCES = ("mayor", "mac")
+MAYOR_AUDIENCES = ("mayor", "mac", "mayor_meeting")
 
 
 def escalation_filter(user: User) -> Q:
@@ -204,6 +212,75 @@ def escalation_filter(user: User) -> Q:
     if role_of(user) == Role.MAYOR_OFFICE:
         return Q(audience__in=MAYOR_AUDIENCES)
     return case_filter(user, case_field="case_id")
+
+
+# --- Conferences -----------------------------------------------------------------------------
+
+
+def may_run_conferences(user: User) -> bool:
+    """Create series, call meetings and chair them: the coordinator."""
+    return role_of(user) == Role.COORDINATOR
+
+
+def may_chair(user: User, series) -> bool:
+    return series.chair_id == user.pk or may_run_conferences(user)
+
+
+def meeting_filter(user: User) -> Q:
+    """Meetings a user may see: as a core member of the series, an attendee or a guest."""
+    if is_information_officer(user) or may_run_conferences(user):
+        return Q()
+    if role_of(user) is None or role_of(user) == Role.ADMIN:
+        return NOTHING
+    from conferences.models import AgendaItem, Attendance, ConferenceSeries
+
+    member = ConferenceSeries.core_members.through.objects.filter(
+        conferenceseries_id=OuterRef("series_id"), user_id=user.pk
+    )
+    attending = Attendance.objects.filter(meeting_id=OuterRef("pk"), user_id=user.pk)
+    guest = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), guest_id=user.pk)
+    return Q(Exists(member)) | Q(Exists(attending)) | Q(Exists(guest))
+
+
+def agenda_item_filter(user: User) -> Q:
+    """Items a (signed) attendee sees: general items, and items on cases they may see, unless
+    restricted above their clearance (then even the item's existence is hidden)."""
+    if is_information_officer(user):
+        return Q()
+    clearance = clearance_of(user)
+    if clearance is None:
+        return NOTHING
+    from cases.models import Escalation
+
+    unrestricted = Q(restricted_to_level__isnull=True) | Q(restricted_to_level__lte=clearance)
+    general = Q(case__isnull=True, escalation__isnull=True)
+    on_visible_case = Q(case__isnull=False) & case_filter(user, case_field="case_id")
+    visible_escalation = Escalation.objects.filter(
+        escalation_filter(user), pk=OuterRef("escalation_id")
+    )
+    escalation_only = Q(case__isnull=True, escalation__isnull=False) & Q(Exists(visible_escalation))
+    return unrestricted & (general | on_visible_case | escalation_only)
+
+
+def minute_filter(user: User) -> Q:
+    """On visible items: the minute's text by its level and originating agency."""
+    return item_filter(user, level_field="minute_level", agency_field="minute_agency")
+
+
+# --- Oversight -------------------------------------------------------------------------------
+
+
+def may_see_statistics(user: User) -> bool:
+    """Aggregate statistics (L0, small counts suppressed)."""
+    return role_of(user) in {Role.MAYOR_OFFICE, Role.COORDINATOR}
+
+
+def may_see_dashboard(user: User) -> bool:
+    return role_of(user) == Role.COORDINATOR
+
+
+def may_see_mayor_escalations(user: User) -> bool:
+    return role_of(user) == Role.MAYOR_OFFICE
 
 
 # --- Audit and access requests ---------------------------------------------------------------
@@ -220,3 +297,151 @@ def may_run_subject_access_report(user: User) -> bool:
 
 def may_request_access(user: User) -> bool:
     return role_of(user) in CASE_TEAM_ROLES
+
+
+# --- Referrals ---
+# Anyone with a role except the technical administrator may refer a person (DESIGN 4.1). The
+# coordinator and the information officer screen referrals and decide. The police take part in
+# screening: they read a referral while it is being screened, and afterwards only if it was sent
+# down the police or judicial route; a referral accepted into a case is then read through the case.
+# The referrer follows their own referrals by status and outcome only: once sent, the content is
+# the case conference's. A draft is the referrer's alone. Deconfliction answers hit / no hit for a
+# match the user may not see: a person's identity only on a case they see (rule 1 and "Persons").
+# An outbound referral is read by the case team (as part of the case) and by its provider agency,
+# which sees what the referral says and nothing behind it, until it is revoked (like a release).
+
+REFERRAL_DECIDER_ROLES = frozenset({Role.COORDINATOR, Role.INFORMATION_OFFICER})
+REFERRAL_SCREENER_ROLES = REFERRAL_DECIDER_ROLES | {Role.POLICE}
+# Who may send an outbound referral without the person's (or a parent's) consent, with a reason.
+CONSENT_OVERRIDE_ROLES = frozenset({Role.COORDINATOR, Role.INFORMATION_OFFICER})
+# Who answers an outbound referral addressed to their agency.
+PROVIDER_ROLES = frozenset(Role.values) - {Role.ADMIN, Role.MAYOR_OFFICE}
+
+
+def may_refer(user: User) -> bool:
+    return role_of(user) not in (None, Role.ADMIN)
+
+
+def may_screen_referrals(user: User) -> bool:
+    """Whether the user sees the screening queue and reads referrals in full."""
+    return role_of(user) in REFERRAL_SCREENER_ROLES
+
+
+def may_decide_screening(user: User) -> bool:
+    return role_of(user) in REFERRAL_DECIDER_ROLES
+
+
+def referral_screening_filter(user: User) -> Q:
+    """A filter on Referral: those the user may read in full, for screening."""
+    from referrals.models import Referral
+
+    status = Referral.Status
+    role = role_of(user)
+    if role in REFERRAL_DECIDER_ROLES:
+        return ~Q(status=status.DRAFT)
+    if role == Role.POLICE:
+        return Q(status__in=[status.SUBMITTED, status.INFORMATION_REQUESTED, status.POLICE_ROUTE])
+    return NOTHING
+
+
+def referral_referrer_filter(user: User) -> Q:
+    """A filter on Referral: the user's own, followed by status and outcome."""
+    if not may_refer(user):
+        return NOTHING
+    return Q(referrer_id=user.pk)
+
+
+def may_edit_referral(user: User, referral) -> bool:
+    return may_refer(user) and referral.referrer_id == user.pk and referral.status == "draft"
+
+
+def may_answer_referral_question(user: User, referral) -> bool:
+    return (
+        may_refer(user)
+        and referral.referrer_id == user.pk
+        and referral.status == "information_requested"
+    )
+
+
+def person_identity_filter(user: User) -> Q:
+    """A filter on Person: those whose identity the user may read (on a case they see)."""
+    if is_information_officer(user):
+        return Q()
+    if not may_read_identities(user):
+        return NOTHING
+    from cases.models import Case
+
+    return Q(Exists(Case.objects.filter(case_filter(user), person=OuterRef("pk"))))
+
+
+def may_receive_outbound_referrals(user: User) -> bool:
+    return role_of(user) in PROVIDER_ROLES
+
+
+def outbound_provider_filter(user: User) -> Q:
+    """A filter on OutboundReferral: addressed to the user's agency and not revoked."""
+    if not may_receive_outbound_referrals(user):
+        return NOTHING
+    return Q(provider_id=agency_id_of(user)) & ~Q(status="revoked")
+
+
+def may_send_outbound_referral(user: User) -> bool:
+    """On a case the user already sees: may they refer the person to a service?"""
+    return may_edit_case(user)
+
+
+def may_override_outbound_consent(user: User) -> bool:
+    return role_of(user) in CONSENT_OVERRIDE_ROLES
+
+
+def may_answer_outbound_referral(user: User, outbound) -> bool:
+    return role_of(user) in PROVIDER_ROLES and outbound.provider_id == agency_id_of(user)
+
+
+def may_manage_prison_release(user: User) -> bool:
+    """On a case the user already sees: may they set up and change the prison-release protocol?"""
+    return may_edit_case(user)
+
+
+# --- Security and data protection ---
+# Two-factor sign-in is required (when settings.REQUIRE_2FA is on) for every role cleared above
+# L1 and for administrators. The audit log is browsed by the information officer (everything,
+# with the before-and-after of each change) and the coordinator (who did what to which object,
+# when and from where, without the changed values, which can hold L3 and L4 text). Destruction
+# at the end of retention is confirmed by a holder of the data-protection-officer permission,
+# who sees references and dates only.
+
+
+def must_use_second_factor(user: User) -> bool:
+    from django.conf import settings
+
+    if not settings.REQUIRE_2FA or user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff or role_of(user) == Role.ADMIN:
+        return True
+    return (clearance_of(user) or 0) > Level.L1
+
+
+def may_browse_audit(user: User) -> bool:
+    return role_of(user) in {Role.INFORMATION_OFFICER, Role.COORDINATOR}
+
+
+def may_see_audit_changes(user: User) -> bool:
+    return is_information_officer(user)
+
+
+def may_confirm_destruction(user: User) -> bool:
+    return role_of(user) is not None and user.has_perm("access.confirm_destruction")
+
+
+def may_restrict_processing(user: User) -> bool:
+    """Restriction of processing (a subject's right) is decided by the information officer,
+    who also answers subject-access requests."""
+    return is_information_officer(user)
+
+
+def case_is_restricted(case) -> bool:
+    """A restricted case is read-only for everyone until the restriction is lifted."""
+    from access.models import CaseRestriction
+
+    return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()

@@ -179,3 +179,49 @@ def person_access_report(*, user, person) -> dict:
         "recipient_users", "recipient_agencies"
     )
     return {"person": person, "cases": cases, "reads": reads, "releases": releases}
+
+
+# --- Security and data protection: browsing the audit log ------------------------------------
+
+AUDIT_COLUMNS = ("timestamp", "actor__username", "action", "content_type__model", "object_pk")
+AUDIT_DETAIL_COLUMNS = ("object_repr", "changes_text", "changes", "additional_data")
+
+
+def audit_columns(*, user) -> tuple[str, ...]:
+    """What a reader of the audit log sees of each row (the policy says whose changes)."""
+    if not policy.may_browse_audit(user):
+        raise Http404
+    columns = (*AUDIT_COLUMNS, "remote_addr")
+    if policy.may_see_audit_changes(user):
+        columns += AUDIT_DETAIL_COLUMNS
+    return columns
+
+
+def audit_log(
+    *,
+    user,
+    actor=None,
+    object_type=None,
+    object_id: str = "",
+    since=None,
+    until=None,
+) -> QuerySet:
+    """Audit rows newest first, as dicts of the columns the user may see; filtered in SQL."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    columns = audit_columns(user=user)
+    rows = LogEntry.objects.all()
+    if actor is not None:
+        rows = rows.filter(actor=actor)
+    if object_type is not None:
+        rows = rows.filter(content_type=object_type)
+    if object_id.strip():
+        rows = rows.filter(object_pk=object_id.strip())
+    zone = timezone.get_current_timezone()
+    if since is not None:
+        rows = rows.filter(timestamp__gte=datetime.combine(since, time.min, tzinfo=zone))
+    if until is not None:
+        rows = rows.filter(timestamp__lte=datetime.combine(until, time.max, tzinfo=zone))
+    return rows.order_by("-timestamp", "-pk").values("pk", *columns)

@@ -97,6 +97,10 @@ ADMIN_MODEL_PERMISSIONS = [
     ("access", "profile", ("add", "change", "view")),
     ("cases", "concerncategory", ("add", "change", "view")),
     ("cases", "indicator", ("add", "change", "view")),
+    # Unblocking an account locked after failed sign-ins.
+    ("axes", "accessattempt", ("view", "delete")),
+    ("axes", "accessfailurelog", ("view",)),
+    ("axes", "accesslog", ("view",)),
 ]
 
 

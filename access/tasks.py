@@ -31,3 +31,64 @@ def remove_expired_grants() -> int:
     from access.services import grants_remove_expired
 
     return grants_remove_expired()
+
+
+# --- Security and data protection ------------------------------------------------------------
+
+
+@shared_task
+def seal_audit_log() -> int:
+    """Seal audit rows a commit hook did not seal (a crash between commit and seal)."""
+    from access.audit_chain import seal_entries
+
+    return seal_entries()
+
+
+@shared_task
+def verify_audit_chain() -> bool:
+    """Verify the chain and log its head: the log line is a copy of the head outside the
+    database, so a rewritten chain would not match yesterday's line."""
+    import logging
+
+    from access.audit_chain import verify_chain
+
+    report = verify_chain()
+    logger = logging.getLogger("msc.audit")
+    if report.ok:
+        logger.info(
+            "audit chain intact: %d row(s), head %s %s",
+            report.checked,
+            report.head_sequence,
+            report.head_digest,
+        )
+    else:
+        logger.error(
+            "audit chain BROKEN at seal %s (log entry %s): %s; %d unsealed row(s)",
+            report.broken_sequence,
+            report.broken_log_entry,
+            report.reason,
+            report.unsealed,
+        )
+    return report.ok
+
+
+@shared_task
+def disable_dormant_accounts() -> list[str]:
+    from access.security import accounts_disable_dormant
+
+    return accounts_disable_dormant()
+
+
+@shared_task
+def list_cases_due_for_retention() -> list[str]:
+    from access.retention import notify_cases_due
+
+    return notify_cases_due()
+
+
+@shared_task
+def apply_audit_log_retention() -> int:
+    from access.retention import audit_log_apply_retention
+
+    run = audit_log_apply_retention()
+    return run.entries_removed if run else 0

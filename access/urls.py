@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from access import views
+from access import security_views, views
 
 release_patterns = (
     [
@@ -27,6 +27,18 @@ audit_patterns = (
     [
         path("cases/<str:reference>/", views.case_reads, name="case_reads"),
         path("persons/<str:code>/", views.person_access_report, name="person_report"),
+        path("log/", security_views.audit_log, name="log"),
+        path(
+            "persons/<str:code>/export/",
+            security_views.person_report_export,
+            name="person_report_export",
+        ),
+        path(
+            "cases/<str:reference>/restriction/",
+            security_views.case_restriction,
+            name="restriction",
+        ),
+        path("log/export/", security_views.audit_export, name="export"),
     ],
     "audit",
 )

@@ -11,6 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import forms, health, policy, selectors, services
 from cases import selectors as case_selectors
 from cases.forms import apply_errors
+from conferences import selectors as conference_selectors
+from oversight import selectors as oversight_selectors
+from referrals import selectors as referral_selectors
 
 PAGE_SIZE = 25
 
@@ -28,6 +31,21 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overdue_actions"] = case_selectors.overdue_actions_visible(user=user)[:20]
     if policy.may_receive_releases(user):
         context["releases"] = selectors.releases_for_recipient(user=user)[:10]
+    if role == "coordinator":
+        context["screening_queue"] = referral_selectors.screening_list(user=user)[:10]
+        context["screening_overdue"] = referral_selectors.screening_overdue_count(user=user)
+    if role in ("partner", "youth_worker"):
+        context["my_referrals"] = referral_selectors.referrals_of(user=user)[:10]
+    if policy.may_see_mayor_escalations(user):
+        context["mayor_escalations"] = oversight_selectors.mayor_escalations(user=user).filter(
+            status__in=["raised", "under_review"]
+        )[:10]
+    if role == "coordinator":
+        context["coordinator_escalations"] = case_selectors.open_escalations(
+            user=user, audiences=["coordinator"]
+        )[:10]
+    if policy.role_of(user) in ("coordinator", "social_worker", "police", "information_officer"):
+        context["upcoming_meetings"] = conference_selectors.upcoming_meetings(user=user)[:5]
     return render(request, "access/home.html", context)
 
 

@@ -49,3 +49,15 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    raw = env_list(name)
+    if not raw:
+        return list(default)
+    try:
+        return [int(item) for item in raw]
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {env_str(name)!r}"
+        ) from exc

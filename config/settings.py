@@ -4,15 +4,17 @@ See the table in README.md. With no DATABASE_URL the application runs on SQLite;
 REDIS_URL or CELERY_BROKER_URL Celery tasks run inline.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,24 +43,37 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "auditlog",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "access",
     "cases",
     "conferences",
     "referrals",
+    "oversight",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "access.middleware.IdleTimeoutMiddleware",
+    "access.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "access.middleware.NoStoreMiddleware",
+    "access.middleware.SecurityHeadersMiddleware",
+    # Last: turns a lockout detected during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -158,6 +175,38 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "access.tasks.remove_expired_grants",
         "schedule": crontab(hour=2, minute=15),
     },
+    "notify-approaching-releases": {
+        "task": "referrals.tasks.notify_approaching_releases",
+        "schedule": crontab(hour=6, minute=45),
+    },
+    "ensure-upcoming-meetings": {
+        "task": "conferences.tasks.ensure_upcoming_meetings",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "send-conference-reminders": {
+        "task": "conferences.tasks.send_conference_reminders",
+        "schedule": crontab(minute=0, hour="7-18"),
+    },
+    "seal-audit-log": {
+        "task": "access.tasks.seal_audit_log",
+        "schedule": crontab(minute="*/10"),
+    },
+    "verify-audit-chain": {
+        "task": "access.tasks.verify_audit_chain",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "disable-dormant-accounts": {
+        "task": "access.tasks.disable_dormant_accounts",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "list-cases-due-for-retention": {
+        "task": "access.tasks.list_cases_due_for_retention",
+        "schedule": crontab(hour=5, minute=15),
+    },
+    "apply-audit-log-retention": {
+        "task": "access.tasks.apply_audit_log_retention",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -193,6 +242,105 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only this site's own files: no inline script or style, no plug-ins, never inside a frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+FILE_UPLOAD_PERMISSIONS = 0o640
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+# --- Security and data protection ----------------------------------------------------------
+# Two-factor sign-in (TOTP) for every role above L1 and for administrators.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MSC case conference")
+TWO_FACTOR_RECOVERY_CODES = 10
+# Sign-in throttling (django-axes): this many failures lock the username for a while.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+# By username, not by address: a police station or a town hall signs in from one shared
+# address, and five typos there must not lock out everyone in the building. Guessing is bounded
+# per account; axes' warning that asks for the address as well is silenced for this reason.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# A session ends after this many seconds without a request; a warning comes first.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_IDLE_WARNING = env_int("SESSION_IDLE_WARNING", 2 * 60)
+# Accounts not used for this many days are disabled, and their case grants removed.
+DORMANT_ACCOUNT_DAYS = env_int("DORMANT_ACCOUNT_DAYS", 90)
+# The audit chain is keyed, so a database writer cannot forge a consistent chain. Old keys
+# verify the rows sealed before a key change.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or f"audit-chain:{SECRET_KEY}"
+AUDIT_CHAIN_KEY_FALLBACKS = env_list("AUDIT_CHAIN_KEY_FALLBACKS")
+# Retention of closed cases, in years after closure, per closure reason (DESIGN 4.8). A country
+# preset gives the periods; RETENTION_YEARS overrides single reasons ("deceased=1,transferred=2").
+CLOSURE_REASONS = (
+    "risk_removed",
+    "risk_reduced",
+    "consent_refused",
+    "transferred",
+    "criminal_route",
+    "moved_away",
+    "deceased",
+)
+RETENTION_PRESETS = {
+    "BE": dict.fromkeys(CLOSURE_REASONS, 5),
+    "NL": dict.fromkeys(CLOSURE_REASONS, 5),
+    "UK": dict.fromkeys(CLOSURE_REASONS, 6),
+}
+RETENTION_COUNTRY = (env_str("RETENTION_COUNTRY") or "BE").upper()
+if RETENTION_COUNTRY not in RETENTION_PRESETS:
+    raise ImproperlyConfigured(
+        f"RETENTION_COUNTRY must be one of {', '.join(RETENTION_PRESETS)}, "
+        f"not {RETENTION_COUNTRY!r}"
+    )
+RETENTION_YEARS = dict(RETENTION_PRESETS[RETENTION_COUNTRY])
+for _item in env_list("RETENTION_YEARS"):
+    _reason, _sep, _years = _item.partition("=")
+    if _reason.strip() not in RETENTION_YEARS or not _years.strip().isdigit():
+        raise ImproperlyConfigured(
+            f"RETENTION_YEARS takes reason=years pairs with a closure reason, not {_item!r}"
+        )
+    RETENTION_YEARS[_reason.strip()] = int(_years)
+# The audit log is kept longer than the cases it describes, then removed the same way.
+AUDIT_LOG_RETENTION_YEARS = env_int("AUDIT_LOG_RETENTION_YEARS", max(RETENTION_YEARS.values()) + 1)
+if AUDIT_LOG_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("AUDIT_LOG_RETENTION_YEARS must be at least 1.")
+
+# --- Conferences ---------------------------------------------------------------------------
+# The confidentiality declaration every attendee signs at each meeting. Changing the text means
+# a new version: signatures record the version they were given for.
+CONFIDENTIALITY_DECLARATION_VERSION = env_str("CONFIDENTIALITY_DECLARATION_VERSION", "2026-1")
+CONFIDENTIALITY_DECLARATION = env_str(
+    "CONFIDENTIALITY_DECLARATION",
+    "I will use what is shared in this meeting only for the prevention work of the cell, "
+    "under shared professional secrecy (law of 30 July 2018). I will not pass it on, copy it "
+    "or keep it beyond what my part in the support plan needs.",
+)
+# Share of the core members present for the meeting to be quorate.
+CONFERENCE_QUORUM = 0.5
+
+# --- Referrals ------------------------------------------------------------------------------
+# A referral waiting longer than this for screening shows as overdue (calendar days).
+SCREENING_TARGET_DAYS = env_int("SCREENING_TARGET_DAYS", 5)
+# The prison-release protocol: tasks and reminders this many days before the release.
+PRISON_RELEASE_LEAD_DAYS = env_int_list("PRISON_RELEASE_LEAD_DAYS", [90, 30, 7])
+if any(days < 0 for days in PRISON_RELEASE_LEAD_DAYS):
+    raise ImproperlyConfigured("PRISON_RELEASE_LEAD_DAYS must not be negative.")
 
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

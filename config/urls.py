@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from access import security_urls, security_views
 from access import views as access_views
 
 urlpatterns = [
@@ -17,9 +18,15 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/", include(security_urls.two_factor_patterns)),
+    path("accounts/session/", security_views.session_status, name="session_status"),
+    path("retention/", include(security_urls.retention_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", access_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("conferences/", include("conferences.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("access.urls")),
 ]

@@ -81,3 +81,39 @@ def make_case(*, owner=None, opened_by=None, person=None, lead_agency=None, **ov
         owner=owner,
         **fields,
     )
+
+
+def referral_fields(**overrides) -> dict:
+    """A complete referral about an adult who agreed to it; override what the test is about."""
+    from datetime import date
+
+    n = next(_counter)
+    fields = {
+        "first_name": "Robin",
+        "last_name": f"Referred{n}",
+        "date_of_birth": date(2001, 5, 17),
+        "is_minor": False,
+        "address": "Kerkstraat 1, Havenstad",
+        "concern": "He talks about a coming war between groups and shows violent videos.",
+        "request": "Please assess whether he needs support.",
+        "person_aware": True,
+        "consent": "given",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_referral(*, referrer=None, submit: bool = True, indicators=(), **overrides):
+    """A referral sent for screening (or a draft), written through the service."""
+    import uuid
+
+    from referrals import services as referral_services
+
+    referrer = referrer or make_user(role=Role.PARTNER)
+    return referral_services.referral_save(
+        referrer=referrer,
+        token=uuid.uuid4(),
+        submit=submit,
+        indicators=indicators,
+        **referral_fields(**overrides),
+    )

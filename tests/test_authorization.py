@@ -16,11 +16,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from access import security
 from access import services as access_services
 from access.models import Level, Role
 from cases import services as case_services
 from cases.models import Escalation
-from tests.factories import AgencyFactory, make_case, make_person, make_user
+from conferences import services as conference_services
+from referrals import services as referral_services
+from referrals.models import OutboundReferral, Screening
+from tests.factories import AgencyFactory, make_case, make_person, make_referral, make_user
 
 CANARY_L4 = "CANARY-L4-police-intelligence-7731"
 CANARY_L3 = "CANARY-L3-agency-held-5520"
@@ -60,6 +64,26 @@ class World:
     release_out: object
     request_in: object
     request_out: object
+    # Referrals: "in" is the world partner's own (or, outbound, addressed to their agency).
+    referral_in: object = None
+    referral_out: object = None
+    draft_in: object = None
+    draft_out: object = None
+    question_in: object = None
+    question_out: object = None
+    outbound_in: object = None
+    outbound_out: object = None
+    # Conferences: "in" is the world's series (chair: the coordinator; members: the social
+    # worker and the police); "out" a series of another agency, on the outside case.
+    series_in: object = None
+    series_out: object = None
+    meeting_in: object = None
+    meeting_out: object = None
+    item_in: object = None
+    item_out: object = None
+    # Oversight: "in" is addressed to the mayor, "out" to the coordinator.
+    mayor_escalation_in: object = None
+    mayor_escalation_out: object = None
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -85,6 +109,8 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
         "admin": make_user(role=Role.ADMIN),
     }
     outsider = make_user(role=Role.SOCIAL_WORKER, agency=other_social)
+    # The data protection officer sits in the municipality: the retention pages are theirs.
+    security.data_protection_officer_set(user=users["mayor_office"], is_officer=True)
     now = timezone.now() - timedelta(hours=1)
 
     case_in = make_case(owner=users["social_worker"], person=make_person(first_name=CANARY_NAME))
@@ -176,7 +202,20 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
     request_out = access_services.access_request_create(
         user=users["social_worker"], reference=case_out.reference, reason="Neighbourhood"
     )
+    referrals = _referral_world(users, case_in, case_out, outsider, other_social)
+    conferences = _conference_world(users, case_in, case_out, outsider, other_social)
+    mayor_escalation_in = case_services.escalation_raise(
+        case=case_in,
+        raised_by=users["social_worker"],
+        audience=Escalation.Audience.MAYOR,
+        summary="A closure order is considered",
+        decision_requested="Approve the measure",
+    )
     return World(
+        **referrals,
+        **conferences,
+        mayor_escalation_in=mayor_escalation_in,
+        mayor_escalation_out=escalation_in,
         users=users,
         case_in=case_in,
         case_out=case_out,
@@ -193,6 +232,89 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
         request_in=request_in,
         request_out=request_out,
     )
+
+
+def _conference_world(users, case_in, case_out, outsider, other_agency) -> dict:
+    coordinator = users["coordinator"]
+    series_in = conference_services.series_create(
+        user=coordinator,
+        name="Case conference",
+        kind="case_conference",
+        chair=coordinator,
+        core_members=[users["social_worker"], users["police"]],
+    )
+    other_chair = make_user(role=Role.COORDINATOR, agency=other_agency)
+    series_out = conference_services.series_create(
+        user=other_chair,
+        name="Elsewhere",
+        kind="case_conference",
+        chair=other_chair,
+        core_members=[outsider],
+    )
+    meeting_in, meeting_out = series_in.meetings.get(), series_out.meetings.get()
+    # Everyone who may see a meeting has signed its declaration, so the expectations below do
+    # not depend on the order in which the pages are visited.
+    for meeting, signers in (
+        (meeting_in, ["social_worker", "police", "coordinator", "information_officer"]),
+        (meeting_out, ["coordinator", "information_officer"]),
+    ):
+        for role in signers:
+            conference_services.declaration_sign(meeting=meeting, user=users[role])
+    conference_services.declaration_sign(meeting=meeting_out, user=other_chair)
+    item_in = conference_services.agenda_add_case(
+        meeting=meeting_in, user=coordinator, case=case_in
+    )
+    case_services.team_add_user(
+        case=case_out, user=other_chair, granted_by=outsider, reason="chair"
+    )
+    item_out = conference_services.agenda_add_case(
+        meeting=meeting_out, user=other_chair, case=case_out
+    )
+    return {
+        "series_in": series_in,
+        "series_out": series_out,
+        "meeting_in": meeting_in,
+        "meeting_out": meeting_out,
+        "item_in": item_in,
+        "item_out": item_out,
+    }
+
+
+def _referral_world(users, case_in, case_out, outsider, other_agency) -> dict:
+    """Referrals by the world's partner and by another partner, in the states the pages need;
+    outbound referrals from each case, the inside one to the partner's agency."""
+    other_partner = make_user(role=Role.PARTNER)
+    objects = {}
+    for scope, referrer in (("in", users["partner"]), ("out", other_partner)):
+        # About the person of the case inside (a hit), or outside (a hit nobody on it sees).
+        person = (case_in if scope == "in" else case_out).person
+        about = {"first_name": person.first_name, "last_name": person.last_name}
+        objects[f"referral_{scope}"] = make_referral(referrer=referrer, **about)
+        # A draft is the referrer's own text, shown back to them: not about the canary.
+        objects[f"draft_{scope}"] = make_referral(referrer=referrer, submit=False)
+        question = make_referral(referrer=referrer, **about)
+        referral_services.screening_decide(
+            referral=question,
+            user=users["coordinator"],
+            outcome=Screening.Outcome.MORE_INFORMATION,
+            reasons="Cannot identify him yet",
+            question="Which school?",
+        )
+        objects[f"question_{scope}"] = question
+    for scope, case, sender, provider in (
+        ("in", case_in, users["social_worker"], users["partner"].profile.agency),
+        ("out", case_out, outsider, other_agency),
+    ):
+        objects[f"outbound_{scope}"] = referral_services.outbound_send(
+            case=case,
+            user=sender,
+            service=OutboundReferral.Service.MENTAL_HEALTH,
+            provider=provider,
+            person_details="The young man the school called about",
+            request="An intake, please.",
+            consent=OutboundReferral.Consent.GIVEN,
+        )
+    return objects
 
 
 # --- Expectations ----------------------------------------------------------------------------
@@ -226,11 +348,52 @@ def case_ref(w, scope):
     return {"reference": getattr(w, f"case_{scope}").reference}
 
 
+SCREENERS = ["coordinator", "information_officer", "police", "police_other"]
+
+
+def on_referral(attribute: str):
+    def kwargs(w, scope):
+        return {"referral_id": getattr(w, f"{attribute}_{scope}").pk}
+
+    return kwargs
+
+
+def on_outbound(w, scope):
+    return {"outbound_id": getattr(w, f"outbound_{scope}").pk}
+
+
+def screen_page() -> dict:
+    """Deciders screen; the police see the referral but may not decide."""
+    return answer(404, coordinator=200, information_officer=200, police=403, police_other=403)
+
+
+def outbound_provider_page() -> tuple[dict, dict]:
+    """Only the provider answers; the case team sees the referral but may not."""
+    team = {**dict.fromkeys(CASE_WORKERS, 403)}
+    return answer(404, **team, partner=200), answer(404, information_officer=403)
+
+
 def on_case(attribute: str, name: str):
     def kwargs(w, scope):
         return {**case_ref(w, scope), name: getattr(w, f"{attribute}_{scope}").pk}
 
     return kwargs
+
+
+MEMBERS_IN = ["social_worker", "police", "coordinator", "information_officer"]
+MEETING_IN = answer(404, **dict.fromkeys(MEMBERS_IN, 200))
+MEETING_OUT = answer(404, coordinator=200, information_officer=200)
+CHAIR_IN = answer(404, **{**dict.fromkeys(MEMBERS_IN, 403), "coordinator": 200})
+CHAIR_OUT = answer(404, coordinator=200, information_officer=403)
+
+
+def on_meeting(w, scope):
+    return {"meeting_id": getattr(w, f"meeting_{scope}").pk}
+
+
+def on_item(w, scope):
+    item = getattr(w, f"item_{scope}")
+    return {"meeting_id": item.meeting_id, "item_id": item.pk}
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -346,6 +509,142 @@ EXPECTATIONS: dict[str, Expect] = {
     "audit:person_report": Expect(
         kwargs=lambda w, scope: {"code": getattr(w, f"case_{scope}").person.code},
         get=(answer(404, information_officer=200), answer(404, information_officer=200)),
+    ),
+    # Security and data protection. The audit log: the information officer (with the changed
+    # values) and the coordinator (without them; the canaries prove it).
+    "audit:log": Expect(get=answer(404, information_officer=200, coordinator=200)),
+    "audit:export": Expect(get=answer(404, information_officer=200, coordinator=200)),
+    # Anyone may set up a second factor; codes are shown only to a verified session.
+    "two_factor:setup": Expect(get=answer(200), post=answer(200)),
+    "two_factor:verify": Expect(get=answer(302), post=answer(302)),
+    "two_factor:recovery_codes": Expect(get=answer(404), post=answer(404)),
+    "session_status": Expect(get=answer(200, anonymous=200), post=answer(200, anonymous=200)),
+    # Subject rights: the information officer, who answers subject-access requests.
+    "audit:person_report_export": Expect(
+        kwargs=lambda w, scope: {"code": getattr(w, f"case_{scope}").person.code},
+        get=(answer(404, information_officer=200), answer(404, information_officer=200)),
+    ),
+    "audit:restriction": Expect(
+        kwargs=case_ref,
+        get=(answer(404, information_officer=200), answer(404, information_officer=200)),
+        post=(answer(404, information_officer=200), answer(404, information_officer=200)),
+    ),
+    # Retention: the holder of the data-protection-officer permission only. No case is due in
+    # this world, so confirming one is refused with a message.
+    "retention:due": Expect(get=answer(404, mayor_office=200)),
+    "retention:log": Expect(get=answer(404, mayor_office=200)),
+    "retention:confirm": Expect(
+        kwargs=case_ref,
+        get=answer(405),
+        post=(answer(404, mayor_office=302), answer(404, mayor_office=302)),
+    ),
+    # Referrals. Anyone with a role but the administrator refers; the coordinator and the
+    # information officer screen and decide; the police read referrals being screened.
+    "referrals:mine": Expect(get=answer(200, admin=404)),
+    "referrals:new": Expect(get=answer(200, admin=404), post=answer(200, admin=404)),
+    "referrals:screening": Expect(get=answer(404, **dict.fromkeys(SCREENERS, 200))),
+    # The referrer sees their own (status and outcome only); screeners see every sent one.
+    "referrals:detail": Expect(
+        kwargs=on_referral("referral"),
+        get=(
+            answer(404, **dict.fromkeys(SCREENERS, 200), partner=200),
+            answer(404, **dict.fromkeys(SCREENERS, 200)),
+        ),
+    ),
+    # A draft is its referrer's alone.
+    "referrals:edit": Expect(
+        kwargs=on_referral("draft"),
+        get=(answer(404, partner=200), answer(404)),
+        post=(answer(404, partner=200), answer(404)),
+    ),
+    "referrals:answer": Expect(
+        kwargs=on_referral("question"),
+        get=(answer(404, partner=200), answer(404)),
+        post=(answer(404, partner=200), answer(404)),
+    ),
+    "referrals:screen": Expect(
+        kwargs=on_referral("referral"),
+        get=(screen_page(), screen_page()),
+        post=(screen_page(), screen_page()),
+    ),
+    "referrals:outbound_list": Expect(get=answer(200, admin=404, mayor_office=404)),
+    # Outbound referrals: the case team, and the provider agency (the partner's, inside).
+    "referrals:outbound_detail": Expect(
+        kwargs=on_outbound,
+        get=case_team_page(partner=200),
+    ),
+    "referrals:outbound_answer": Expect(
+        kwargs=on_outbound,
+        get=outbound_provider_page(),
+        post=outbound_provider_page(),
+    ),
+    "referrals:outbound_revoke": Expect(
+        kwargs=on_outbound,
+        get=case_team_page(partner=403),
+        post=case_team_page(partner=403),
+    ),
+    "referrals:outbound_case": Expect(kwargs=case_ref, get=case_team_page()),
+    "referrals:outbound_new": Expect(kwargs=case_ref, get=case_team_page(), post=case_team_page()),
+    "referrals:prison_release": Expect(
+        kwargs=case_ref, get=case_team_page(), post=case_team_page()
+    ),
+    "referrals:prison_release_list": Expect(get=answer(404, **dict.fromkeys(CASE_WORKERS, 200))),
+    # --- Conferences: members see their series; the coordinator runs every series; the
+    # information officer sees every meeting but chairs none.
+    "conferences:list": Expect(get=answer(200)),
+    "conferences:series_new": Expect(
+        get=answer(404, coordinator=200), post=answer(404, coordinator=200)
+    ),
+    "conferences:series": Expect(
+        kwargs=lambda w, scope: {"series_id": getattr(w, f"series_{scope}").pk},
+        get=(MEETING_IN, MEETING_OUT),
+        post=(CHAIR_IN, CHAIR_OUT),
+    ),
+    "conferences:meeting": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
+    "conferences:sign": Expect(
+        kwargs=on_meeting,
+        get=answer(405),
+        post=(
+            answer(404, **dict.fromkeys(MEMBERS_IN, 302)),
+            answer(404, coordinator=302, information_officer=302),
+        ),
+    ),
+    "conferences:agenda": Expect(
+        kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
+    ),
+    "conferences:attendance": Expect(
+        kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
+    ),
+    # The item on the outside case: the coordinator chairs, but may not see the case.
+    "conferences:minute": Expect(
+        kwargs=on_item,
+        get=(CHAIR_IN, {**CHAIR_OUT, "coordinator": 404}),
+        post=(CHAIR_IN, {**CHAIR_OUT, "coordinator": 404}),
+    ),
+    "conferences:amend": Expect(
+        kwargs=on_item,
+        get=(CHAIR_IN, {**CHAIR_OUT, "coordinator": 404}),
+        post=(CHAIR_IN, {**CHAIR_OUT, "coordinator": 404}),
+    ),
+    "conferences:finalise": Expect(
+        kwargs=on_meeting,
+        get=answer(405),
+        post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 302}),
+    ),
+    "conferences:minutes": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
+    # --- Oversight.
+    "oversight:dashboard": Expect(get=answer(404, coordinator=200)),
+    "oversight:statistics": Expect(get=answer(404, coordinator=200, mayor_office=200)),
+    "oversight:statistics_csv": Expect(get=answer(404, coordinator=200, mayor_office=200)),
+    "oversight:annual_report": Expect(get=answer(404, coordinator=200, mayor_office=200)),
+    "oversight:mayor": Expect(get=answer(404, mayor_office=200)),
+    "oversight:mayor_decide": Expect(
+        kwargs=lambda w, scope: {"escalation_id": getattr(w, f"mayor_escalation_{scope}").pk},
+        get=(answer(404, mayor_office=200), answer(404)),
+        post=(answer(404, mayor_office=200), answer(404)),
+    ),
+    "oversight:mayor_meeting": Expect(
+        get=answer(404, coordinator=200), post=answer(404, coordinator=200)
     ),
 }
 
@@ -480,6 +779,11 @@ CASE_CONTENT_MODELS = {
     "caseuserobjectpermission",
     "casegroupobjectpermission",
     "releaseacknowledgement",
+    "referral",
+    "screening",
+    "outboundreferral",
+    "prisonrelease",
+    "prisonreleasetask",
 }
 
 

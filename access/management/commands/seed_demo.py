@@ -7,7 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from access import demo as access_demo
 
 # Each app adds its demo step here, as "module.function"; each builds on the steps before it.
-DEMO_STEPS: list[str] = ["cases.demo.seed", "access.demo.seed_releases"]
+DEMO_STEPS: list[str] = [
+    "cases.demo.seed",
+    "access.demo.seed_releases",
+    "conferences.demo.seed",
+    "referrals.demo.seed",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,320 @@
+"""Pages for sign-in security, the audit log and retention. Thin: parse, call, render."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import policy, retention, security, security_forms, selectors
+from access.models import SecurityEvent
+from cases.forms import apply_errors
+
+PAGE_SIZE = 50
+RECOVERY_CODES_KEY = "msc_new_recovery_codes"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _with_next(name: str, request: HttpRequest) -> str:
+    return f"{reverse(name)}?{urlencode({'next': _next_url(request)})}"
+
+
+# --- Two-factor sign-in ----------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not security.has_second_factor(request.user):
+        return redirect(_with_next("two_factor:setup", request))
+    form = security_forms.TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if security.second_factor_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("That code is not right, or you tried too often. Wait a bit."))
+    return render(
+        request, "access/two_factor/verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app. Someone already enrolled must be verified to enrol anew."""
+    user = request.user
+    if security.has_second_factor(user) and not user.is_verified():
+        return redirect(_with_next("two_factor:verify", request))
+    device = security.totp_device_for_setup(user=user)
+    form = security_forms.SetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = security.totp_confirm(
+                request=request, device=device, token=form.cleaned_data["token"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            request.session[RECOVERY_CODES_KEY] = codes
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect(_with_next("two_factor:recovery_codes", request))
+    return render(
+        request,
+        "access/two_factor/setup.html",
+        {
+            "form": form,
+            "qr_code": security.qr_code_svg(device),
+            "secret": _base32(device.bin_key),
+            "next": _next_url(request),
+        },
+    )
+
+
+def _base32(key: bytes) -> str:
+    from base64 import b32encode
+
+    text = b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Shows new recovery codes once (right after set-up, or after renewing them)."""
+    if not request.user.is_verified():
+        raise Http404
+    if request.method == "POST":
+        codes = security.recovery_codes_renew(user=request.user, request=request)
+    else:
+        codes = request.session.pop(RECOVERY_CODES_KEY, None)
+    return render(
+        request,
+        "access/two_factor/recovery_codes.html",
+        {
+            "codes": codes,
+            "left": security.recovery_codes_left(user=request.user),
+            "next": _next_url(request),
+        },
+    )
+
+
+# --- The session -----------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_status(request: HttpRequest) -> JsonResponse:
+    """For the page's script: seconds left before the idle sign-out; a POST keeps it alive.
+    A GET does not count as activity (the idle middleware ignores it)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"authenticated": False, "seconds_left": 0})
+    if request.method == "POST":
+        security.session_touch(request)
+    return JsonResponse(
+        {"authenticated": True, "seconds_left": security.session_seconds_left(request)}
+    )
+
+
+# --- The audit log ---------------------------------------------------------------------------
+
+
+def _audit_rows(request: HttpRequest):
+    form = security_forms.AuditFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor": data["actor"],
+            "object_type": data["object_type"],
+            "object_id": data["object_id"],
+            "since": data["since"],
+            "until": data["until"],
+        }
+    return form, selectors.audit_log(user=request.user, **filters)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not policy.may_browse_audit(request.user):
+        raise Http404
+    form, rows = _audit_rows(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "access/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "show_changes": policy.may_see_audit_changes(request.user),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+@login_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    if not policy.may_browse_audit(request.user):
+        raise Http404
+    form, rows = _audit_rows(request)
+    columns = ["pk", *selectors.audit_columns(user=request.user)]
+    security.event_record(
+        kind=SecurityEvent.Kind.AUDIT_EXPORTED,
+        user=request.user,
+        request=request,
+        detail=request.GET.urlencode()[:300],
+    )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(columns)
+        for row in rows.iterator(chunk_size=2000):
+            yield writer.writerow([_cell(row[c]) for c in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+
+@login_required
+def retention_due(request: HttpRequest) -> HttpResponse:
+    due = retention.cases_due_for(user=request.user)
+    return render(request, "access/retention_due.html", {"due": due})
+
+
+@login_required
+@require_POST
+def retention_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    if not policy.may_confirm_destruction(request.user):
+        raise Http404
+    try:
+        retention.case_destroy(reference=reference, confirmed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The personal data of %(ref)s is destroyed.") % {"ref": reference}
+        )
+    return redirect("retention:due")
+
+
+@login_required
+def destruction_log(request: HttpRequest) -> HttpResponse:
+    records = retention.destruction_log(user=request.user)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/destruction_log.html", {"page": page})
+
+
+# --- Subject rights --------------------------------------------------------------------------
+
+
+@login_required
+def person_report_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The subject-access report as a file: the data held, who read it, the releases made."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from access.audit import record_read
+    from access.subject_rights import person_report_data
+    from cases import selectors as case_selectors
+
+    if not policy.may_run_subject_access_report(request.user):
+        raise Http404
+    person = case_selectors.person_by_code(user=request.user, code=code)
+    if person is None:
+        raise Http404
+    data = person_report_data(user=request.user, person=person)
+    record_read(user=request.user, obj=person, what="subject access report exported")
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="access-report-{person.pk}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
+    from access import subject_rights
+    from cases import selectors as case_selectors
+
+    if not policy.may_restrict_processing(request.user):
+        raise Http404
+    case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
+    restricted = policy.case_is_restricted(case)
+    form = security_forms.RestrictionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if restricted:
+                subject_rights.case_restriction_lift(case=case, user=request.user, reason=reason)
+            else:
+                subject_rights.case_restrict(case=case, user=request.user, reason=reason)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The restriction is lifted.")
+                if restricted
+                else _("Processing is restricted: nobody can add to this case."),
+            )
+            return redirect("audit:restriction", reference=case.reference)
+    return render(
+        request,
+        "access/case_restriction.html",
+        {
+            "case": case,
+            "form": form,
+            "restricted": restricted,
+            "restrictions": subject_rights.case_restrictions(user=request.user, case=case),
+        },
+    )
