@@ -15,8 +15,10 @@ RUN pip install .
 COPY manage.py ./
 COPY templates templates
 COPY static static
+COPY locale locale
 # collectstatic reads settings; the key is a throwaway used only for this build step.
-RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+RUN SECRET_KEY=build-only-collectstatic python manage.py compile_translations \
+    && SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
     && mkdir -p /app/private-media && chown msc /app/private-media
 
 USER msc

@@ -9,7 +9,7 @@ DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets;
 
 DEV_SECRET_KEY_FILE := .dev-secret-key
 
-.PHONY: run test install lint clean
+.PHONY: run test test-e2e install lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# The translation catalogues (locale/*/LC_MESSAGES/*.po) are compiled to .mo at every install,
+# in pure Python: no GNU gettext needed.
 install: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py compile_translations
 
 $(DEV_SECRET_KEY_FILE):
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
@@ -32,7 +35,13 @@ run: install $(DEV_SECRET_KEY_FILE)
 
 # SECRET_KEY only matters for the test run itself; DATABASE_URL and REDIS_URL pass through.
 test: install
-	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest $(ARGS)
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m "not e2e" $(ARGS)
+
+# The browser suite (tests/e2e, about two minutes): the system's Chromium (Debian package
+# `chromium`, never downloaded) driven by Playwright against the live server; axe-core is
+# fetched once with npm. Screenshots go to test-artifacts/e2e/.
+test-e2e: install
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m e2e tests/e2e $(ARGS)
 
 lint: install
 	$(PY) -m ruff check .

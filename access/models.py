@@ -80,6 +80,10 @@ class Profile(models.Model):
     clearance = models.PositiveSmallIntegerField(
         _("clearance"), choices=Level.choices, null=True, blank=True
     )
+    # The interface language the user chose; blank: the browser's.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -348,3 +352,16 @@ class CaseRestriction(models.Model):
     def __str__(self) -> str:
         # Ids only: this text is copied into the audit log.
         return f"restriction {self.pk} of case {self.case_id}"
+
+
+class OutboxMessage(models.Model):
+    """A task that could not reach the broker: sent again by flush_outbox. Ids only."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"outbox {self.pk}: {self.task_name}"

@@ -6,7 +6,7 @@ the grant tables, never by loading ids into Python.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from access.models import ROLE_CLEARANCE, Level, Role
@@ -68,22 +68,30 @@ def case_filter(user: User, case_field: str = "pk") -> Q:
         return Q()
     if role_of(user) not in CASE_TEAM_ROLES:
         return NOTHING
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
     from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
-    case_ref = OuterRef(case_field)
     today = timezone.localdate()
+    # The permission and the user's groups as subqueries rather than joins, so that the
+    # planner estimates the user's grants well (bench/README.md).
+    permission = Permission.objects.filter(codename=VIEW_CASE, content_type__app_label="cases")
+    view_case = Subquery(permission.values("pk")[:1])
+    groups = get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id")
     user_grant = CaseUserObjectPermission.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today),
-        content_object=case_ref,
         user_id=user.pk,
-        permission__codename=VIEW_CASE,
-    )
+        permission_id=view_case,
+    ).values("content_object_id")
     group_grant = CaseGroupObjectPermission.objects.filter(
-        content_object=case_ref,
-        group__user=user.pk,
-        permission__codename=VIEW_CASE,
-    )
-    return Q(Exists(user_grant)) | Q(Exists(group_grant))
+        group_id__in=groups,
+        permission_id=view_case,
+    ).values("content_object_id")
+    # One IN over both kinds of grant, still a subquery in SQL: PostgreSQL starts from the
+    # user's grants and looks each case up, where EXISTS(...) OR EXISTS(...) read every case
+    # (bench/README.md: a few ms instead of 480 ms at 100 000 cases).
+    return Q(**{f"{case_field}__in": user_grant.union(group_grant, all=True)})
 
 
 # --- Rule 2: which items on a visible case ---------------------------------------------------
@@ -191,13 +199,12 @@ def release_recipient_filter(user: User) -> Q:
         return NOTHING
     from access.models import Release
 
-    to_user = Release.recipient_users.through.objects.filter(
-        release_id=OuterRef("pk"), user_id=user.pk
-    )
+    to_user = Release.recipient_users.through.objects.filter(user_id=user.pk).values("release_id")
     to_agency = Release.recipient_agencies.through.objects.filter(
-        release_id=OuterRef("pk"), agency_id=agency_id_of(user)
-    )
-    return live_release_filter() & (Q(Exists(to_user)) | Q(Exists(to_agency)))
+        agency_id=agency_id_of(user)
+    ).values("release_id")
+    # As in case_filter: one IN over both ways of being addressed, not EXISTS OR EXISTS.
+    return live_release_filter() & Q(pk__in=to_user.union(to_agency, all=True))
 
 
 # --- Rule 4: escalations ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Writes for accounts and agencies. Each runs in one transaction and is audited by auditlog."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,6 +67,17 @@ def profile_set(
         user.is_staff = is_admin
         user.save(update_fields=["is_staff"])
     return profile
+
+
+@transaction.atomic
+def profile_set_language(*, user: AbstractUser, language: str) -> None:
+    """Remember the interface language a user chose ("" for the browser's); audited."""
+    if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
+        raise ValidationError(_("Unknown language."))
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is not None and profile.language != language:
+        profile.language = language
+        profile.save(update_fields=["language"])
 
 
 @transaction.atomic

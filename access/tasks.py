@@ -92,3 +92,11 @@ def apply_audit_log_retention() -> int:
 
     run = audit_log_apply_retention()
     return run.entries_removed if run else 0
+
+
+@shared_task
+def flush_outbox() -> int:
+    """Send the tasks kept while the broker was unreachable."""
+    from access.outbox import flush_outbox as flush
+
+    return flush()

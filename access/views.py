@@ -24,7 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
     role = policy.role_of(user)
     context = {"role": role}
     if policy.may_work_on_cases(user):
-        context["my_cases"] = case_selectors.case_list(user=user)[:10]
+        # The panel shows reference, status and the overdue flag: no categories, no joins.
+        context["my_cases"] = (
+            case_selectors.case_list(user=user).select_related(None).prefetch_related(None)[:10]
+        )
         context["my_overdue_actions"] = case_selectors.overdue_actions_for_owner(user=user)[:10]
         context["requests_to_decide"] = selectors.access_requests_to_decide(user=user)[:10]
     if role == "coordinator":

@@ -18,6 +18,7 @@ from cases.models import (
     Person,
 )
 from cases.services import ALLOWED_TRANSITIONS, FUTURE_TOLERANCE
+from cases.widgets import FastSelect, UserChoiceValues
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -46,6 +47,12 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
 
 
+class CaseWorkerFilterField(UserChoiceField):
+    """The same choices, read without a model instance per case worker (the list's filter)."""
+
+    iterator = UserChoiceValues
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -60,14 +67,19 @@ class CaseFilterForm(forms.Form):
     risk_level = forms.ChoiceField(
         label=_("Risk"), required=False, choices=[("", _("Any"))] + Case.RiskLevel.choices
     )
-    owner = UserChoiceField(
-        label=_("Owner"), required=False, queryset=case_team_users(), empty_label=_("Anyone")
+    owner = CaseWorkerFilterField(
+        label=_("Owner"),
+        required=False,
+        queryset=case_team_users(),
+        empty_label=_("Anyone"),
+        widget=FastSelect,
     )
     agency = forms.ModelChoiceField(
         label=_("Lead agency"),
         required=False,
         queryset=Agency.objects.all(),
         empty_label=_("Any"),
+        widget=FastSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue actions only"), required=False)
     repeat = forms.BooleanField(label=_("Repeats only"), required=False)

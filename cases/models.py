@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from access.models import Agency, Level
@@ -139,6 +140,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["next_review_date"]),
+            # Every case list is newest first: a page is read from the index, not sorted.
+            models.Index(fields=["-opened_at", "-id"], name="case_newest_first"),
         ]
 
     def __str__(self) -> str:
@@ -316,7 +319,7 @@ class AssessmentRating(models.Model):
     class Rating(models.IntegerChoices):
         NOT_PRESENT = 0, _("Not present")
         SOME = 1, _("Some")
-        CLEAR = 2, _("Clear")
+        CLEAR = 2, pgettext_lazy("indicator rating", "Clear")
         STRONG = 3, _("Strong")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
@@ -377,7 +380,15 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["owner", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_date"]),
+            # "Has overdue actions" on every case list row: a lookup, not a scan of all actions.
+            models.Index(
+                fields=["case", "due_date"],
+                condition=models.Q(status="open"),
+                name="action_open_by_case",
+            ),
+        ]
 
     def __str__(self) -> str:
         # Ids only: this text is copied into the audit log.

@@ -130,11 +130,14 @@ class MinuteForm(forms.Form):
             self.fields[f"action_{n}_description"] = forms.CharField(
                 label=_("New action %(n)d") % {"n": n}, required=False, max_length=1000
             )
+            # Each label names its action: three fields called "Owner" are one too many.
             self.fields[f"action_{n}_owner"] = UserChoiceField(
-                label=_("Owner"), queryset=action_owners, required=False
+                label=_("Owner of action %(n)d") % {"n": n},
+                queryset=action_owners,
+                required=False,
             )
             self.fields[f"action_{n}_due_date"] = forms.DateField(
-                label=_("Due date"), required=False, widget=DATE
+                label=_("Due date of action %(n)d") % {"n": n}, required=False, widget=DATE
             )
 
     def clean(self):

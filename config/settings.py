@@ -105,13 +105,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DB_JIT"):
+    # PostgreSQL's JIT compiles any query it estimates as costly: 0.1-0.5 s spent compiling
+    # page queries that then run in milliseconds (bench/README.md). Short queries only here.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the profile with the user (access/backends.py).
+    "access.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user; every reader is signed in.
@@ -165,12 +170,20 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Fail fast when the broker is down: the task goes to the outbox (access/outbox.py) instead of
+# holding up the request.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job is also a management command of the same name, for sites that use cron.
 CELERY_BEAT_SCHEDULE: dict = {
+    "flush-outbox": {
+        "task": "access.tasks.flush_outbox",
+        "schedule": 60.0,
+    },
     "remove-expired-grants": {
         "task": "access.tasks.remove_expired_grants",
         "schedule": crontab(hour=2, minute=15),

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from access import i18n as access_i18n
 from access import security_urls, security_views
 from access import views as access_views
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", access_i18n.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -21,7 +22,7 @@ urlpatterns = [
     path("accounts/two-factor/", include(security_urls.two_factor_patterns)),
     path("accounts/session/", security_views.session_status, name="session_status"),
     path("retention/", include(security_urls.retention_patterns)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", access_i18n.set_language, name="set_language"),
     path("healthz", access_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),

@@ -1,0 +1,28 @@
+"""Compile the translation catalogues without GNU gettext (`make install` runs this).
+
+Django's `compilemessages` needs `msgfmt`, which a newcomer's machine or CI may not have; polib
+is pure Python. Every locale/*/LC_MESSAGES/*.po under LOCALE_PATHS becomes its .mo; fuzzy
+entries are left out, as msgfmt does.
+"""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile every locale/*/LC_MESSAGES/*.po to .mo with polib (no gettext needed)."
+    requires_system_checks: list[str] = []
+
+    def handle(self, *args, **options) -> None:
+        count = 0
+        for locale_path in settings.LOCALE_PATHS:
+            for po_path in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):
+                catalogue = polib.pofile(str(po_path))
+                catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+                count += 1
+                if options["verbosity"] > 1:
+                    self.stdout.write(f"{po_path}: {catalogue.percent_translated()}% translated")
+        self.stdout.write(f"Compiled {count} catalogue(s).")
