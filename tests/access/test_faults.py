@@ -120,7 +120,7 @@ def wsgi_get(path: str) -> tuple[str, bytes]:
     connection.vendor != "postgresql",
     reason="ends a PostgreSQL session from the server side (CI runs it)",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_application_reconnects_after_the_database_ends_its_session():
     """As after a PostgreSQL restart: the server ends our session; the next request works."""
     assert wsgi_get("/healthz")[0].startswith("200")

@@ -161,7 +161,7 @@ def test_the_technical_administrator_does_not_refer(admin_user):
         save(admin_user)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_submissions_at_the_same_moment_make_one_referral():
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent connections (PostgreSQL)")
