@@ -9,7 +9,7 @@ DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets;
 
 DEV_SECRET_KEY_FILE := .dev-secret-key
 
-.PHONY: run test test-e2e install lint clean
+.PHONY: run test test-e2e install lint clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ test: install
 # fetched once with npm. Screenshots go to test-artifacts/e2e/.
 test-e2e: install
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m e2e tests/e2e $(ARGS)
+
+# The load benchmark (bench/README.md): seeds PostgreSQL (msc_bench) once, then drives the key
+# pages under gunicorn and writes bench/results/. Pass options with ARGS="--scale 0.1".
+bench: install
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) -m bench.run $(ARGS)
 
 lint: install
 	$(PY) -m ruff check .

@@ -578,37 +578,39 @@ def _wait_for(url: str, timeout: float = 60) -> None:
 
 
 async def _drive(args, base: str, password: str, pages, queries) -> dict:
+    """The bare view first, then each page right after a short bare phase of its own: a page's
+    ratio is to the bare view measured next to it, so that a change in the machine's other
+    load during the run does not skew it."""
     from access.scale import BENCH_USERNAMES
 
     database = urlsplit(args.database_url).path.lstrip("/")
     users = {str(k): v for k, v in BENCH_USERNAMES.items()}
     driver = Driver(base, password, users, args.users, database)
+    bare_seconds = max(3.0, args.duration / 3)
     try:
         print(f"Driving {len(pages)} pages with {args.users} users, {args.duration:.0f} s each ...")
         every_role = sorted({str(role) for page in pages for role in page.urls})
         bare_urls = {role: ["/bench/bare/"] for role in every_role}
         first_bare = await driver.phase("bare", bare_urls, args.warmup, args.duration)
         print(f"  bare: {first_bare.rps} req/s, p95 {first_bare.p95_ms} ms")
-        results = []
+        results, bares = [], []
         for page in pages:
+            bare = await driver.phase("bare", bare_urls, 1.0, bare_seconds)
             urls = {str(role): list(u) for role, u in page.urls.items()}
             result = await driver.phase(page.name, urls, args.warmup, args.duration)
             result.queries = queries.get(page.name, {})
+            result.ratio = round(result.rps / bare.rps, 3) if bare.rps else None
             results.append(result)
+            bares.append(bare.rps)
             print(
-                f"  {page.name}: {result.rps} req/s, p95 {result.p95_ms} ms, {result.errors} errors"
+                f"  {page.name}: {result.rps} req/s (bare next to it {bare.rps}), "
+                f"p95 {result.p95_ms} ms, {result.errors} errors"
             )
-        last_bare = await driver.phase("bare", bare_urls, args.warmup, args.duration)
-        print(f"  bare again: {last_bare.rps} req/s, p95 {last_bare.p95_ms} ms")
     finally:
         await driver.close()
-    ceiling = (first_bare.rps + last_bare.rps) / 2
-    for result in results:
-        result.ratio = round(result.rps / ceiling, 3) if ceiling else None
-    bare = asdict(first_bare)
-    bare["rps"] = round(ceiling, 1)
-    bare["rps_first_last"] = [first_bare.rps, last_bare.rps]
-    return {"bare": bare, "pages": [asdict(r) for r in results]}
+    row = asdict(first_bare)
+    row["bare_next_to_each_page"] = bares
+    return {"bare": row, "pages": [asdict(r) for r in results]}
 
 
 if __name__ == "__main__":

@@ -112,6 +112,8 @@ class Referral(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["referrer", "status"]),
             models.Index(fields=["date_of_birth"]),
+            # The dashboard's screening and conference times, over the last year's decisions.
+            models.Index(fields=["decided_at"], name="referral_decided_at"),
         ]
 
     def __str__(self) -> str:
