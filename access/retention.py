@@ -26,7 +26,6 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -40,6 +39,7 @@ from access.models import (
     DestructionRecord,
     SecurityEvent,
 )
+from access.notifications import send_content_free
 
 logger = logging.getLogger("msc.retention")
 
@@ -132,10 +132,7 @@ def notify_cases_due() -> list[str]:
             "%(count)d closed case(s) reached the end of their retention period. Sign in to "
             "the MSC case conference application to confirm their destruction."
         ) % {"count": len(references)}
-        send_mass_mail(
-            [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails],
-            fail_silently=False,
-        )
+        send_content_free(emails, subject, body)
     logger.info("%d case(s) due for destruction", len(references))
     return references
 

@@ -1,7 +1,7 @@
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
+
+from access.notifications import send_content_free
 
 
 @shared_task
@@ -22,8 +22,7 @@ def notify_release(release_id: int) -> int:
         "Information has been released to you in the MSC case conference application. "
         "Sign in to read it."
     )
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    return send_content_free(emails, subject, body)
 
 
 @shared_task

@@ -1,7 +1,7 @@
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
+
+from access.notifications import send_content_free
 
 
 @shared_task
@@ -10,11 +10,10 @@ def notify_escalation_decided(escalation_id: int) -> int:
     from cases.models import Escalation
 
     escalation = Escalation.objects.filter(pk=escalation_id).select_related("case__owner").first()
-    if escalation is None or not escalation.case.owner.email:
+    if escalation is None:
         return 0
-    return send_mail(
+    return send_content_free(
+        [escalation.case.owner.email],
         _("A decision was recorded on an escalation"),
         _("A decision was recorded on an escalation you follow. Sign in to read it."),
-        settings.DEFAULT_FROM_EMAIL,
-        [escalation.case.owner.email],
     )

@@ -540,7 +540,8 @@ def _mark_sent(meeting: Meeting, kind: str) -> bool:
 
 def reminders_send(*, now: datetime) -> int:
     """Content-free reminders; safe to run as often as wanted."""
-    from conferences.tasks import _members_emails, _send
+    from access.notifications import send_content_free as _send
+    from conferences.tasks import _members_emails
 
     sent = 0
     for meeting in selectors.meetings_needing_reminder(kind="cutoff", now=now):

@@ -1,13 +1,8 @@
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
-def _send(emails, subject: str, body: str) -> int:
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in sorted(emails) if e]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+from access.notifications import send_content_free
 
 
 def _members_emails(meeting) -> set[str]:
@@ -24,7 +19,7 @@ def notify_agenda_published(meeting_id: int) -> int:
     meeting = Meeting.objects.filter(pk=meeting_id).select_related("series").first()
     if meeting is None:
         return 0
-    return _send(
+    return send_content_free(
         _members_emails(meeting),
         _("An agenda is ready"),
         _("An agenda for a conference you attend is ready. Sign in to read it."),

@@ -3,14 +3,9 @@ a referral; the reader signs in to see what they may see. Each task takes an id 
 run twice."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
-
-def _send(emails: list[str], subject: str, body: str) -> int:
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+from access.notifications import send_content_free as _send
 
 
 def _sign_in() -> str:
