@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -31,6 +32,23 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def try_write(request, form, write, success: str = "") -> bool:
+    """Run a service call; on refusal show why (on the form, or as messages when there is
+    none) and answer False; on success say `success` (if given) and answer True."""
+    try:
+        write()
+    except ValidationError as error:
+        if form is None:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            apply_errors(form, error)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
 
 
 def case_team_users():

@@ -17,6 +17,7 @@ from cases.models import (
     Case,
     ChronologyEntry,
     Escalation,
+    Indicator,
     Person,
     StatusChange,
 )
@@ -35,6 +36,11 @@ class CaseFilters:
     closure_reason: str = ""
     repeat: bool = False
     review_within: int | None = None
+
+
+def active_indicators() -> QuerySet[Indicator]:
+    """The assessment framework in use (reference data: the same for every user)."""
+    return Indicator.objects.filter(is_active=True)
 
 
 def visible_cases(*, user) -> QuerySet[Case]:

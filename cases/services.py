@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.models import Agency, Level
+from cases import selectors
 from cases.models import (
     Action,
     AftercareReview,
@@ -28,7 +29,6 @@ from cases.models import (
     ChronologyEntry,
     ConcernCategory,
     Escalation,
-    Indicator,
     Person,
     StatusChange,
 )
@@ -447,7 +447,7 @@ def assessment_record(
     """A new version of the case's assessment; `ratings` maps indicator id to (rating, note)."""
     _require_on_case(author, case)
     _check_level(author, level)
-    indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
+    indicators = {i.pk: i for i in selectors.active_indicators()}
     if not ratings or set(ratings) - set(indicators):
         raise ValidationError(_("Rate the indicators of the framework."))
     locked_case = Case.objects.select_for_update().get(pk=case.pk)

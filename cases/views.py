@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from access import policy
 from cases import forms, selectors, services
-from cases.models import Case, Indicator
+from cases.models import Case
 
 PAGE_SIZE = 25
 
@@ -270,7 +270,7 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
 @require_http_methods(["GET", "POST"])
 def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = _editable_case(request, reference)
-    indicators = list(Indicator.objects.filter(is_active=True))
+    indicators = list(selectors.active_indicators())
     form = forms.AssessmentForm(request.POST or None, user=request.user, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -394,9 +394,11 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
         if action == "add_user":
             user_form = forms.TeamUserForm(request.POST, prefix="user")
             if user_form.is_valid():
-                done = _try(
+                d = user_form.cleaned_data
+                done = forms.try_write(
+                    request,
                     user_form,
-                    lambda d: services.team_add_user(
+                    lambda: services.team_add_user(
                         case=case,
                         user=d["user"],
                         granted_by=request.user,
@@ -407,9 +409,11 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
         elif action == "add_agency":
             agency_form = forms.TeamAgencyForm(request.POST, prefix="agency")
             if agency_form.is_valid():
-                done = _try(
+                d = agency_form.cleaned_data
+                done = forms.try_write(
+                    request,
                     agency_form,
-                    lambda d: services.team_add_agency(
+                    lambda: services.team_add_agency(
                         case=case, agency=d["agency"], granted_by=request.user, reason=d["reason"]
                     ),
                 )
@@ -443,12 +447,3 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
             "agency_form": agency_form,
         },
     )
-
-
-def _try(form, write) -> bool:
-    try:
-        write(form.cleaned_data)
-    except ValidationError as error:
-        forms.apply_errors(form, error)
-        return False
-    return True

@@ -13,27 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
 from cases import selectors as case_selectors
-from cases.forms import apply_errors
+from cases.forms import try_write
 from conferences import forms, selectors, services
 
 
 def _chair_required(request: HttpRequest, meeting) -> None:
     if not policy.may_chair(request.user, meeting.series):
         raise PermissionDenied
-
-
-def _try(request: HttpRequest, form, write, success: str) -> bool:
-    try:
-        write()
-    except ValidationError as error:
-        if form is None:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            apply_errors(form, error)
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -60,7 +46,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
     form = forms.SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         holder = {}
-        if _try(
+        if try_write(
             request,
             form,
             lambda: holder.update(
@@ -85,7 +71,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             holder = {}
-            if _try(
+            if try_write(
                 request,
                 form,
                 lambda: holder.update(
@@ -206,7 +192,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
         )
     if action in simple:
         write, success = simple[action]
-        return _try(request, None, write, success)
+        return try_write(request, None, write, success)
     if action == "add_case":
         form = bound["add_case"] = forms.AddCaseForm(request.POST, prefix="case")
 
@@ -219,10 +205,10 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
                 )
             services.agenda_add_case(meeting=meeting, user=user, case=case)
 
-        return form.is_valid() and _try(request, form, write, _("Case added."))
+        return form.is_valid() and try_write(request, form, write, _("Case added."))
     if action == "add_general":
         form = bound["add_general"] = forms.AddGeneralItemForm(request.POST, prefix="general")
-        return form.is_valid() and _try(
+        return form.is_valid() and try_write(
             request,
             form,
             lambda: services.agenda_add_general(meeting=meeting, user=user, **form.cleaned_data),
@@ -230,7 +216,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
         )
     if action == "cutoff":
         form = bound["cutoff_form"] = forms.CutoffForm(request.POST, prefix="cutoff")
-        return form.is_valid() and _try(
+        return form.is_valid() and try_write(
             request,
             form,
             lambda: services.agenda_set_cutoff(meeting=meeting, user=user, **form.cleaned_data),
@@ -238,7 +224,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
         )
     if action == "restrict" and item is not None:
         form = forms.RestrictForm(request.POST)
-        return form.is_valid() and _try(
+        return form.is_valid() and try_write(
             request,
             None,
             lambda: services.agenda_restrict(
@@ -248,7 +234,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
         )
     if action == "guest" and item is not None:
         form = forms.GuestForm(request.POST)
-        return form.is_valid() and _try(
+        return form.is_valid() and try_write(
             request,
             None,
             lambda: services.agenda_invite_guest(
@@ -269,7 +255,7 @@ def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _try(
+        and try_write(
             request,
             form,
             lambda: services.attendance_record(
@@ -317,7 +303,7 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _try(
+        if try_write(
             request,
             form,
             lambda: services.minute_record(
@@ -343,7 +329,7 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     _chair_required(request, meeting)
-    _try(
+    try_write(
         request,
         None,
         lambda: services.minutes_finalise(meeting=meeting, user=request.user),
@@ -383,7 +369,7 @@ def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
     if (
         request.method == "POST"
         and form.is_valid()
-        and _try(
+        and try_write(
             request,
             form,
             lambda: services.amendment_add(item=item, user=request.user, **form.cleaned_data),

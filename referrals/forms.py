@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from access.models import Agency
+from cases import selectors as case_selectors
 from cases.forms import DATE, UserChoiceField
 from cases.models import Case, Indicator, Person
 from referrals.models import OutboundReferral, Referral, Screening
@@ -113,7 +114,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = Indicator.objects.filter(is_active=True)
+        self.fields["indicators"].queryset = case_selectors.active_indicators()
 
     def clean_token(self) -> tuple[int, uuid.UUID] | None:
         token = read_token(self.cleaned_data["token"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 from access import policy
 from access.audit import record_read
 from access.models import Role
+from cases import selectors as case_selectors
 from cases.models import Case, Person
 from referrals import matching
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
@@ -349,6 +350,16 @@ def linkable_persons(*, user, referral: Referral) -> QuerySet[Person]:
         date_of_birth=referral.date_of_birth,
     )
     return Person.objects.filter(policy.person_identity_filter(user), pk__in=list(found))
+
+
+def linkable_cases(*, user, persons: QuerySet[Person]) -> QuerySet[Case]:
+    """Open cases of those persons that the user may see: a referral can join one of them."""
+    return (
+        case_selectors.visible_cases(user=user)
+        .filter(person__in=persons)
+        .exclude(status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE])
+        .select_related("person")
+    )
 
 
 def person_linkable(*, user, person: Person) -> bool:

@@ -287,14 +287,7 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
         )
         return redirect(referral)
     persons = selectors.linkable_persons(user=request.user, referral=referral)
-    cases = (
-        Case.objects.filter(pk__in=[])
-        if not persons
-        else case_selectors.visible_cases(user=request.user)
-        .filter(person__in=persons)
-        .exclude(status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE])
-        .select_related("person")
-    )
+    cases = selectors.linkable_cases(user=request.user, persons=persons)
     form = forms.ScreeningForm(
         request.POST or None,
         persons=persons,
