@@ -23,5 +23,7 @@ RUN SECRET_KEY=build-only-collectstatic python manage.py compile_translations \
 
 USER msc
 EXPOSE 8000
+# X-Forwarded-* are believed only from FORWARDED_ALLOW_IPS (gunicorn's default: loopback);
+# docker-compose.yml sets it to the proxy's address.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-"]

@@ -7,31 +7,29 @@ PORT ?= 8000
 # The demo password is made once per checkout and kept in .demo-password (not in git).
 DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets; print('demo-' + secrets.token_urlsafe(9))" > .demo-password; cat .demo-password)
 
-DEV_SECRET_KEY_FILE := .dev-secret-key
-
 .PHONY: run test test-e2e install lint clean bench
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@
+	@echo "Installing the application and its libraries into .venv (about a minute the first time)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" > $(VENV)/pip.log 2>&1 \
+		|| (cat $(VENV)/pip.log; exit 1)
+	@touch $@
 
 # The translation catalogues (locale/*/LC_MESSAGES/*.po) are compiled to .mo at every install,
 # in pure Python: no GNU gettext needed.
 install: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py compile_translations
+	@DEBUG=1 $(PY) manage.py compile_translations
 
-$(DEV_SECRET_KEY_FILE):
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-
-run: install $(DEV_SECRET_KEY_FILE)
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
-	@echo ""
-	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
-	@echo ""
-	DEBUG=1 SECRET_KEY_FILE=$(DEV_SECRET_KEY_FILE) $(PY) manage.py runserver $(HOST):$(PORT)
+# Every step runs with DEBUG on, so settings use the checkout's development key
+# (.dev-secret-key, made on first use): the audit chain sealed while seeding verifies later.
+# E-mails go to files under sent-emails/.
+run: install
+	@echo "Preparing the database (db.sqlite3)"
+	@DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	@DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
+	@DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py run_demo $(HOST):$(PORT)
 
 # SECRET_KEY only matters for the test run itself; DATABASE_URL and REDIS_URL pass through.
 test: install
@@ -54,4 +52,4 @@ lint: install
 	$(PY) -m ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache sent-emails

@@ -17,7 +17,7 @@ def database_ok() -> bool:
 def broker_ok() -> bool | None:
     """None when no broker is configured (tasks run inline)."""
     url = settings.CELERY_BROKER_URL
-    if not url:
+    if not url or url.startswith("memory://"):
         return None
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -1120,11 +1121,14 @@ class Seeder:
                 range(len(c.case_ids))
             )
             per_series = max(3, meetings // series_count + (s < meetings % series_count))
-            first = self.now - timedelta(days=14 * (per_series - 2))
+            # The published meeting is tomorrow morning whatever the hour of seeding, so that
+            # the city always has an agenda to read; the others every 14 days around it.
+            published = per_series - 2
             for m in range(per_series):
-                starts = (first + timedelta(days=14 * m)).replace(hour=8, minute=30, second=0)
-                past = starts < self.now
-                status = "final" if past else ("published" if m == per_series - 2 else "planned")
+                day = self.today + timedelta(days=1 + 14 * (m - published))
+                starts = timezone.make_aware(datetime.combine(day, time_of_day(9, 30)))
+                past = m < published
+                status = "final" if past else ("published" if m == published else "planned")
                 rows_m.append(
                     (
                         meeting_id,

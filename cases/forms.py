@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,6 +25,28 @@ from cases.widgets import FastSelect, UserChoiceValues
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as read on a clock of the site's time zone. When the clocks go back,
+    an hour happens twice: a time in it means the later one if that has already come (give or
+    take FUTURE_TOLERANCE), else the earlier one. A time skipped when the clocks go forward is
+    refused, as Django does."""
+
+    widget = DATETIME
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            naive = (error.params or {}).get("datetime")
+            if error.code != "ambiguous_timezone" or naive is None:
+                raise
+            zone = timezone.get_current_timezone()
+            earlier, later = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+            if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+                raise  # skipped when the clocks went forward: it never happened here
+            return later if later <= timezone.now() + FUTURE_TOLERANCE else earlier
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -252,7 +276,7 @@ class StatusChangeForm(VersionedForm):
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ChronologyEntry.Kind.choices)
-    occurred_at = forms.DateTimeField(label=_("When it happened"), widget=DATETIME)
+    occurred_at = WallClockDateTimeField(label=_("When it happened"))
     level = forms.TypedChoiceField(label=_("Level"), coerce=int)
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea)
     attachment = forms.FileField(

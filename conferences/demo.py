@@ -97,11 +97,8 @@ def seed(*, city) -> None:
     movable = list(
         Case.objects.filter(
             policy.case_filter(chair),
-            status__in=[
-                Case.Status.INFORMATION_GATHERING,
-                Case.Status.ACTIVE_SUPPORT,
-                Case.Status.UNDER_REVIEW,
-            ],
+            # Not the cases under review: the demo keeps cases in every status (DESIGN 9).
+            status__in=[Case.Status.INFORMATION_GATHERING, Case.Status.ACTIVE_SUPPORT],
         ).order_by("reference")[:9]
     )
     first = services.next_start(series, timezone.now() - timedelta(days=49))

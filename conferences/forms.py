@@ -3,11 +3,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from access.models import Level, Role
-from cases.forms import DATE, UserChoiceField
+from cases.forms import DATE, UserChoiceField, WallClockDateTimeField
 from cases.models import Case
 from conferences.models import AgendaItem, Attendance, ConferenceSeries
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def members_choices():
@@ -53,7 +51,7 @@ class SeriesForm(forms.Form):
 
 
 class AdHocMeetingForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
+    starts_at = WallClockDateTimeField(label=_("Starts at"))
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
 
@@ -87,7 +85,7 @@ class GuestForm(forms.Form):
 
 
 class CutoffForm(forms.Form):
-    cutoff = forms.DateTimeField(label=_("Agenda cut-off"), widget=DATETIME)
+    cutoff = WallClockDateTimeField(label=_("Agenda cut-off"))
 
 
 class AttendanceForm(forms.Form):

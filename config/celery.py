@@ -1,6 +1,9 @@
 import os
 
 from celery import Celery
+from celery.beat import PersistentScheduler
+
+from config.beat_health import HEARTBEAT
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -8,3 +11,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config", task_cls="access.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Beat's usual scheduler, touching HEARTBEAT at every tick, so that a health check
+    (config/beat_health.py) can tell a beat that runs from one that hangs."""
+
+    def tick(self, *args, **kwargs):
+        interval = super().tick(*args, **kwargs)
+        HEARTBEAT.touch()
+        return interval

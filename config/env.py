@@ -61,3 +61,16 @@ def env_int_list(name: str, default: list[int]) -> list[int]:
         raise ImproperlyConfigured(
             f"{name} must be whole numbers separated by commas, not {env_str(name)!r}"
         ) from exc
+
+
+def dev_secret_key(path: Path) -> str | None:
+    """The development key kept in `path`, made on first use; None if it cannot be kept."""
+    try:
+        if not path.exists():
+            import secrets
+
+            path.write_text(secrets.token_urlsafe(50) + "\n", encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None

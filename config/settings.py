@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_int_list, env_list, env_str
+from config.env import dev_secret_key, env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,10 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off "
             "(or SECRET_KEY_FILE to the path of a file holding it)."
         )
-    # Development only: a fresh key per process; sessions do not survive a restart.
-    SECRET_KEY = get_random_secret_key()
+    # Development only: one key per checkout, kept in .dev-secret-key (not in git), so that
+    # every process (seeding, the server, verify_audit_chain) signs sessions and seals the
+    # audit chain alike. Where the file cannot be written, a fresh key for this process.
+    SECRET_KEY = dev_secret_key(BASE_DIR / ".dev-secret-key") or get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -165,8 +167,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "private-media")
 REDIS_URL = env_str("REDIS_URL") or ""
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or REDIS_URL or None
-# No broker: tasks run inline, in the same process, once the transaction commits.
+# No broker: tasks run inline, in the same process, once the transaction commits. Celery
+# still builds a broker connection object; the in-memory transport keeps it from looking for
+# one on localhost (and from saying so on every start).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -223,12 +228,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
+# In development, each e-mail is written as a file under sent-emails/ instead of flooding
+# the console (README.md says where to look).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "sent-emails")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -364,5 +372,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Tasks run inline have nothing to report when they succeed; failures still show.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+    },
 }

@@ -9,6 +9,8 @@ import pytest
 from access import scale
 from bench.pages import count_queries, key_pages
 
+pytestmark = pytest.mark.clock
+
 QUERY_BUDGET = 15
 SMALL, LARGER = 0.01, 0.03
 # A read of a case, an agenda or minutes is logged, and the log row sealed into the audit chain

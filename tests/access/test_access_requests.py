@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils import timezone
 from access.models import AccessRequest, Role
 from cases.models import CaseUserObjectPermission
 from tests.factories import make_case, make_user
+
+pytestmark = pytest.mark.clock
 
 
 def test_the_answer_is_the_same_whether_or_not_the_case_exists(client, social_worker):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
@@ -13,6 +14,8 @@ from access.models import AccessRequest, Role, SecurityEvent
 from access.tasks import disable_dormant_accounts
 from cases.models import Case, CaseUserObjectPermission
 from tests.factories import PASSWORD, make_case, make_user
+
+pytestmark = pytest.mark.clock
 
 
 def last_signed_in(user, days_ago: int | None):

@@ -11,6 +11,8 @@ from access import services
 from access.models import Release, Role
 from tests.factories import make_case, make_user
 
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def case(social_worker):

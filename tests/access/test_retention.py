@@ -21,6 +21,8 @@ from cases.models import Case, ChronologyEntry, Person
 from tests.access.test_settings import PRODUCTION, read_settings, run_settings
 from tests.factories import make_case, make_person, make_user
 
+pytestmark = pytest.mark.clock
+
 SECRET = "Lives above the bakery on Kerkstraat 12"
 
 

@@ -5,10 +5,12 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from access.demo import USERS
 from access.models import Agency, Profile, Role
 from cases.models import Action, Assessment, Case, ChronologyEntry, Escalation, Person, StatusChange
+from conferences import demo as conferences_demo
 
 DEMO_PASSWORD = "demo-password-for-tests"
 
@@ -79,3 +81,27 @@ def test_it_refuses_with_debug_off(db, monkeypatch, settings):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("seed_demo")
     assert not get_user_model().objects.filter(username="social").exists()
+
+
+@pytest.mark.clock
+def test_the_demo_city_tells_the_same_story_at_any_hour(seeded):
+    """DESIGN section 9, whatever the instant of seeding: cases in every status, meetings held
+    in the past and one to come, releases both live and expired, actions both overdue and not
+    yet due. (CI seeds it at every instant of tests/clock.py.)"""
+    from access.models import Release
+    from conferences.models import Meeting
+
+    now = timezone.now()
+    today = timezone.localdate()
+    assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
+    final = Meeting.objects.filter(status=Meeting.Status.FINAL)
+    assert final.count() == 3
+    assert not final.filter(starts_at__gte=now).exists()
+    upcoming = Meeting.objects.exclude(status=Meeting.Status.FINAL).filter(starts_at__gt=now)
+    assert upcoming.filter(series__name=conferences_demo.SERIES_NAME).exists()
+    assert Release.objects.filter(revoked_at__isnull=True, expires_on__gte=today).exists()
+    assert Release.objects.filter(expires_on__lt=today).exists()
+    open_actions = Action.objects.filter(status=Action.Status.OPEN)
+    assert open_actions.filter(due_date__lt=today).exists()
+    assert open_actions.filter(due_date__gte=today).exists()
+    assert not ChronologyEntry.objects.filter(occurred_at__gt=now).exists()

@@ -11,6 +11,8 @@ from cases.models import Action
 from tests.cases.conftest import join
 from tests.factories import make_case, make_person, make_user
 
+pytestmark = pytest.mark.clock
+
 Consent = Action.Consent
 Status = Action.Status
 

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,8 @@ from access.models import Level, Role
 from cases import services
 from cases.models import Case
 from tests.factories import make_case, make_person, make_user
+
+pytestmark = pytest.mark.clock
 
 
 def _fill(case, author, n: int) -> None:

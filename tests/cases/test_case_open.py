@@ -18,6 +18,8 @@ from cases.models import (
 )
 from tests.factories import make_case, make_person
 
+pytestmark = pytest.mark.clock
+
 
 def open_case(*, opened_by, owner=None, person=None, **overrides):
     owner = owner or opened_by

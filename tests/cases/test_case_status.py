@@ -10,6 +10,8 @@ from cases.models import AftercareReview, Case, StatusChange
 from tests.cases.conftest import join, path_to
 from tests.factories import make_case, make_user
 
+pytestmark = pytest.mark.clock
+
 S = Case.Status
 ALLOWED = sorted(
     (from_status, to_status)

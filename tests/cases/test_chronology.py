@@ -11,6 +11,8 @@ from cases.models import Attachment, ChronologyEntry
 from tests.cases.conftest import join
 from tests.factories import make_case, make_user
 
+pytestmark = pytest.mark.clock
+
 K = ChronologyEntry.Kind
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -8,6 +9,8 @@ from access.models import Level, Role
 from cases import forms, services
 from cases.models import Action, Case, ChronologyEntry, ConcernCategory, Escalation, Indicator
 from tests.factories import AgencyFactory, make_case, make_user
+
+pytestmark = pytest.mark.clock
 
 S = Case.Status
 
@@ -52,6 +55,38 @@ def test_entry_form_accepts_a_time_a_few_minutes_ahead_as_the_service_does(socia
     ahead = as_input(timezone.now() + timedelta(minutes=3))
     form = forms.EntryForm(entry_data(occurred_at=ahead), user=social_worker)
     assert form.is_valid(), form.errors
+
+
+# When the clocks go back (Brussels, 31 October 2027, 03:00 CEST becomes 02:00 CET), 02:00 to
+# 03:00 happens twice; when they go forward (28 March 2027), 02:00 to 03:00 never happens.
+FIRST_PASS = datetime(2027, 10, 31, 2, 40, tzinfo=timezone.get_fixed_timezone(120))
+SECOND_PASS = datetime(2027, 10, 31, 2, 40, tzinfo=timezone.get_fixed_timezone(60))
+
+
+@pytest.mark.parametrize(
+    ("now", "typed", "offset_minutes"),
+    [
+        (SECOND_PASS, "2027-10-31T02:20", 60),  # twenty minutes ago, in winter time
+        (SECOND_PASS, "2027-10-31T02:43", 60),  # three minutes ahead, as tolerated
+        (FIRST_PASS, "2027-10-31T02:20", 120),  # the winter 02:20 has not come yet
+    ],
+)
+def test_entry_form_reads_a_time_of_the_repeated_hour_as_the_one_that_happened(
+    now, typed, offset_minutes, social_worker
+):
+    with time_machine.travel(now, tick=False):
+        form = forms.EntryForm(entry_data(occurred_at=typed), user=social_worker)
+        assert form.is_valid(), form.errors
+    occurred = form.cleaned_data["occurred_at"]
+    assert occurred.utcoffset() == timedelta(minutes=offset_minutes)
+    assert occurred.strftime("%H:%M") == typed[-5:]
+
+
+def test_entry_form_refuses_a_time_skipped_when_the_clocks_go_forward(social_worker):
+    with time_machine.travel(datetime(2027, 3, 28, 12, 0, tzinfo=UTC), tick=False):
+        form = forms.EntryForm(entry_data(occurred_at="2027-03-28T02:30"), user=social_worker)
+        assert not form.is_valid()
+    assert set(form.errors) == {"occurred_at"}
 
 
 @pytest.mark.parametrize(

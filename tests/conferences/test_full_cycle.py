@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,8 @@ from cases import services as case_services
 from cases.models import Action, Case
 from conferences.models import AgendaItem, Meeting
 from tests.factories import make_case
+
+pytestmark = pytest.mark.clock
 
 
 def test_a_coordinator_runs_a_cycle_from_proposed_agenda_to_final_minutes(

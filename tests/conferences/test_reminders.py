@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -7,6 +8,8 @@ from cases import services as case_services
 from conferences import services
 from conferences.models import Meeting
 from tests.factories import make_case
+
+pytestmark = pytest.mark.clock
 
 
 def test_each_reminder_goes_out_once_and_says_nothing_of_the_cases(

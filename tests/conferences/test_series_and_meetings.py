@@ -9,6 +9,8 @@ from django.utils import timezone
 from conferences import services
 from conferences.models import Attendance, ConferenceSeries, Meeting
 
+pytestmark = pytest.mark.clock
+
 
 def test_a_new_series_has_its_first_meeting_with_the_members_invited(series, social_worker):
     meeting = series.meetings.get()

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,6 +9,8 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case
 from tests.factories import make_case
+
+pytestmark = pytest.mark.clock
 
 
 def figures(board_part):

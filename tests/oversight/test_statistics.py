@@ -14,6 +14,8 @@ from oversight import statistics
 from oversight.statistics import Row, suppress
 from tests.factories import AgencyFactory, make_referral, make_user
 
+pytestmark = pytest.mark.clock
+
 FEWER = "fewer than 5"
 
 

@@ -17,6 +17,8 @@ from referrals import selectors, services
 from referrals.models import OutboundReferral, PrisonRelease, PrisonReleaseTask
 from tests.factories import AgencyFactory, make_case, make_user
 
+pytestmark = pytest.mark.clock
+
 T = PrisonReleaseTask.For
 
 

@@ -15,6 +15,8 @@ from referrals.models import Referral
 from tests.factories import make_user
 from tests.referrals.conftest import save
 
+pytestmark = pytest.mark.clock
+
 
 def refused(referrer, **overrides) -> dict:
     with pytest.raises(ValidationError) as error:

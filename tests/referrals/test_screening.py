@@ -15,6 +15,8 @@ from referrals.models import Referral, Screening
 from tests.factories import make_case, make_person, make_referral, make_user
 from tests.referrals.conftest import accept_new, decide
 
+pytestmark = pytest.mark.clock
+
 OUT = Screening.Outcome
 
 

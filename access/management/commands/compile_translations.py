@@ -5,6 +5,7 @@ is pure Python. Every locale/*/LC_MESSAGES/*.po under LOCALE_PATHS becomes its .
 entries are left out, as msgfmt does.
 """
 
+import os
 from pathlib import Path
 
 import polib
@@ -21,7 +22,12 @@ class Command(BaseCommand):
         for locale_path in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):
                 catalogue = polib.pofile(str(po_path))
-                catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+                # Written aside, then moved into place: a process reading the catalogue
+                # meanwhile (a test run beside this one) never sees half a file.
+                mo_path = po_path.with_suffix(".mo")
+                partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+                catalogue.save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 count += 1
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{po_path}: {catalogue.percent_translated()}% translated")

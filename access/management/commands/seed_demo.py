@@ -2,17 +2,37 @@ import os
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from access import demo as access_demo
 
-# Each app adds its demo step here, as "module.function"; each builds on the steps before it.
-DEMO_STEPS: list[str] = [
-    "cases.demo.seed",
-    "access.demo.seed_releases",
-    "conferences.demo.seed",
-    "referrals.demo.seed",
+# Each app adds its demo step here, as (what it builds, "module.function"); each builds on the
+# steps before it.
+DEMO_STEPS: list[tuple[str, str]] = [
+    ("cases, chronology, plans and escalations", "cases.demo.seed"),
+    ("releases and access requests", "access.demo.seed_releases"),
+    ("conference series, meetings and minutes", "conferences.demo.seed"),
+    ("referrals and screenings", "referrals.demo.seed"),
 ]
+
+
+def demo_counts() -> str:
+    from access.models import Agency, Release
+    from cases.models import Case, ChronologyEntry
+    from conferences.models import Meeting
+    from referrals.models import Referral
+
+    counts = [
+        (Agency.objects.count(), "agencies"),
+        (get_user_model().objects.count(), "users"),
+        (Case.objects.count(), "cases"),
+        (ChronologyEntry.objects.count(), "chronology entries"),
+        (Release.objects.count(), "releases"),
+        (Meeting.objects.count(), "meetings"),
+        (Referral.objects.count(), "referrals"),
+    ]
+    return ", ".join(f"{n} {noun}" for n, noun in counts)
 
 
 class Command(BaseCommand):
@@ -31,11 +51,22 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", "")
         if len(password) < 8:
             raise CommandError("Set DEMO_PASSWORD (at least 8 characters) to the demo password.")
+        self.stdout.write("Building the demo city: agencies and users")
         city = access_demo.seed(password=password)
-        for step in DEMO_STEPS:
+        for what, step in DEMO_STEPS:
+            self.stdout.write(f"Building the demo city: {what}")
             module_name, function_name = step.rsplit(".", 1)
             getattr(import_module(module_name), function_name)(city=city)
-        self.stdout.write(self.style.SUCCESS("Demo city ready. Demo logins:"))
-        for username, _first, _last, agency, role in access_demo.USERS:
-            self.stdout.write(f"  {username:<12} {role.label} ({agency})")
-        self.stdout.write(f"  password: {password}")
+        self.stdout.write(self.style.SUCCESS(f"Demo city ready: {demo_counts()}."))
+        if options["verbosity"] > 1:
+            self.stdout.write(demo_logins(password))
+
+
+def demo_logins(password: str) -> str:
+    lines = ["Demo logins (one per role):"]
+    lines += [
+        f"  {username:<12} {role.label} ({agency})"
+        for username, _first, _last, agency, role in access_demo.USERS
+    ]
+    lines.append(f"  password: {password}")
+    return "\n".join(lines)

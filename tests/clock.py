@@ -1,0 +1,66 @@
+"""Run the tests with the clock set to another instant: `pytest --clock=2027-03-28T00:30+01:00`.
+
+CI runs the date-sensitive tests (marker `clock`) at the instants of CLOCK_INSTANTS, where a test
+that silently assumes "now" (the hour, the day, the year, a daylight-saving change, a leap day)
+goes wrong. The clock is set with time-machine and keeps ticking from there, as a machine whose
+clock simply reads that instant would. Python's clocks move; the database's own clock does not,
+so nothing in the application may ask the database for the time (it does not).
+"""
+
+from datetime import datetime
+
+import pytest
+import time_machine
+
+# The instants CI runs the `clock` tests at (.ci/run): both ends of the day in Brussels, both
+# sides of 08:30 UTC, the two daylight-saving changes (the hour that is skipped and the one
+# that is repeated), a leap day, and the turn of the year in Brussels while UTC is still in
+# the old one.
+CLOCK_INSTANTS = (
+    "2026-11-30T00:05:00+01:00",
+    "2026-11-30T23:55:00+01:00",
+    "2026-11-30T08:29:00+00:00",
+    "2026-11-30T08:31:00+00:00",
+    "2027-03-28T02:30:00+01:00",
+    "2027-10-31T02:30:00+01:00",
+    "2028-02-29T12:00:00+01:00",
+    "2026-12-31T23:59:00+01:00",
+    "2027-01-01T00:05:00+01:00",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="INSTANT",
+        help="set the clock to this ISO 8601 instant (with its UTC offset) for the whole run",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "clock: the test depends on the date or time; CI runs it at CLOCK_INSTANTS"
+    )
+    instant = config.getoption("--clock")
+    if not instant:
+        return
+    destination = datetime.fromisoformat(instant)
+    if destination.tzinfo is None:
+        raise pytest.UsageError("--clock needs a UTC offset, e.g. 2026-11-30T23:55+01:00")
+    traveller = time_machine.travel(destination, tick=True)
+    traveller.start()
+    config.stash[_TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    instant = config.getoption("--clock")
+    return f"clock: set to {instant} (time-machine, ticking)" if instant else None
+
+
+_TRAVELLER = pytest.StashKey[time_machine.travel]()
