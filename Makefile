@@ -12,9 +12,9 @@ DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets;
 $(VENV)/.installed: pyproject.toml
 	@echo "Installing the application and its libraries into .venv (about a minute the first time)"
 	@$(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" > $(VENV)/pip.log 2>&1 \
-		|| (cat $(VENV)/pip.log; exit 1)
+	@( $(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip \
+		&& $(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" ) \
+		> $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
 	@touch $@
 
 # The translation catalogues (locale/*/LC_MESSAGES/*.po) are compiled to .mo at every install,
