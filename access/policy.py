@@ -230,6 +230,8 @@ def may_run_conferences(user: User) -> bool:
 
 
 def may_chair(user: User, series) -> bool:
+    if role_of(user) in (None, Role.ADMIN):
+        return False
     return series.chair_id == user.pk or may_run_conferences(user)
 
 
@@ -272,6 +274,61 @@ def agenda_item_filter(user: User) -> Q:
 def minute_filter(user: User) -> Q:
     """On visible items: the minute's text by its level and originating agency."""
     return item_filter(user, level_field="minute_level", agency_field="minute_agency")
+
+
+def may_see_meeting(user: User, meeting) -> bool:
+    from conferences.models import Meeting
+
+    return Meeting.objects.filter(meeting_filter(user), pk=meeting.pk).exists()
+
+
+def may_see_agenda_item(user: User, item) -> bool:
+    from conferences.models import AgendaItem
+
+    return AgendaItem.objects.filter(agenda_item_filter(user), pk=item.pk).exists()
+
+
+def may_edit_agenda_item(user: User, item) -> bool:
+    """Move, remove, restrict, minute or amend an item: the chair, on an item they see (an item
+    restricted above the chair's clearance is not theirs to touch, nor to learn of)."""
+    return may_chair(user, item.meeting.series) and may_see_agenda_item(user, item)
+
+
+def may_replace_minute(user: User, item) -> bool:
+    """Write an item's minute over the one it has: only if the writer may read that minute, by
+    its level and originating agency, so nobody overwrites (or declassifies) what they cannot
+    read. An item not minuted yet has nothing to replace."""
+    if not may_edit_agenda_item(user, item):
+        return False
+    if not (item.discussion or item.minuted_at or item.minute_agency_id):
+        return True
+    return may_read_item(user, item.minute_level, item.minute_agency_id)
+
+
+def may_bring_guest_to(user: User, case) -> bool:
+    """A guest for one item joins the case team: only those who manage the team (the case
+    owner, the coordinator) may bring one, not any chair."""
+    if role_of(user) is None:
+        return False
+    return case.owner_id == user.pk or role_of(user) in TEAM_MANAGER_ROLES
+
+
+def may_invite_guest(user: User, item) -> bool:
+    if item.case_id is None or not may_bring_guest_to(user, item.case):
+        return False
+    return may_edit_agenda_item(user, item) and not case_is_restricted(item.case)
+
+
+def guest_grant_ends_on(meeting, *, today=None):
+    """The last day a guest's grant lasts: the day after the meeting, and never more than
+    settings.GUEST_GRANT_MAX_DAYS from today (a meeting called for 2099 grants a week)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    day_after = timezone.localtime(meeting.starts_at).date() + timedelta(days=1)
+    return min(day_after, today + timedelta(days=settings.GUEST_GRANT_MAX_DAYS))
 
 
 # --- Oversight -------------------------------------------------------------------------------

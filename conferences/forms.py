@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from access import policy
 from access.models import Level, Role
 from cases.forms import DATE, UserChoiceField, WallClockDateTimeField
 from cases.models import Case
@@ -79,8 +80,9 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Only those who can be on a case team at all (the policy's rule, not a list here).
         self.fields["guest"].queryset = members_choices().filter(
-            profile__role__in=["social_worker", "police", "coordinator"]
+            profile__role__in=policy.CASE_TEAM_ROLES
         )
 
 

@@ -1,11 +1,11 @@
-"""Reads of conferences. Each takes the user and filters through access.policy."""
+"""Reads of conferences. Each takes the user and filters through access.policy. A single
+series, meeting or agenda item is loaded through its door (access.doors)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from access import policy
@@ -32,13 +32,6 @@ def series_list(*, user) -> QuerySet[ConferenceSeries]:
     return series.select_related("chair").order_by("name")
 
 
-def series_get(*, user, series_id: int) -> ConferenceSeries:
-    series = series_list(user=user).filter(pk=series_id).first()
-    if series is None:
-        raise Http404
-    return series
-
-
 def meetings_visible(*, user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(policy.meeting_filter(user)).select_related("series")
 
@@ -50,13 +43,6 @@ def upcoming_meetings(*, user) -> QuerySet[Meeting]:
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("starts_at")
     )
-
-
-def meeting_get(*, user, meeting_id: int) -> Meeting:
-    meeting = meetings_visible(user=user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404
-    return meeting
 
 
 def has_signed(*, user, meeting: Meeting) -> bool:
@@ -93,17 +79,6 @@ def agenda(*, user, meeting: Meeting, what: str = "agenda") -> list[AgendaItem]:
 
 def minutes(*, user, meeting: Meeting) -> list[AgendaItem]:
     return agenda(user=user, meeting=meeting, what="minutes")
-
-
-def item_get(*, user, meeting: Meeting, item_id: int) -> AgendaItem:
-    item = (
-        meeting.items.filter(policy.agenda_item_filter(user), pk=item_id)
-        .select_related("case__person", "escalation", "guest")
-        .first()
-    )
-    if item is None:
-        raise Http404
-    return item
 
 
 def attendance(*, meeting: Meeting) -> list[Attendance]:
@@ -193,8 +168,11 @@ def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
         .first()
     )
     if previous:
+        # Only items the chair sees: a restricted item hidden from them is not proposed (it
+        # would tell of it), and one proposed keeps its restriction (services.agenda_add_case).
         carried = previous.items.filter(
             Q(decision=AgendaItem.Decision.CONTINUE) | Q(decision=""),
+            policy.agenda_item_filter(user),
             case__in=visible,
         ).select_related("case")
         for item in carried:

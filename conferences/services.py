@@ -5,13 +5,14 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
+from access.models import Level
 from cases import services as case_services
-from cases.models import Case
+from cases.models import Case, Escalation
 from conferences import selectors
 from conferences.models import (
     AgendaItem,
@@ -29,9 +30,20 @@ D = AgendaItem.Decision
 PUT_ON_AGENDA_FROM = {S.INFORMATION_GATHERING, S.ACTIVE_SUPPORT, S.UNDER_REVIEW, S.ESCALATED}
 
 
-def _require_chair(user, series: ConferenceSeries) -> None:
-    if not policy.may_chair(user, series):
+def _require(allowed: bool) -> None:
+    """Every write asks the policy here, whoever calls it (a view, a task, a command, a shell)."""
+    if not allowed:
         raise PermissionDenied
+
+
+def _require_chair(user, series: ConferenceSeries) -> None:
+    _require(policy.may_chair(user, series))
+
+
+def _require_on_item(user, item: AgendaItem) -> None:
+    """The chair, on an item they see: an item hidden from them (restricted above their
+    clearance, or on a case they may not see) is refused as if it were not there."""
+    _require(policy.may_edit_agenda_item(user, item))
 
 
 def _require_editable(meeting: Meeting) -> None:
@@ -165,6 +177,10 @@ def agenda_add_case(
     _require_agenda_open(meeting)
     if not Case.objects.filter(policy.case_filter(user), pk=case.pk).exists():
         raise ValidationError({"reference": _("No case with this reference that you can see.")})
+    if escalation is not None:
+        _require_escalation_visible(user, escalation)
+    if carried_from is not None:
+        _require(carried_from.case_id == case.pk and policy.may_see_agenda_item(user, carried_from))
     try:
         with transaction.atomic():
             return AgendaItem.objects.create(
@@ -174,10 +190,16 @@ def agenda_add_case(
                 reason_detail=detail,
                 escalation=escalation,
                 carried_from=carried_from,
+                # A restricted item stays restricted when it is carried over.
+                restricted_to_level=carried_from.restricted_to_level if carried_from else None,
                 order=_next_order(meeting),
             )
     except IntegrityError as exc:
         raise ValidationError({"reference": _("This case is already on the agenda.")}) from exc
+
+
+def _require_escalation_visible(user, escalation) -> None:
+    _require(Escalation.objects.filter(policy.escalation_filter(user), pk=escalation.pk).exists())
 
 
 @transaction.atomic
@@ -185,6 +207,7 @@ def agenda_add_escalation(*, meeting: Meeting, user, escalation) -> AgendaItem:
     """A MAC item: the escalation written for the mayor, without the case."""
     _require_chair(user, meeting.series)
     _require_agenda_open(meeting)
+    _require_escalation_visible(user, escalation)
     return AgendaItem.objects.create(
         meeting=meeting,
         escalation=escalation,
@@ -232,7 +255,7 @@ def agenda_propose(*, meeting: Meeting, user) -> list[AgendaItem]:
 
 @transaction.atomic
 def agenda_remove(*, item: AgendaItem, user) -> None:
-    _require_chair(user, item.meeting.series)
+    _require_on_item(user, item)
     _require_agenda_open(item.meeting)
     if item.decision:
         raise ValidationError(_("This item has a decision: it stays in the minutes."))
@@ -241,7 +264,7 @@ def agenda_remove(*, item: AgendaItem, user) -> None:
 
 @transaction.atomic
 def agenda_move(*, item: AgendaItem, user, up: bool) -> None:
-    _require_chair(user, item.meeting.series)
+    _require_on_item(user, item)
     _require_agenda_open(item.meeting)
     items = list(item.meeting.items.order_by("order", "pk"))
     index = items.index(item)
@@ -256,8 +279,10 @@ def agenda_move(*, item: AgendaItem, user, up: bool) -> None:
 
 @transaction.atomic
 def agenda_restrict(*, item: AgendaItem, user, level: int | None) -> AgendaItem:
-    _require_chair(user, item.meeting.series)
+    _require_on_item(user, item)
     _require_agenda_open(item.meeting)
+    if level is not None and level not in (Level.L2, Level.L3, Level.L4):
+        raise ValidationError({"level": _("Choose a level from the list.")})
     item.restricted_to_level = level
     item.save(update_fields=["restricted_to_level"])
     return item
@@ -265,20 +290,30 @@ def agenda_restrict(*, item: AgendaItem, user, level: int | None) -> AgendaItem:
 
 @transaction.atomic
 def agenda_invite_guest(*, item: AgendaItem, user, guest) -> AgendaItem:
-    """A guest for one item joins the case team until the day after the meeting."""
+    """A guest for one item joins the case team until the day after the meeting, and never
+    longer than the policy allows. Only the case owner or the coordinator invites one."""
     meeting = item.meeting
     _require_chair(user, meeting.series)
-    _require_agenda_open(meeting)
     if item.case_id is None:
         raise ValidationError(_("Guests are invited for a case item."))
-    case_services.team_add_user(
-        case=item.case,
-        user=guest,
-        granted_by=user,
-        reason=_("Guest at the conference of %(day)s")
-        % {"day": timezone.localtime(meeting.starts_at).date()},
-        expires_on=timezone.localtime(meeting.starts_at).date() + timedelta(days=1),
-    )
+    _require(policy.may_invite_guest(user, item))
+    _require_agenda_open(meeting)
+    ends_on = policy.guest_grant_ends_on(meeting)
+    if ends_on < timezone.localdate():
+        raise ValidationError(_("This meeting is over: a guest can no longer be invited."))
+    current = item.case.caseuserobjectpermission_set.filter(
+        user=guest, permission__codename=policy.VIEW_CASE
+    ).first()
+    # A member of the team already reads the case for longer: the invitation leaves that be.
+    if current is None or (current.expires_on is not None and current.expires_on < ends_on):
+        case_services.team_add_user(
+            case=item.case,
+            user=guest,
+            granted_by=user,
+            reason=_("Guest at the conference of %(day)s")
+            % {"day": timezone.localtime(meeting.starts_at).date()},
+            expires_on=ends_on,
+        )
     Attendance.objects.get_or_create(
         meeting=meeting, user=guest, defaults={"status": Attendance.Status.GUEST}
     )
@@ -308,10 +343,17 @@ def agenda_publish(*, meeting: Meeting, user) -> Meeting:
         raise ValidationError(_("This agenda is already published."))
     if not locked.items.exists():
         raise ValidationError(_("The agenda is empty."))
+    # A case the publisher may not see (put on by another chair) keeps its status: they may
+    # not change it, and refusing would tell them it is there.
+    visible = set(
+        Case.objects.filter(policy.case_filter(user), agenda_items__meeting=locked).values_list(
+            "pk", flat=True
+        )
+    )
     for item in locked.items.select_related("case").filter(case__isnull=False):
         item.status_before = item.case.status
         item.save(update_fields=["status_before"])
-        if item.case.status in PUT_ON_AGENDA_FROM:
+        if item.case.status in PUT_ON_AGENDA_FROM and item.case_id in visible:
             case_services.case_change_status(
                 case=item.case,
                 user=user,
@@ -343,6 +385,7 @@ def meeting_open(*, meeting: Meeting, user) -> Meeting:
 
 @transaction.atomic
 def declaration_sign(*, meeting: Meeting, user) -> DeclarationSignature:
+    _require(policy.may_see_meeting(user, meeting))
     signature, _created = DeclarationSignature.objects.get_or_create(
         meeting=meeting,
         user=user,
@@ -417,9 +460,12 @@ def minute_record(
     closure_reason: str = "",
     actions: list[dict] | None = None,
 ) -> AgendaItem:
-    """Write the minute of an item; the decision moves the case and creates its actions."""
+    """Write the minute of an item; the decision moves the case and creates its actions.
+    The writer replaces the minute the item has: only one they may read (finding 1 of #14)."""
+    # Read the minute being replaced under a lock, not as the caller last saw it.
+    item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
     meeting = item.meeting
-    _require_chair(user, meeting.series)
+    _require(policy.may_replace_minute(user, item))
     _require_editable(meeting)
     if level not in policy.writable_levels(user):
         raise ValidationError({"level": _("You cannot write at this level.")})
@@ -464,10 +510,13 @@ def minute_record(
 
 @transaction.atomic
 def minutes_finalise(*, meeting: Meeting, user) -> Meeting:
+    """Items the chair may not see do not count, nor stop them: saying how many there are
+    would tell of them. Left undecided, they are carried over (restricted as they were) to the
+    next meeting, where a chair who sees them decides."""
     _require_chair(user, meeting.series)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(locked)
-    undecided = locked.items.filter(decision="").count()
+    undecided = locked.items.filter(policy.agenda_item_filter(user), decision="").count()
     if undecided:
         raise ValidationError(
             _(
@@ -488,21 +537,24 @@ def minutes_finalise(*, meeting: Meeting, user) -> Meeting:
         .first()
     )
     if next_meeting and next_meeting.status == Meeting.Status.PLANNED:
-        for item in locked.items.filter(decision=D.CONTINUE, case__isnull=False):
-            if not next_meeting.items.filter(case=item.case_id).exists():
-                AgendaItem.objects.create(
-                    meeting=next_meeting,
-                    case_id=item.case_id,
-                    reason=AgendaItem.Reason.CARRIED_OVER,
-                    carried_from=item,
-                    order=_next_order(next_meeting),
-                )
+        to_carry = locked.items.filter(
+            Q(decision=D.CONTINUE) | Q(decision=""), case__isnull=False
+        ).exclude(case__in=next_meeting.items.filter(case__isnull=False).values("case"))
+        for item in to_carry:
+            AgendaItem.objects.create(
+                meeting=next_meeting,
+                case_id=item.case_id,
+                reason=AgendaItem.Reason.CARRIED_OVER,
+                carried_from=item,
+                restricted_to_level=item.restricted_to_level,
+                order=_next_order(next_meeting),
+            )
     return locked
 
 
 @transaction.atomic
 def amendment_add(*, item: AgendaItem, user, text: str, reason: str, level: int = 2) -> Amendment:
-    _require_chair(user, item.meeting.series)
+    _require_on_item(user, item)
     if item.meeting.status != Meeting.Status.FINAL:
         raise ValidationError(_("The minutes are not final yet: edit the item itself."))
     errors = {}

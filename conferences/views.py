@@ -1,10 +1,11 @@
-"""Thin views for conferences. Every meeting comes through selectors.meeting_get (404 if the
-user may not see it); agenda content only after the user signed the declaration."""
+"""Thin views for conferences. Every series, meeting and agenda item comes through its door
+in access.doors (404 if the user may not see it, 403 if they may not do what the page is for);
+the services ask the policy again. Agenda content only after the user signed the declaration."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,14 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import policy
+from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from cases.forms import try_write
 from conferences import forms, selectors, services
-
-
-def _chair_required(request: HttpRequest, meeting) -> None:
-    if not policy.may_chair(request.user, meeting.series):
-        raise PermissionDenied
 
 
 @login_required
@@ -63,25 +60,21 @@ def series_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
-    series = selectors.series_get(user=request.user, series_id=series_id)
-    may_chair = policy.may_chair(request.user, series)
+    series = access_series(request.user, series_id, for_chair=request.method == "POST")
     form = forms.AdHocMeetingForm(request.POST or None)
-    if request.method == "POST":
-        if not may_chair:
-            raise PermissionDenied
-        if form.is_valid():
-            holder = {}
-            if try_write(
-                request,
-                form,
-                lambda: holder.update(
-                    meeting=services.meeting_call_ad_hoc(
-                        series=series, user=request.user, **form.cleaned_data
-                    )
-                ),
-                _("Ad hoc meeting called."),
-            ):
-                return redirect(holder["meeting"])
+    if request.method == "POST" and form.is_valid():
+        holder = {}
+        if try_write(
+            request,
+            form,
+            lambda: holder.update(
+                meeting=services.meeting_call_ad_hoc(
+                    series=series, user=request.user, **form.cleaned_data
+                )
+            ),
+            _("Ad hoc meeting called."),
+        ):
+            return redirect(holder["meeting"])
     meetings = Paginator(
         selectors.meetings_visible(user=request.user).filter(series=series).order_by("-starts_at"),
         25,
@@ -89,13 +82,18 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     return render(
         request,
         "conferences/series_detail.html",
-        {"series": series, "page": meetings, "may_chair": may_chair, "form": form},
+        {
+            "series": series,
+            "page": meetings,
+            "may_chair": policy.may_chair(request.user, series),
+            "form": form,
+        },
     )
 
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = access_meeting(request.user, meeting_id)
     signed = selectors.has_signed(user=request.user, meeting=meeting)
     return render(
         request,
@@ -116,7 +114,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_sign(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = access_meeting(request.user, meeting_id)
     services.declaration_sign(meeting=meeting, user=request.user)
     messages.success(request, _("Declaration signed."))
     return redirect(meeting)
@@ -125,8 +123,7 @@ def meeting_sign(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    _chair_required(request, meeting)
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
     if not selectors.has_signed(user=request.user, meeting=meeting):
         messages.info(request, _("Sign the confidentiality declaration first."))
         return redirect(meeting)
@@ -137,12 +134,19 @@ def agenda_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     }
     if request.method == "POST" and _agenda_action(request, meeting, bound):
         return redirect("conferences:agenda", meeting_id=meeting.pk)
+    items = selectors.agenda(user=request.user, meeting=meeting)
     return render(
         request,
         "conferences/agenda_edit.html",
         {
             "meeting": meeting,
-            "items": selectors.agenda(user=request.user, meeting=meeting),
+            "items": items,
+            # Who may bring a guest for an item (the services ask the whole rule again).
+            "guest_items": {
+                item.pk
+                for item in items
+                if item.case_id and policy.may_bring_guest_to(request.user, item.case)
+            },
             "proposals": selectors.agenda_proposals(user=request.user, meeting=meeting),
             "restrict_form": forms.RestrictForm(),
             "guest_form": forms.GuestForm(),
@@ -159,9 +163,11 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
     item = None
     if "item" in request.POST:
         try:
-            item = selectors.item_get(user=user, meeting=meeting, item_id=int(request.POST["item"]))
+            item_id = int(request.POST["item"])
         except ValueError:
             raise Http404 from None
+        # The page records the read of the agenda it shows (selectors.agenda).
+        item = access_agenda_item(user, meeting, item_id, audit=False)
     simple = {
         "propose": (
             lambda: services.agenda_propose(meeting=meeting, user=user),
@@ -249,8 +255,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    _chair_required(request, meeting)
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
     form = forms.AttendanceForm(request.POST or None)
     if (
         request.method == "POST"
@@ -281,11 +286,13 @@ def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    _chair_required(request, meeting)
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
     if not selectors.has_signed(user=request.user, meeting=meeting):
         return redirect(meeting)
-    item = selectors.item_get(user=request.user, meeting=meeting, item_id=item_id)
+    # 403 unless the user may read the minute the form shows and would replace; the read of
+    # what the page shows (the case's reference and status, the minute) is recorded once.
+    item = access_agenda_item(request.user, meeting, item_id, for_minute=True)
+    levels = policy.writable_levels(request.user)
     owners = (
         case_selectors.case_team_members(case=item.case)
         if item.case_id
@@ -293,12 +300,13 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     )
     form = forms.MinuteForm(
         request.POST or None,
-        levels=policy.writable_levels(request.user),
+        levels=levels,
         action_owners=owners,
         initial={
             "discussion": item.discussion,
             "decision": item.decision,
-            "level": item.minute_level,
+            # Never pre-selected above what the writer may write.
+            "level": item.minute_level if item.minute_level in levels else None,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -327,8 +335,7 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 @login_required
 @require_POST
 def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    _chair_required(request, meeting)
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
     try_write(
         request,
         None,
@@ -340,7 +347,7 @@ def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = access_meeting(request.user, meeting_id)
     if not selectors.has_signed(user=request.user, meeting=meeting):
         messages.info(request, _("Sign the confidentiality declaration first."))
         return redirect(meeting)
@@ -360,11 +367,11 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    _chair_required(request, meeting)
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
     if not selectors.has_signed(user=request.user, meeting=meeting):
         return redirect(meeting)
-    item = selectors.item_get(user=request.user, meeting=meeting, item_id=item_id)
+    # The page shows nothing of the item: no read to record.
+    item = access_agenda_item(request.user, meeting, item_id, audit=False)
     form = forms.AmendmentForm(request.POST or None, levels=policy.writable_levels(request.user))
     if (
         request.method == "POST"

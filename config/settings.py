@@ -354,6 +354,11 @@ CONFIDENTIALITY_DECLARATION = env_str(
 )
 # Share of the core members present for the meeting to be quorate.
 CONFERENCE_QUORUM = 0.5
+# A guest for one item reads the case until the day after the meeting, and never longer than
+# this many days from the invitation (a meeting called far ahead grants no more).
+GUEST_GRANT_MAX_DAYS = env_int("GUEST_GRANT_MAX_DAYS", 7)
+if GUEST_GRANT_MAX_DAYS < 1:
+    raise ImproperlyConfigured("GUEST_GRANT_MAX_DAYS must be at least 1.")
 
 # --- Referrals ------------------------------------------------------------------------------
 # A referral waiting longer than this for screening shows as overdue (calendar days).
