@@ -75,6 +75,17 @@ def test_the_coordinator_cannot_open_the_form_of_a_police_l4_minute(
     assert CANARY not in response.content.decode()
 
 
+def test_the_meeting_page_offers_the_coordinator_no_minute_form_for_the_police_minute(
+    client, coordinator, police_officer, police_minute
+):
+    client.force_login(coordinator)
+    body = client.get(reverse("conferences:meeting", args=[police_minute.meeting_id])).content
+    assert minute_url(police_minute) not in body.decode()
+    client.force_login(police_officer)
+    body = client.get(reverse("conferences:meeting", args=[police_minute.meeting_id])).content
+    assert minute_url(police_minute) in body.decode()
+
+
 def test_the_coordinator_cannot_overwrite_a_police_l4_minute_through_the_form(
     client, coordinator, police_minute
 ):
