@@ -282,7 +282,13 @@ def agenda_restrict(*, item: AgendaItem, user, level: int | None) -> AgendaItem:
     _require_on_item(user, item)
     _require_agenda_open(item.meeting)
     if level is not None and level not in (Level.L2, Level.L3, Level.L4):
-        raise ValidationError({"level": _("Choose a level from the list.")})
+        raise ValidationError(
+            {
+                # Django's own message, in Django's own catalogues.
+                "level": _("Select a valid choice. %(value)s is not one of the available choices.")
+                % {"value": level}
+            }
+        )
     item.restricted_to_level = level
     item.save(update_fields=["restricted_to_level"])
     return item
@@ -300,7 +306,7 @@ def agenda_invite_guest(*, item: AgendaItem, user, guest) -> AgendaItem:
     _require_agenda_open(meeting)
     ends_on = policy.guest_grant_ends_on(meeting)
     if ends_on < timezone.localdate():
-        raise ValidationError(_("This meeting is over: a guest can no longer be invited."))
+        raise ValidationError(_("This meeting is over; its agenda can no longer change."))
     current = item.case.caseuserobjectpermission_set.filter(
         user=guest, permission__codename=policy.VIEW_CASE
     ).first()
@@ -462,8 +468,13 @@ def minute_record(
 ) -> AgendaItem:
     """Write the minute of an item; the decision moves the case and creates its actions.
     The writer replaces the minute the item has: only one they may read (finding 1 of #14)."""
-    # Read the minute being replaced under a lock, not as the caller last saw it.
-    item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
+    # Read the minute being replaced under a lock, not as the caller last saw it (the item's
+    # row only: finalising locks the meeting, then the series).
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__series")
+        .get(pk=item.pk)
+    )
     meeting = item.meeting
     _require(policy.may_replace_minute(user, item))
     _require_editable(meeting)

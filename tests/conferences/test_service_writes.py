@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -274,3 +274,13 @@ def test_a_chair_cannot_put_an_escalation_they_may_not_see_on_the_agenda(world):
         world,
         "coordinator",
     )
+
+
+def test_an_item_is_restricted_only_to_a_level_from_the_list(world):
+    before = snapshot()
+    for level in (Level.L0, Level.L1, 9):
+        with pytest.raises(ValidationError):
+            services.agenda_restrict(
+                item=world.item_in, user=world.users["coordinator"], level=level
+            )
+    assert snapshot() == before
