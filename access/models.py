@@ -235,13 +235,15 @@ class SecurityEvent(models.Model):
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
         # The administration (issue 14): who changed whose account, and who confirmed it.
         PASSWORD_SET = "password_set", _("Password set by an administrator")
-        ACCOUNT_CHANGE_REQUESTED = "account_change_requested", _(
-            "Account change asked for, waiting for a second person"
+        ACCOUNT_CHANGE_REQUESTED = (
+            "account_change_requested",
+            _("Account change asked for, waiting for a second person"),
         )
         ACCOUNT_CHANGE_CONFIRMED = "account_change_confirmed", _("Account change confirmed")
         ACCOUNT_CHANGE_DECLINED = "account_change_declined", _("Account change declined")
-        ACCOUNT_CHANGE_REFUSED = "account_change_refused", _(
-            "Account change refused (one's own account)"
+        ACCOUNT_CHANGE_REFUSED = (
+            "account_change_refused",
+            _("Account change refused (one's own account)"),
         )
         DPO_GRANTED = "dpo_granted", _("Data-protection-officer permission given")
         DPO_REMOVED = "dpo_removed", _("Data-protection-officer permission taken away")
@@ -390,9 +392,7 @@ class AccountChange(models.Model):
 
     class Kind(models.TextChoices):
         PROFILE = "profile", _("Agency, role or clearance")
-        DATA_PROTECTION_OFFICER = "data_protection_officer", _(
-            "Data-protection-officer permission"
-        )
+        DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection-officer permission")
         PASSWORD = "password", _("New password")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Reset of the two-factor sign-in")
 
