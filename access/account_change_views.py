@@ -25,9 +25,10 @@ def account_changes(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         confirm = data["decision"] == "confirm"
+        change = security.account_change_get(user=user, change_id=data["change"])
         try:
             change = security.account_change_decide(
-                change_id=data["change"], user=user, confirm=confirm, request=request
+                change_id=change.pk, user=user, confirm=confirm, request=request
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

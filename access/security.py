@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -452,6 +452,18 @@ def account_changes_pending(*, user) -> QuerySet:
         .select_related("user__profile__agency", "agency", "requested_by")
         .order_by("requested_at", "pk")
     )
+
+
+def account_change_get(*, user, change_id: int) -> AccountChange:
+    """The door to one account change: 404 unless the user takes part in confirming it."""
+    change = (
+        AccountChange.objects.filter(policy.account_change_filter(user), pk=change_id)
+        .select_related("user__profile", "requested_by")
+        .first()
+    )
+    if change is None or not policy.may_see_account_changes(user):
+        raise Http404
+    return change
 
 
 @transaction.atomic
