@@ -22,7 +22,10 @@ def account_changes(request: HttpRequest) -> HttpResponse:
     if not policy.may_see_account_changes(user):
         raise Http404
     form = security_forms.AccountChangeDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Choose a change and a decision."))
+        return redirect("account_changes:list")
+    if request.method == "POST":
         data = form.cleaned_data
         confirm = data["decision"] == "confirm"
         change = security.account_change_get(user=user, change_id=data["change"])
@@ -48,5 +51,5 @@ def account_changes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/account_changes.html",
-        {"form": form, "changes": changes},
+        {"changes": changes},
     )

@@ -321,6 +321,8 @@ def profile_change(
     unchanged restores its groups (re-enabling a disabled account), as before."""
     from access import services
 
+    if not policy.may_administer_accounts(requested_by):
+        raise PermissionDenied(_("Only an administrator changes accounts."))
     if clearance is None:
         clearance = ROLE_CLEARANCE[role]
     profile = Profile.objects.filter(user=account).first()

@@ -398,15 +398,29 @@ def test_the_admin_form_has_no_way_to_staff_superuser_groups_or_permissions(clie
 
 
 @pytest.mark.parametrize(
-    "data", [{}, {"change": "9" * 30, "decision": "confirm"}, {"change": "1", "decision": "x"}]
+    "data",
+    [
+        {},
+        {"change": "9" * 30, "decision": "confirm"},
+        {"change": "-1", "decision": "confirm"},
+        {"change": "1\x00", "decision": "confirm"},
+        {"change": "one", "decision": "confirm"},
+        {"change": "{pk}", "decision": "yes"},
+        {"change": "{pk}"},
+    ],
 )
 def test_a_malformed_decision_changes_nothing(client, admin, police_officer, data):
     client.force_login(make_user(role=Role.ADMIN))
     post_change(client, police_officer, role=Role.INFORMATION_OFFICER)
+    change = AccountChange.objects.get()
+    before = profile_row(police_officer)
     client.force_login(admin)
-    response = client.post(reverse("account_changes:list"), data)
+    data = {k: v.replace("{pk}", str(change.pk)) for k, v in data.items()}
+    response = client.post(reverse("account_changes:list"), data, follow=True)
     assert response.status_code == 200
+    assert "Choose a change and a decision." in response.content.decode()
     assert AccountChange.objects.get().status == AccountChange.Status.PENDING
+    assert profile_row(police_officer) == before
 
 
 def test_an_unknown_change_is_404(client, admin):
