@@ -43,6 +43,8 @@ class AccessConfig(AppConfig):
         auditlog.register(models.DestructionRecord)
         auditlog.register(models.AuditRetentionRun)
         auditlog.register(models.CaseRestriction)
+        # The new password waiting for confirmation is a hash like auth_user's: never logged.
+        auditlog.register(models.AccountChange, exclude_fields=["password"])
         # Never the secrets: the app's key and the recovery codes stay out of the log.
         auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
         auditlog.register(StaticDevice, include_fields=["user", "name", "confirmed"])

@@ -233,6 +233,21 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an administrator")
         ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+        # The administration (issue 14): who changed whose account, and who confirmed it.
+        PASSWORD_SET = "password_set", _("Password set by an administrator")
+        ACCOUNT_CHANGE_REQUESTED = (
+            "account_change_requested",
+            _("Account change asked for, waiting for a second person"),
+        )
+        ACCOUNT_CHANGE_CONFIRMED = "account_change_confirmed", _("Account change confirmed")
+        ACCOUNT_CHANGE_DECLINED = "account_change_declined", _("Account change declined")
+        ACCOUNT_CHANGE_REFUSED = (
+            "account_change_refused",
+            _("Account change refused (one's own account)"),
+        )
+        DPO_GRANTED = "dpo_granted", _("Data-protection-officer permission given")
+        DPO_REMOVED = "dpo_removed", _("Data-protection-officer permission taken away")
+        ADMIN_ACTION = "admin_action", _("Change made in the administration site")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(
@@ -365,3 +380,69 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.pk}: {self.task_name}"
+
+
+# --- Administration: account changes that wait for a second person ---------------------------
+
+
+class AccountChange(models.Model):
+    """A change to an account that takes effect only once a second person confirms it (DESIGN
+    section 7: no role grants itself more). Until then the account keeps its role, clearance,
+    permissions and credentials; the row says who asked, when, and who confirmed or declined."""
+
+    class Kind(models.TextChoices):
+        PROFILE = "profile", _("Agency, role or clearance")
+        DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection-officer permission")
+        PASSWORD = "password", _("New password")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Reset of the two-factor sign-in")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second person")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Replaced by a later request")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="account_changes",
+        verbose_name=_("account"),
+    )
+    kind = models.CharField(_("change"), max_length=32, choices=Kind.choices)
+    # A profile change: what the account is to become.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Level.choices, null=True, blank=True
+    )
+    # A new password, hashed as in auth_user; blank: password sign-in turned off. Never audited.
+    password = models.CharField(max_length=128, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(status="pending"),
+                name="one_pending_account_change_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"account change {self.pk} ({self.kind}) of user {self.user_id}"

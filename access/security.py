@@ -12,10 +12,11 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
-from django.core.exceptions import ValidationError
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -24,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import policy
 from access.middleware import LAST_ACTIVITY_KEY
-from access.models import AccessRequest, SecurityEvent
+from access.models import ROLE_CLEARANCE, AccessRequest, AccountChange, Profile, SecurityEvent
 
 logger = logging.getLogger("msc.security")
 
@@ -148,15 +149,18 @@ def second_factor_verify(*, request: HttpRequest, token: str) -> bool:
 
 
 @transaction.atomic
-def second_factor_reset(*, user, reset_by, request: HttpRequest | None = None) -> None:
-    """An administrator's answer to a lost phone: the user sets up a new app at next sign-in."""
+def second_factor_reset(
+    *, user, reset_by, request: HttpRequest | None = None, detail: str = ""
+) -> None:
+    """An administrator's answer to a lost phone: the user sets up a new app at next sign-in.
+    Applies at once; the administration goes through `second_factor_reset_request`."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     event_record(
         kind=SecurityEvent.Kind.TWO_FACTOR_RESET,
         user=user,
         request=request,
-        detail=f"by {reset_by.get_username()}",
+        detail=detail or f"by {reset_by.get_username()}",
     )
 
 
@@ -228,12 +232,16 @@ def accounts_disable_dormant() -> list[str]:
 
 
 @transaction.atomic
-def data_protection_officer_set(*, user, is_officer: bool) -> None:
-    """Give or take the data-protection-officer permission (confirming destruction)."""
+def data_protection_officer_set(
+    *, user, is_officer: bool, by=None, request: HttpRequest | None = None, detail: str = ""
+) -> None:
+    """Give or take the data-protection-officer permission (confirming destruction), at once.
+    For setting up a site (seed, shell); people ask through `data_protection_officer_request`,
+    which waits for a second person."""
     from django.contrib.auth.models import Permission
 
     permission = Permission.objects.get(
-        codename="confirm_destruction", content_type__app_label="access"
+        codename=policy.DATA_PROTECTION_OFFICER, content_type__app_label="access"
     )
     if is_officer:
         user.user_permissions.add(permission)
@@ -241,3 +249,274 @@ def data_protection_officer_set(*, user, is_officer: bool) -> None:
         user.user_permissions.remove(permission)
     for cache in ("_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(cache, None)
+    event_record(
+        kind=SecurityEvent.Kind.DPO_GRANTED if is_officer else SecurityEvent.Kind.DPO_REMOVED,
+        user=user,
+        request=request,
+        detail=detail or (f"by {by.get_username()}" if by is not None else ""),
+    )
+
+
+# --- Account changes that wait for a second person (policy: "Administration") ----------------
+
+
+def account_change_check(*, account, requested_by, what: str, request=None) -> None:
+    """Refuse a change to one's own account (and any change by a non-administrator). A refusal
+    of one's own account is a security event, written before the refusal is raised: call this
+    outside a transaction that the refusal rolls back (a form's clean, for the admin)."""
+    if policy.may_request_account_change(requested_by, account):
+        return
+    if account.pk == requested_by.pk:
+        event_record(
+            kind=SecurityEvent.Kind.ACCOUNT_CHANGE_REFUSED,
+            user=account,
+            request=request,
+            detail=what,
+        )
+        raise PermissionDenied(
+            _("Nobody changes their own account here: ask another administrator.")
+        )
+    raise PermissionDenied(_("Only an administrator changes accounts."))
+
+
+def _change_summary(change: AccountChange) -> str:
+    if change.kind == AccountChange.Kind.PROFILE:
+        level = "-" if change.clearance is None else f"L{change.clearance}"
+        return f"{change.kind}: {change.role} at {change.agency}, clearance {level}"
+    return change.kind
+
+
+def _change_request(*, account, kind: str, requested_by, request=None, **fields) -> AccountChange:
+    """The pending row; an earlier pending request of the same kind is replaced (kept)."""
+    pending = AccountChange.objects.select_for_update().filter(
+        user=account, kind=kind, status=AccountChange.Status.PENDING
+    )
+    for earlier in pending:
+        same = all(getattr(earlier, name) == value for name, value in fields.items())
+        if same and kind != AccountChange.Kind.PASSWORD:
+            return earlier
+        earlier.status, earlier.password = AccountChange.Status.WITHDRAWN, ""
+        earlier.decided_at = timezone.now()
+        earlier.save()
+    change = AccountChange.objects.create(
+        user=account, kind=kind, requested_by=requested_by, **fields
+    )
+    event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_CHANGE_REQUESTED,
+        user=account,
+        request=request,
+        detail=f"{_change_summary(change)}; asked by {requested_by.get_username()}",
+    )
+    return change
+
+
+# Each of these checks first, outside its transaction, so that a refusal stays recorded.
+
+
+def profile_change(
+    *, account, agency, role: str, clearance: int | None, requested_by, request=None
+) -> AccountChange | None:
+    """Give an account its agency, role and clearance: at once when that grants nothing more,
+    otherwise as a pending change (returned) that a second person confirms. Saving a profile
+    unchanged restores its groups (re-enabling a disabled account), as before."""
+    from access import services
+
+    if not policy.may_administer_accounts(requested_by):
+        raise PermissionDenied(_("Only an administrator changes accounts."))
+    if clearance is None:
+        clearance = ROLE_CLEARANCE[role]
+    profile = Profile.objects.filter(user=account).first()
+    if profile is not None and (profile.agency_id, profile.role, profile.clearance) == (
+        agency.pk,
+        role,
+        clearance,
+    ):
+        services.profile_set(user=account, agency=agency, role=role, clearance=clearance)
+        return None
+    account_change_check(account=account, requested_by=requested_by, what="profile")
+    services.check_clearance(role, clearance)
+    with transaction.atomic():
+        if policy.profile_change_needs_confirmation(
+            profile, agency_id=agency.pk, role=role, clearance=clearance
+        ):
+            return _change_request(
+                account=account,
+                kind=AccountChange.Kind.PROFILE,
+                requested_by=requested_by,
+                request=request,
+                agency=agency,
+                role=role,
+                clearance=clearance,
+            )
+        services.profile_set(user=account, agency=agency, role=role, clearance=clearance)
+        return None
+
+
+def data_protection_officer_request(*, account, requested_by, request=None) -> AccountChange:
+    """Ask for the data-protection-officer permission for someone else; a second person
+    confirms it. Never for the technical administrator, who must not see case references."""
+    account_change_check(account=account, requested_by=requested_by, what="dpo")
+    if not policy.may_hold_data_protection_officer(account):
+        raise ValidationError(
+            _("%(user)s cannot be data protection officer: not with their role.")
+            % {"user": account.get_username()}
+        )
+    if policy.holds_data_protection_officer(account):
+        raise ValidationError(
+            _("%(user)s is already data protection officer.") % {"user": account.get_username()}
+        )
+    with transaction.atomic():
+        return _change_request(
+            account=account,
+            kind=AccountChange.Kind.DATA_PROTECTION_OFFICER,
+            requested_by=requested_by,
+            request=request,
+        )
+
+
+def data_protection_officer_remove(*, account, removed_by, request=None) -> None:
+    """Taking the permission away grants nothing: at once."""
+    account_change_check(account=account, requested_by=removed_by, what="dpo removal")
+    with transaction.atomic():
+        AccountChange.objects.filter(
+            user=account,
+            kind=AccountChange.Kind.DATA_PROTECTION_OFFICER,
+            status=AccountChange.Status.PENDING,
+        ).update(status=AccountChange.Status.WITHDRAWN, decided_at=timezone.now())
+        data_protection_officer_set(user=account, is_officer=False, by=removed_by, request=request)
+
+
+def _password_apply(*, account, hashed: str, detail: str, request=None) -> None:
+    account.password = hashed
+    account.save(update_fields=["password"])
+    event_record(kind=SecurityEvent.Kind.PASSWORD_SET, user=account, request=request, detail=detail)
+
+
+def password_set(*, account, password: str | None, set_by, request=None) -> AccountChange | None:
+    """An administrator sets someone else's password (None: password sign-in turned off, at
+    once). On an account whose holder reads case content, or confirms, the new password waits
+    for a second person: whoever knows it can sign in as the holder."""
+    account_change_check(account=account, requested_by=set_by, what="password")
+    hashed = make_password(password)
+    with transaction.atomic():
+        if password is None or not policy.credentials_need_confirmation(account):
+            what = "set" if password is not None else "sign-in with a password turned off"
+            _password_apply(
+                account=account,
+                hashed=hashed,
+                detail=f"{what} by {set_by.get_username()}",
+                request=request,
+            )
+            return None
+        return _change_request(
+            account=account,
+            kind=AccountChange.Kind.PASSWORD,
+            requested_by=set_by,
+            request=request,
+            password=hashed,
+        )
+
+
+def account_created(*, account, created_by, request=None) -> None:
+    """A new account with its first password, set by an administrator: a security event."""
+    event_record(
+        kind=SecurityEvent.Kind.PASSWORD_SET,
+        user=account,
+        request=request,
+        detail=f"first password, account created by {created_by.get_username()}",
+    )
+
+
+def second_factor_reset_request(*, account, requested_by, request=None) -> AccountChange | None:
+    """A lost phone: reset at once, or, on an account that reads case content or confirms,
+    once a second person confirms (a reset lets whoever holds the password enrol their own)."""
+    account_change_check(account=account, requested_by=requested_by, what="second factor")
+    with transaction.atomic():
+        if not policy.credentials_need_confirmation(account):
+            second_factor_reset(user=account, reset_by=requested_by, request=request)
+            return None
+        return _change_request(
+            account=account,
+            kind=AccountChange.Kind.SECOND_FACTOR_RESET,
+            requested_by=requested_by,
+            request=request,
+        )
+
+
+def account_changes_pending(*, user) -> QuerySet:
+    """The pending changes the user takes part in confirming, oldest first."""
+    if not policy.may_see_account_changes(user):
+        return AccountChange.objects.none()
+    return (
+        AccountChange.objects.filter(
+            policy.account_change_filter(user), status=AccountChange.Status.PENDING
+        )
+        .select_related("user__profile__agency", "agency", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def account_change_get(*, user, change_id: int) -> AccountChange:
+    """The door to one account change: 404 unless the user takes part in confirming it."""
+    change = (
+        AccountChange.objects.filter(policy.account_change_filter(user), pk=change_id)
+        .select_related("user__profile", "requested_by")
+        .first()
+    )
+    if change is None or not policy.may_see_account_changes(user):
+        raise Http404
+    return change
+
+
+@transaction.atomic
+def account_change_decide(*, change_id: int, user, confirm: bool, request=None) -> AccountChange:
+    """The second person confirms (the change takes effect now) or declines it."""
+    visible = AccountChange.objects.filter(policy.account_change_filter(user), pk=change_id)
+    if not policy.may_see_account_changes(user) or not visible.exists():
+        raise PermissionDenied
+    change = AccountChange.objects.select_for_update().get(pk=change_id)
+    if not policy.may_confirm_account_change(user, change):
+        raise PermissionDenied(_("Someone other than the person who asked must decide this."))
+    if change.status != AccountChange.Status.PENDING:
+        raise ValidationError(_("This change has already been decided."))
+    account = change.user
+    if (
+        confirm
+        and change.kind == AccountChange.Kind.DATA_PROTECTION_OFFICER
+        and not policy.may_hold_data_protection_officer(account)
+    ):
+        raise ValidationError(_("This account's role cannot hold the permission any more."))
+    asked = change.requested_by.get_username()
+    detail = f"{_change_summary(change)}; asked by {asked}, decided by {user.get_username()}"
+    change.status = AccountChange.Status.CONFIRMED if confirm else AccountChange.Status.DECLINED
+    change.decided_by, change.decided_at = user, timezone.now()
+    hashed, change.password = change.password, ""
+    change.save()
+    if not confirm:
+        event_record(
+            kind=SecurityEvent.Kind.ACCOUNT_CHANGE_DECLINED,
+            user=account,
+            request=request,
+            detail=detail,
+        )
+        return change
+    event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_CHANGE_CONFIRMED,
+        user=account,
+        request=request,
+        detail=detail,
+    )
+    by = f"asked by {asked}, confirmed by {user.get_username()}"
+    if change.kind == AccountChange.Kind.PROFILE:
+        from access import services
+
+        services.profile_set(
+            user=account, agency=change.agency, role=change.role, clearance=change.clearance
+        )
+    elif change.kind == AccountChange.Kind.DATA_PROTECTION_OFFICER:
+        data_protection_officer_set(user=account, is_officer=True, request=request, detail=by)
+    elif change.kind == AccountChange.Kind.PASSWORD:
+        _password_apply(account=account, hashed=hashed, detail=by, request=request)
+    elif change.kind == AccountChange.Kind.SECOND_FACTOR_RESET:
+        second_factor_reset(user=account, reset_by=change.requested_by, request=request, detail=by)
+    return change

@@ -56,3 +56,13 @@ class RestrictionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the person contests the accuracy of the data (GDPR art. 18)."),
     )
+
+
+# --- Administration: a second person's decision on an account change ---------------------------
+
+
+class AccountChangeDecisionForm(forms.Form):
+    change = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("confirm", _("Confirm")), ("decline", _("Decline"))]
+    )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from access import account_change_views
 from access import security_views as views
 
 two_factor_patterns = (
@@ -18,4 +19,9 @@ retention_patterns = (
         path("destroyed/", views.destruction_log, name="log"),
     ],
     "retention",
+)
+
+account_change_patterns = (
+    [path("", account_change_views.account_changes, name="list")],
+    "account_changes",
 )

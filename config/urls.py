@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", include(security_urls.two_factor_patterns)),
     path("accounts/session/", security_views.session_status, name="session_status"),
+    path("accounts/changes/", include(security_urls.account_change_patterns)),
     path("retention/", include(security_urls.retention_patterns)),
     path("i18n/setlang/", access_i18n.set_language, name="set_language"),
     path("healthz", access_views.healthz, name="healthz"),

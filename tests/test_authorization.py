@@ -519,6 +519,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "two_factor:verify": Expect(get=answer(302), post=answer(302)),
     "two_factor:recovery_codes": Expect(get=answer(404), post=answer(404)),
     "session_status": Expect(get=answer(200, anonymous=200), post=answer(200, anonymous=200)),
+    # Account changes waiting for a second person: the administrators and the information
+    # officer (for police accounts) confirm them (an empty POST decides nothing: back to the list).
+    "account_changes:list": Expect(
+        get=answer(404, admin=200, information_officer=200),
+        post=answer(404, admin=302, information_officer=302),
+    ),
     # Subject rights: the information officer, who answers subject-access requests.
     "audit:person_report_export": Expect(
         kwargs=lambda w, scope: {"code": getattr(w, f"case_{scope}").person.code},
