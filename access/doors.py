@@ -13,13 +13,17 @@ for the caller's convenience, never the only check.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from access import policy
 from access.audit import record_read
+
+if TYPE_CHECKING:
+    from access.models import AccessRequest, Release
+    from cases.models import Case, Escalation
 
 # --- Cases and escalations --------------------------------------------------------------------
 
@@ -55,7 +59,7 @@ def access_release(
     for_revision: bool = False,
     for_acknowledgement: bool = False,
     audit: bool = True,
-):
+) -> "Release":
     """A release: its author (the information officer) reads every one, a recipient the live
     ones addressed to them. For management (revise, revoke) it exists only for its author; for
     acknowledgement only for a live recipient; for revision, 403 while processing of its case is
@@ -68,7 +72,10 @@ def access_release(
         visible = policy.release_management_filter(user)
     else:
         visible = policy.release_filter(user)
-    release = Release.objects.filter(visible, pk=release_id).select_related("case").first()
+    releases = Release.objects.filter(visible, pk=release_id)
+    if for_revision:
+        releases = releases.select_related("case")
+    release = releases.first()
     if release is None:
         raise Http404
     if for_revision and not policy.may_revise_release(user, release):
@@ -78,7 +85,7 @@ def access_release(
     return release
 
 
-def access_case_for_release(user, reference: str, *, audit: bool = True):
+def access_case_for_release(user, reference: str, *, audit: bool = True) -> "Case":
     """The case a release is written from: only for those who write releases (404 for the rest,
     even on their own cases); 403 while processing of the case is restricted."""
     from cases import selectors as case_selectors
@@ -91,7 +98,7 @@ def access_case_for_release(user, reference: str, *, audit: bool = True):
     return case
 
 
-def access_access_request(user, request_id: int, *, audit: bool = True):
+def access_access_request(user, request_id: int, *, audit: bool = True) -> "AccessRequest":
     """A pending access request, to decide: for the owner of its case or the coordinator, who
     see the case; 404 for everyone else (the requester included)."""
     from access.models import AccessRequest
@@ -131,7 +138,7 @@ MAYOR_ESCALATION_FIELDS = (
 
 def access_mayor_escalation(
     user, escalation_id: int, *, for_decision: bool = False, audit: bool = True
-):
+) -> "Escalation":
     """An escalation on the mayor's office's list: its short text and the decision asked,
     never the case. For decision, 403 unless the policy lets the user decide it."""
     from cases.models import Escalation
