@@ -190,10 +190,10 @@ def may_receive_releases(user: User) -> bool:
     return role_of(user) not in (None, Role.ADMIN)
 
 
-def release_receiver_filter(prefix: str = "") -> Q:
+def release_receiver_filter() -> Q:
     """A filter on User: who can be addressed by a release, by name or through their agency
     (what may_receive_releases answers for one user: a role, and not the administrator)."""
-    return Q(**{f"{prefix}profile__isnull": False}) & ~Q(**{f"{prefix}profile__role": Role.ADMIN})
+    return Q(profile__isnull=False) & ~Q(profile__role=Role.ADMIN)
 
 
 def live_release_filter() -> Q:
