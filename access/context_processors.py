@@ -4,18 +4,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Role
-
-# Roles that may sit in a conference (the meetings each sees are decided by the policy).
-CONFERENCE_ROLES = {
-    Role.SOCIAL_WORKER,
-    Role.POLICE,
-    Role.INFORMATION_OFFICER,
-    Role.COORDINATOR,
-    Role.MAYOR_OFFICE,
-    Role.YOUTH_WORKER,
-    Role.PARTNER,
-}
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -31,7 +19,7 @@ def navigation(request: HttpRequest) -> dict:
     items = [(_("Home"), reverse("home"))]
     if policy.may_work_on_cases(user):
         items.append((_("Cases"), reverse("cases:list")))
-    if role in CONFERENCE_ROLES:
+    if policy.may_see_conferences(user):
         items.append((_("Conferences"), reverse("conferences:list")))
     if policy.may_screen_referrals(user):
         items.append((_("Screening"), reverse("referrals:screening")))
@@ -49,7 +37,7 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Dashboard"), reverse("oversight:dashboard")))
     if policy.may_see_statistics(user):
         items.append((_("Statistics"), reverse("oversight:statistics")))
-    if role == Role.ADMIN:
+    if policy.may_administer_accounts(user):
         items.append((_("Accounts and agencies"), reverse("admin:index")))
     if policy.may_browse_audit(user):
         items.append((_("Audit log"), reverse("audit:log")))

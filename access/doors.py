@@ -10,6 +10,21 @@ the read itself, once), it records the read in the audit log. Views hold no
 for the caller's convenience, never the only check.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from access import policy
+from access.audit import record_read
+
+if TYPE_CHECKING:
+    from access.models import AccessRequest, Release
+    from cases.models import Case, Escalation
+
 # --- Cases and escalations --------------------------------------------------------------------
 
 
@@ -99,4 +114,217 @@ def access_agenda_item(
 # --- Releases and access requests ---------------------------------------------------------------
 
 
+def page_for(may: Callable[[Any], bool]):
+    """The door of a page that loads no protected object (a list, an empty form): 404 for a
+    user the policy does not let use it, as if the page did not exist. Put it under
+    login_required, so that a visitor who is not signed in is sent to sign in first."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not may(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def access_release(
+    user,
+    release_id: int,
+    *,
+    for_management: bool = False,
+    for_revision: bool = False,
+    for_acknowledgement: bool = False,
+    audit: bool = True,
+) -> "Release":
+    """A release: its author (the information officer) reads every one, a recipient the live
+    ones addressed to them. For management (revise, revoke) it exists only for its author; for
+    acknowledgement only for a live recipient; for revision, 403 while processing of its case is
+    restricted."""
+    from access.models import Release
+
+    if for_acknowledgement:
+        visible = policy.release_recipient_filter(user)
+    elif for_management or for_revision:
+        visible = policy.release_management_filter(user)
+    else:
+        visible = policy.release_filter(user)
+    releases = Release.objects.filter(visible, pk=release_id)
+    if for_revision:
+        releases = releases.select_related("case")
+    release = releases.first()
+    if release is None:
+        raise Http404
+    if for_revision and not policy.may_revise_release(user, release):
+        raise PermissionDenied
+    if audit:
+        record_read(user=user, obj=release, what="release")
+    return release
+
+
+def access_case_for_release(user, reference: str, *, audit: bool = True) -> "Case":
+    """The case a release is written from: only for those who write releases (404 for the rest,
+    even on their own cases); 403 while processing of the case is restricted."""
+    from cases import selectors as case_selectors
+
+    if not policy.may_write_releases(user):
+        raise Http404
+    case = case_selectors.case_get(user=user, reference=reference, audit=audit)
+    if not policy.may_release(user, case):
+        raise PermissionDenied
+    return case
+
+
+def access_access_request(user, request_id: int, *, audit: bool = True) -> "AccessRequest":
+    """A pending access request, to decide: for the owner of its case or the coordinator, who
+    see the case; 404 for everyone else (the requester included)."""
+    from access.models import AccessRequest
+
+    request = (
+        AccessRequest.objects.filter(
+            policy.access_request_decider_filter(user),
+            pk=request_id,
+            status=AccessRequest.Status.PENDING,
+        )
+        .select_related("case", "requested_by__profile__agency")
+        .first()
+    )
+    if request is None:
+        raise Http404
+    if audit:
+        record_read(user=user, obj=request, what="access request")
+    return request
+
+
+# The mayor's office: escalations addressed to the mayor or the MAC.
+
+# What the mayor's office loads of an escalation: the case's id only to name the row in the
+# audit log, never the case itself.
+MAYOR_ESCALATION_FIELDS = (
+    "pk",
+    "case_id",
+    "audience",
+    "summary",
+    "decision_requested",
+    "status",
+    "decision",
+    "raised_at",
+    "decided_at",
+)
+
+
+def access_mayor_escalation(
+    user, escalation_id: int, *, for_decision: bool = False, audit: bool = True
+) -> "Escalation":
+    """An escalation on the mayor's office's list: its short text and the decision asked,
+    never the case. For decision, 403 unless the policy lets the user decide it."""
+    from cases.models import Escalation
+
+    escalation = (
+        Escalation.objects.filter(policy.mayor_escalation_filter(user), pk=escalation_id)
+        .only(*MAYOR_ESCALATION_FIELDS)
+        .first()
+    )
+    if escalation is None:
+        raise Http404
+    if for_decision and not policy.may_decide_escalation(user, escalation):
+        raise PermissionDenied
+    if audit:
+        record_read(user=user, obj=escalation, what="escalation")
+    return escalation
+
+
 # --- Referrals and outbound referrals -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralAccess:
+    referral: Any
+    full: bool  # read in full, for screening; otherwise the referrer's status view
+
+
+def access_referral(
+    user,
+    referral_id: int,
+    *,
+    as_referrer: bool = False,
+    for_screening: bool = False,
+    for_decision: bool = False,
+    audit: bool = True,
+) -> ReferralAccess:
+    """A referral: in full for those who screen it (never a draft: a draft is its referrer's
+    alone), or as its referrer (status and outcome). `as_referrer`: only the referrer's own (to
+    edit a draft or answer a question). `for_screening`: only in full. `for_decision`: in full,
+    and 403 unless the user may decide its screening. A full read is logged unless audit=False
+    (a page that logs it itself, with what else it shows)."""
+    from referrals.models import Referral
+
+    if not as_referrer:
+        referral = (
+            Referral.objects.filter(policy.referral_screening_filter(user), pk=referral_id)
+            .select_related("referrer__profile", "referrer_agency", "case", "person")
+            .first()
+        )
+        if referral is not None:
+            if for_decision and not policy.may_decide_screening(user):
+                raise PermissionDenied
+            if audit:
+                record_read(user=user, obj=referral, what="referral")
+            return ReferralAccess(referral=referral, full=True)
+        if for_screening or for_decision:
+            raise Http404
+    referral = Referral.objects.filter(
+        policy.referral_referrer_filter(user), pk=referral_id
+    ).first()
+    if referral is None:
+        raise Http404
+    return ReferralAccess(referral=referral, full=False)
+
+
+@dataclass(frozen=True)
+class OutboundAccess:
+    outbound: Any
+    as_team: bool  # on the case team: sees the case reference and may revoke
+    as_provider: bool  # in the provider agency: sees what the referral says and answers
+
+
+def access_outbound_referral(
+    user,
+    outbound_id: int,
+    *,
+    for_answer: bool = False,
+    for_revocation: bool = False,
+    audit: bool = True,
+) -> OutboundAccess:
+    """An outbound referral: for the case team, and for the provider agency until it is
+    revoked; 404 for everyone else. `for_answer`: 403 unless the user may answer it (the
+    provider); `for_revocation`: 403 unless they may revoke it (the case team)."""
+    from referrals.models import OutboundReferral
+
+    outbound = (
+        OutboundReferral.objects.filter(pk=outbound_id)
+        .select_related("case", "provider", "sent_by__profile__agency", "answered_by")
+        .first()
+    )
+    if outbound is None:
+        raise Http404
+    # Each capacity asked on its own: OR-ing the policy's filters would lose its "everything"
+    # (an empty Q) for the information officer.
+    as_team = OutboundReferral.objects.filter(
+        policy.case_filter(user, case_field="case_id"), pk=outbound.pk
+    ).exists()
+    as_provider = OutboundReferral.objects.filter(
+        policy.outbound_provider_filter(user), pk=outbound.pk
+    ).exists()
+    if not (as_team or as_provider):
+        raise Http404
+    if for_answer and not (as_provider and policy.may_answer_outbound_referral(user, outbound)):
+        raise PermissionDenied
+    if for_revocation and not (as_team and policy.may_revoke_outbound_referral(user, outbound)):
+        raise PermissionDenied
+    if audit:
+        record_read(user=user, obj=outbound, what="outbound referral")
+    return OutboundAccess(outbound=outbound, as_team=as_team, as_provider=as_provider)

@@ -49,6 +49,11 @@ class ReleaseForm(forms.Form):
         self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True)
 
 
+class ReleaseSearchForm(forms.Form):
+    # A form field refuses NUL characters and bounds the length before the text reaches SQL.
+    q = forms.CharField(label=_("Search title or case"), required=False, max_length=100)
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Why revoke"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -72,3 +77,10 @@ class AccessDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, may_approve: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_approve:
+            # Only the choices that are possible now (access.policy.may_approve_access_request).
+            self.fields["decision"].choices = [("refuse", _("Refuse"))]
+            del self.fields["until"]

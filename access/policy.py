@@ -176,6 +176,10 @@ def may_decide_escalation(user: User, escalation) -> bool:
 
 
 # --- Rule 3: releases ------------------------------------------------------------------------
+# The information officer writes every release and reads them all (they see every case). A
+# release is read by its live recipients and by nobody else; it never leads back to the case.
+# Restriction of processing stops a new disclosure (a release or a revision) but not the end of
+# one: revoking stops the processing the restriction is about.
 
 
 def may_write_releases(user: User) -> bool:
@@ -184,6 +188,12 @@ def may_write_releases(user: User) -> bool:
 
 def may_receive_releases(user: User) -> bool:
     return role_of(user) not in (None, Role.ADMIN)
+
+
+def release_receiver_filter() -> Q:
+    """A filter on User: who can be addressed by a release, by name or through their agency
+    (what may_receive_releases answers for one user: a role, and not the administrator)."""
+    return Q(profile__isnull=False) & ~Q(profile__role=Role.ADMIN)
 
 
 def live_release_filter() -> Q:
@@ -207,6 +217,42 @@ def release_recipient_filter(user: User) -> Q:
     return live_release_filter() & Q(pk__in=to_user.union(to_agency, all=True))
 
 
+def release_filter(user: User) -> Q:
+    """Releases the user may read: all of them for their author, the information officer (live
+    and past); the live ones addressed to them for everyone else."""
+    if may_write_releases(user):
+        return Q()
+    return release_recipient_filter(user)
+
+
+def release_management_filter(user: User) -> Q:
+    """Releases the user may manage (revise, revoke, see who acknowledged): the author's."""
+    return Q() if may_write_releases(user) else NOTHING
+
+
+def may_release(user: User, case) -> bool:
+    """Write a release from this case: the information officer, who sees every case, unless
+    processing of the case is restricted (a release is a new disclosure)."""
+    return may_write_releases(user) and not case_is_restricted(case)
+
+
+def may_revise_release(user: User, release) -> bool:
+    """A revision is a new disclosure from the release's case: as may_release."""
+    return may_release(user, release.case)
+
+
+def may_revoke_release(user: User, release) -> bool:
+    """Revoking ends a disclosure, so a restriction of processing does not stop it."""
+    return may_write_releases(user)
+
+
+def may_acknowledge_release(user: User, release) -> bool:
+    """A live recipient records that they read it (one EXISTS query)."""
+    from access.models import Release
+
+    return Release.objects.filter(release_recipient_filter(user), pk=release.pk).exists()
+
+
 # --- Rule 4: escalations ---------------------------------------------------------------------
 
 MAYOR_AUDIENCES = ("mayor", "mac", "mayor_meeting")
@@ -219,6 +265,14 @@ def escalation_filter(user: User) -> Q:
     if role_of(user) == Role.MAYOR_OFFICE:
         return Q(audience__in=MAYOR_AUDIENCES)
     return case_filter(user, case_field="case_id")
+
+
+def mayor_escalation_filter(user: User) -> Q:
+    """Escalations on the mayor's office's own list: addressed to the mayor or the MAC (their
+    short text and the decision asked, never the case)."""
+    if not may_see_mayor_escalations(user):
+        return NOTHING
+    return escalation_filter(user) & Q(audience__in=MAYOR_AUDIENCES)
 
 
 # --- Conferences -----------------------------------------------------------------------------
@@ -347,6 +401,17 @@ def may_see_mayor_escalations(user: User) -> bool:
     return role_of(user) == Role.MAYOR_OFFICE
 
 
+def may_request_mayor_meeting(user: User) -> bool:
+    """The form that asks the mayor for a meeting about a case (an escalation to the MAC)."""
+    return may_raise_escalation(user, "mayor_meeting")
+
+
+def may_see_conferences(user: User) -> bool:
+    """The conference pages and their menu entry: every role but the technical administrator
+    (each page lists only the meetings meeting_filter lets the user see)."""
+    return role_of(user) not in (None, Role.ADMIN)
+
+
 # --- Audit and access requests ---------------------------------------------------------------
 
 
@@ -361,6 +426,33 @@ def may_run_subject_access_report(user: User) -> bool:
 
 def may_request_access(user: User) -> bool:
     return role_of(user) in CASE_TEAM_ROLES
+
+
+def access_request_decider_filter(user: User) -> Q:
+    """A filter on AccessRequest: the requests the user decides. Those on a case they see and
+    whose team they manage (its owner, or the coordinator), never their own."""
+    if not may_work_on_cases(user):
+        return NOTHING
+    from cases.models import Case
+
+    manageable = Case.objects.filter(case_filter(user))
+    if role_of(user) not in TEAM_MANAGER_ROLES:
+        manageable = manageable.filter(owner_id=user.pk)
+    return Q(case__in=manageable.values("pk")) & ~Q(requested_by_id=user.pk)
+
+
+def may_decide_access_request(user: User, request) -> bool:
+    """Refuse (or approve, below) this request: one EXISTS query. (Whether it still waits for a
+    decision is the service's check, not an access rule.)"""
+    from access.models import AccessRequest
+
+    return AccessRequest.objects.filter(access_request_decider_filter(user), pk=request.pk).exists()
+
+
+def may_approve_access_request(user: User, request) -> bool:
+    """Approval puts the requester on the case team: it widens access, so not while processing
+    of the case is restricted."""
+    return may_decide_access_request(user, request) and not case_is_restricted(request.case)
 
 
 # --- Referrals ---
@@ -393,6 +485,16 @@ def may_screen_referrals(user: User) -> bool:
 
 def may_decide_screening(user: User) -> bool:
     return role_of(user) in REFERRAL_DECIDER_ROLES
+
+
+def may_decide_referral(user: User, referral) -> bool:
+    """Record the screening of this referral: a decider who reads it in full (one EXISTS)."""
+    from referrals.models import Referral
+
+    return (
+        may_decide_screening(user)
+        and Referral.objects.filter(referral_screening_filter(user), pk=referral.pk).exists()
+    )
 
 
 def referral_screening_filter(user: User) -> Q:
@@ -449,9 +551,29 @@ def outbound_provider_filter(user: User) -> Q:
     return Q(provider_id=agency_id_of(user)) & ~Q(status="revoked")
 
 
-def may_send_outbound_referral(user: User) -> bool:
-    """On a case the user already sees: may they refer the person to a service?"""
-    return may_edit_case(user)
+def _case_open_to_writes(user: User, case_id: int) -> bool:
+    """The case exists for the user and its processing is not restricted: one EXISTS query."""
+    from access.models import CaseRestriction
+    from cases.models import Case
+
+    restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
+    return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case_id).exists()
+
+
+def may_send_outbound_referral(user: User, case) -> bool:
+    """Refer the person on this case to a service (the provider agency then reads what the
+    referral says): a case worker who sees the case, unless its processing is restricted."""
+    return may_edit_case(user) and _case_open_to_writes(user, case.pk)
+
+
+def may_revoke_outbound_referral(user: User, outbound) -> bool:
+    """Withdraw it from the provider: the case team. Revoking ends a disclosure, so a
+    restriction of processing does not stop it."""
+    from cases.models import Case
+
+    return (
+        may_edit_case(user) and Case.objects.filter(case_filter(user), pk=outbound.case_id).exists()
+    )
 
 
 def may_override_outbound_consent(user: User) -> bool:
@@ -459,12 +581,31 @@ def may_override_outbound_consent(user: User) -> bool:
 
 
 def may_answer_outbound_referral(user: User, outbound) -> bool:
-    return role_of(user) in PROVIDER_ROLES and outbound.provider_id == agency_id_of(user)
+    """The provider agency accepts, declines or completes it, but not while processing of the
+    case is restricted (an answer is processing too)."""
+    from access.models import CaseRestriction
+
+    return (
+        role_of(user) in PROVIDER_ROLES
+        and outbound.provider_id == agency_id_of(user)
+        and not CaseRestriction.objects.filter(
+            case_id=outbound.case_id, lifted_at__isnull=True
+        ).exists()
+    )
 
 
-def may_manage_prison_release(user: User) -> bool:
-    """On a case the user already sees: may they set up and change the prison-release protocol?"""
-    return may_edit_case(user)
+def may_manage_prison_release(user: User, case) -> bool:
+    """Change the prison-release protocol of this case (prison, date, conditions; the tasks
+    follow): the case team, unless processing of the case is restricted."""
+    return may_edit_case(user) and _case_open_to_writes(user, case.pk)
+
+
+def may_set_up_prison_release(user: User, case) -> bool:
+    """Start the protocol on this case. It widens access: it sends a referral the prison (the
+    provider agency) reads, so the same people as may_send_outbound_referral; and when the
+    outreach worker is not on the team yet, it adds them, which only those who may manage the
+    team do (may_manage_team; prison_release_start asks it)."""
+    return may_send_outbound_referral(user, case)
 
 
 # --- Security and data protection ---

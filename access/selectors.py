@@ -1,5 +1,7 @@
 """Reads for accounts, agencies, releases, access requests and the read audit."""
 
+from collections.abc import Iterable, Iterator
+
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -8,7 +10,7 @@ from django.http import Http404
 
 from access import policy
 from access.audit import record_read
-from access.models import AccessRequest, Agency, Release, ReleaseAcknowledgement, Role
+from access.models import AccessRequest, Agency, Release, ReleaseAcknowledgement
 
 
 def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:
@@ -19,8 +21,7 @@ def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:
 def release_recipients_choices() -> QuerySet:
     return (
         get_user_model()
-        .objects.filter(is_active=True, profile__isnull=False)
-        .exclude(profile__role=Role.ADMIN)
+        .objects.filter(policy.release_receiver_filter(), is_active=True)
         .select_related("profile__agency")
         .order_by("last_name", "first_name")
     )
@@ -42,10 +43,10 @@ def releases_for_recipient(*, user) -> QuerySet[Release]:
 
 def releases_authored(*, user, search: str = "") -> QuerySet[Release]:
     """Every release, for the information officer: live and past, with their case."""
-    if not policy.may_write_releases(user):
-        return Release.objects.none()
-    releases = Release.objects.select_related("case", "created_by", "replaced_by").order_by(
-        "-created_at", "-pk"
+    releases = (
+        Release.objects.filter(policy.release_management_filter(user))
+        .select_related("case", "created_by", "replaced_by")
+        .order_by("-created_at", "-pk")
     )
     if search.strip():
         releases = releases.filter(
@@ -54,18 +55,8 @@ def releases_authored(*, user, search: str = "") -> QuerySet[Release]:
     return releases
 
 
-def release_get(*, user, release_id: int) -> Release:
-    """One door to a release: its author (the information officer) or a live recipient."""
-    visible = (
-        Release.objects.all()
-        if policy.may_write_releases(user)
-        else Release.objects.filter(policy.release_recipient_filter(user))
-    )
-    release = visible.filter(pk=release_id).first()
-    if release is None:
-        raise Http404
-    record_read(user=user, obj=release, what="release")
-    return release
+def release_acknowledged(*, user, release: Release) -> bool:
+    return release.acknowledgements.filter(user=user).exists()
 
 
 def release_acknowledgements(*, release: Release) -> list[dict]:
@@ -75,7 +66,7 @@ def release_acknowledgements(*, release: Release) -> list[dict]:
         User.objects.filter(
             Q(releases_received=release) | Q(profile__agency__in=release.recipient_agencies.all())
         )
-        .exclude(profile__role=Role.ADMIN)
+        .filter(policy.release_receiver_filter())
         .distinct()
         .select_related("profile__agency")
         .order_by("last_name", "first_name")
@@ -109,27 +100,60 @@ def access_requests_of(*, user) -> QuerySet[AccessRequest]:
 
 
 def access_requests_to_decide(*, user) -> QuerySet[AccessRequest]:
-    """Pending requests on cases the user sees and may manage (owner, or coordinator)."""
-    from cases.models import Case
-
-    manageable = Case.objects.filter(policy.case_filter(user))
-    if policy.role_of(user) not in policy.TEAM_MANAGER_ROLES:
-        manageable = manageable.filter(owner=user)
+    """Pending requests on cases the user sees and whose team they manage (owner, coordinator)."""
     return (
         AccessRequest.objects.filter(
-            status=AccessRequest.Status.PENDING,
-            case__in=manageable,
+            policy.access_request_decider_filter(user), status=AccessRequest.Status.PENDING
         )
         .select_related("case", "requested_by__profile__agency")
         .order_by("requested_at")
     )
 
 
-def access_request_get_to_decide(*, user, request_id: int) -> AccessRequest:
-    request = access_requests_to_decide(user=user).filter(pk=request_id).first()
-    if request is None:
-        raise Http404
-    return request
+# --- The read audit of pages that list protected objects -------------------------------------
+
+
+class ShownRows:
+    """A list a page may show, fetched only if its template uses it, remembered for the read
+    audit. Templates test it (`{% if rows %}`) and loop over it, as over a list."""
+
+    def __init__(self, rows: Iterable) -> None:
+        self._source = rows
+        self._rows: list | None = None
+
+    def _fetch(self) -> list:
+        if self._rows is None:
+            self._rows = list(self._source)
+        return self._rows
+
+    def __iter__(self) -> Iterator:
+        return iter(self._fetch())
+
+    def __len__(self) -> int:
+        return len(self._fetch())
+
+    def __bool__(self) -> bool:
+        return bool(self._fetch())
+
+    def shown(self) -> list:
+        """The rows the page showed: none if it never used them."""
+        return self._rows or []
+
+
+def record_list_read(*, user, page: str, shown: dict[str, Iterable]) -> LogEntry | None:
+    """One read-audit row for a page that lists protected objects (DESIGN 3, rule 6): the
+    reader, the page and the ids of what it showed, kind by kind; no row when it showed nothing.
+    One INSERT whatever the length of the lists (their rows are already loaded: a paginator's
+    page, or ShownRows after the template used them). The row is filed under the reader's
+    account, as a list has no one object; its ids name what was read."""
+    parts = []
+    for kind, rows in shown.items():
+        rows = rows.shown() if isinstance(rows, ShownRows) else list(rows)
+        if rows:
+            parts.append(f"{kind} {', '.join(str(row.pk) for row in rows)}")
+    if not parts:
+        return None
+    return record_read(user=user, obj=user, what=f"{page}: {'; '.join(parts)}")
 
 
 # --- Read audit ------------------------------------------------------------------------------

@@ -164,8 +164,7 @@ def release_create(
     recipient_agencies=(),
     previous=None,
 ):
-
-    if not policy.may_write_releases(author):
+    if not policy.may_release(author, case):
         raise PermissionDenied
     recipient_users, recipient_agencies = list(recipient_users), list(recipient_agencies)
     _check_release(
@@ -197,8 +196,11 @@ def release_create(
 @transaction.atomic
 def release_revise(*, release, author, **fields):
     """A new version replaces the old one, which is kept; recipients acknowledge again."""
-
-    locked = Release.objects.select_for_update().get(pk=release.pk)
+    locked = (
+        Release.objects.select_for_update(of=("self",)).select_related("case").get(pk=release.pk)
+    )
+    if not policy.may_revise_release(author, locked):
+        raise PermissionDenied
     if locked.revoked_at or Release.objects.filter(previous=locked).exists():
         raise ValidationError(_("Only the current, unrevoked version can be revised."))
     return release_create(case=locked.case, author=author, previous=locked, **fields)
@@ -206,23 +208,26 @@ def release_revise(*, release, author, **fields):
 
 @transaction.atomic
 def release_revoke(*, release, user, reason: str):
-
-    if not policy.may_write_releases(user):
+    """Recipients lose it at once. A restriction of processing does not stop this: it ends a
+    disclosure (access.policy.may_revoke_release)."""
+    locked = Release.objects.select_for_update().get(pk=release.pk)
+    if not policy.may_revoke_release(user, locked):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for revoking.")})
-    if release.revoked_at:
+    if locked.revoked_at:
         raise ValidationError(_("This release is already revoked."))
-    release.revoked_at = timezone.now()
-    release.revoked_by = user
-    release.revoke_reason = reason
-    release.save()
-    return release
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = user
+    locked.revoke_reason = reason
+    locked.save()
+    return locked
 
 
 @transaction.atomic
 def release_acknowledge(*, release, user):
-
+    if not policy.may_acknowledge_release(user, release):
+        raise PermissionDenied
     acknowledgement, _created = ReleaseAcknowledgement.objects.get_or_create(
         release=release, user=user
     )
@@ -234,7 +239,6 @@ def release_acknowledge(*, release, user):
 
 @transaction.atomic
 def access_request_create(*, user, reference: str, reason: str):
-
     if not policy.may_request_access(user):
         raise PermissionDenied
     if not reason.strip():
@@ -248,8 +252,16 @@ def access_request_create(*, user, reference: str, reason: str):
 
 @transaction.atomic
 def access_request_decide(*, request, user, approve: bool, until=None, note: str = ""):
-
-    locked = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    """Approval puts the requester on the case team until `until` (or for good): it widens
+    access, so the policy decides who may approve (access.policy.may_approve_access_request)."""
+    locked = (
+        AccessRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "requested_by")
+        .get(pk=request.pk)
+    )
+    may = policy.may_approve_access_request if approve else policy.may_decide_access_request
+    if not may(user, locked):
+        raise PermissionDenied
     if locked.status != AccessRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if until is not None and until < timezone.localdate():

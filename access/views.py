@@ -1,16 +1,21 @@
+from functools import cache, partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import forms, health, policy, selectors, services
+from access import doors, forms, health, policy, selectors, services
+from access.audit import record_read
 from cases import selectors as case_selectors
 from cases.forms import apply_errors
+from cases.models import Escalation
 from conferences import selectors as conference_selectors
 from oversight import selectors as oversight_selectors
 from referrals import selectors as referral_selectors
@@ -20,36 +25,56 @@ PAGE_SIZE = 25
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home page: the panels its template shows. Every list is fetched only if the
+    role's template shows it, and the protected rows shown are recorded in one read-audit row."""
     user = request.user
-    role = policy.role_of(user)
-    context = {"role": role}
+    panels: dict[str, selectors.ShownRows] = {}
+
+    def panel(name: str, rows) -> selectors.ShownRows:
+        panels[name] = selectors.ShownRows(rows)
+        return panels[name]
+
+    context: dict = {"role": policy.role_of(user)}
     if policy.may_work_on_cases(user):
         # The panel shows reference, status and the overdue flag: no categories, no joins.
-        context["my_cases"] = (
-            case_selectors.case_list(user=user).select_related(None).prefetch_related(None)[:10]
+        cases = case_selectors.case_list(user=user).select_related(None).prefetch_related(None)
+        context["my_cases"] = panel("case", cases[:10])
+        context["my_overdue_actions"] = panel(
+            "own overdue action", case_selectors.overdue_actions_for_owner(user=user)[:10]
         )
-        context["my_overdue_actions"] = case_selectors.overdue_actions_for_owner(user=user)[:10]
-        context["requests_to_decide"] = selectors.access_requests_to_decide(user=user)[:10]
-    if role == "coordinator":
-        context["overdue_actions"] = case_selectors.overdue_actions_visible(user=user)[:20]
-    if policy.may_receive_releases(user):
-        context["releases"] = selectors.releases_for_recipient(user=user)[:10]
-    if role == "coordinator":
-        context["screening_queue"] = referral_selectors.screening_list(user=user)[:10]
-        context["screening_overdue"] = referral_selectors.screening_overdue_count(user=user)
-    if role in ("partner", "youth_worker"):
-        context["my_referrals"] = referral_selectors.referrals_of(user=user)[:10]
-    if policy.may_see_mayor_escalations(user):
-        context["mayor_escalations"] = oversight_selectors.mayor_escalations(user=user).filter(
-            status__in=["raised", "under_review"]
-        )[:10]
-    if role == "coordinator":
-        context["coordinator_escalations"] = case_selectors.open_escalations(
-            user=user, audiences=["coordinator"]
-        )[:10]
-    if policy.role_of(user) in ("coordinator", "social_worker", "police", "information_officer"):
+        context["requests_to_decide"] = panel(
+            "access request", selectors.access_requests_to_decide(user=user)[:10]
+        )
         context["upcoming_meetings"] = conference_selectors.upcoming_meetings(user=user)[:5]
-    return render(request, "access/home.html", context)
+    if policy.may_see_dashboard(user):
+        context["overdue_actions"] = panel(
+            "overdue action", case_selectors.overdue_actions_visible(user=user)[:20]
+        )
+        context["coordinator_escalations"] = panel(
+            "escalation",
+            case_selectors.open_escalations(user=user, audiences=[Escalation.Audience.COORDINATOR])[
+                :10
+            ],
+        )
+    if policy.may_screen_referrals(user):
+        context["screening_queue"] = panel(
+            "referral", referral_selectors.screening_list(user=user)[:10]
+        )
+        context["screening_overdue"] = cache(
+            partial(referral_selectors.screening_overdue_count, user=user)
+        )
+    if policy.may_refer(user):
+        context["my_referrals"] = referral_selectors.referrals_of(user=user)[:10]
+    if policy.may_receive_releases(user):
+        context["releases"] = panel("release", selectors.releases_for_recipient(user=user)[:10])
+    if policy.may_see_mayor_escalations(user):
+        open_to_mayor = oversight_selectors.mayor_escalations(user=user).filter(
+            status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW]
+        )
+        context["mayor_escalations"] = panel("escalation to the mayor", open_to_mayor[:10])
+    response = render(request, "access/home.html", context)
+    selectors.record_list_read(user=user, page="home", shown=panels)
+    return response
 
 
 @never_cache
@@ -74,44 +99,43 @@ def _paginate(request: HttpRequest, items):
 
 
 @login_required
+@doors.page_for(policy.may_receive_releases)
 def release_list(request: HttpRequest) -> HttpResponse:
-    if not policy.may_receive_releases(request.user):
-        raise Http404
     page = _paginate(request, selectors.releases_for_recipient(user=request.user))
+    selectors.record_list_read(user=request.user, page="releases for you", shown={"release": page})
     return render(request, "access/release_list.html", {"page": page})
 
 
 @login_required
+@doors.page_for(policy.may_write_releases)
 def release_manage(request: HttpRequest) -> HttpResponse:
-    if not policy.may_write_releases(request.user):
-        raise Http404
-    search = request.GET.get("q", "")
+    form = forms.ReleaseSearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(request, selectors.releases_authored(user=request.user, search=search))
+    selectors.record_list_read(user=request.user, page="releases", shown={"release": page})
     return render(
         request,
         "access/release_manage.html",
-        {"page": page, "q": search, "query": f"q={search}" if search else ""},
+        {"page": page, "q": search, "query": urlencode({"q": search}) if search else ""},
     )
 
 
 @login_required
 def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = selectors.release_get(user=request.user, release_id=release_id)
+    release = doors.access_release(request.user, release_id)
     author_view = policy.may_write_releases(request.user)
     context = {"release": release, "author_view": author_view}
     if author_view:
         context["acknowledgements"] = selectors.release_acknowledgements(release=release)
     else:
-        context["acknowledged"] = release.acknowledgements.filter(user=request.user).exists()
+        context["acknowledged"] = selectors.release_acknowledged(user=request.user, release=release)
     return render(request, "access/release_detail.html", context)
 
 
 @login_required
 @require_POST
 def release_acknowledge(request: HttpRequest, release_id: int) -> HttpResponse:
-    if policy.may_write_releases(request.user):
-        raise Http404
-    release = selectors.release_get(user=request.user, release_id=release_id)
+    release = doors.access_release(request.user, release_id, for_acknowledgement=True, audit=False)
     services.release_acknowledge(release=release, user=request.user)
     messages.success(request, _("Thank you: your reading is recorded."))
     return redirect(release)
@@ -128,9 +152,7 @@ def _release_form_page(request, form, title, case=None, release=None) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_create(request: HttpRequest, reference: str) -> HttpResponse:
-    if not policy.may_write_releases(request.user):
-        raise Http404
-    case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
+    case = doors.access_case_for_release(request.user, reference)
     form = forms.ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,9 +170,7 @@ def release_create(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_revise(request: HttpRequest, release_id: int) -> HttpResponse:
-    if not policy.may_write_releases(request.user):
-        raise Http404
-    release = selectors.release_get(user=request.user, release_id=release_id)
+    release = doors.access_release(request.user, release_id, for_revision=True)
     initial = {
         "title": release.title,
         "summary": release.summary,
@@ -177,9 +197,7 @@ def release_revise(request: HttpRequest, release_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_revoke(request: HttpRequest, release_id: int) -> HttpResponse:
-    if not policy.may_write_releases(request.user):
-        raise Http404
-    release = selectors.release_get(user=request.user, release_id=release_id)
+    release = doors.access_release(request.user, release_id, for_management=True)
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,10 +216,9 @@ def release_revoke(request: HttpRequest, release_id: int) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_request_access)
 @require_http_methods(["GET", "POST"])
 def access_requests(request: HttpRequest) -> HttpResponse:
-    if not policy.may_request_access(request.user):
-        raise Http404
     form = forms.AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +236,10 @@ def access_requests(request: HttpRequest) -> HttpResponse:
             )
             return redirect("access_requests:mine")
     page = _paginate(request, selectors.access_requests_of(user=request.user))
-    to_decide = selectors.access_requests_to_decide(user=request.user)
+    to_decide = list(selectors.access_requests_to_decide(user=request.user))
+    selectors.record_list_read(
+        user=request.user, page="access requests", shown={"access request": to_decide}
+    )
     return render(
         request, "access/access_requests.html", {"form": form, "page": page, "to_decide": to_decide}
     )
@@ -228,12 +248,9 @@ def access_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    if not policy.may_work_on_cases(request.user):
-        raise Http404
-    access_request = selectors.access_request_get_to_decide(
-        user=request.user, request_id=request_id
-    )
-    form = forms.AccessDecisionForm(request.POST or None)
+    access_request = doors.access_access_request(request.user, request_id)
+    may_approve = policy.may_approve_access_request(request.user, access_request)
+    form = forms.AccessDecisionForm(request.POST or None, may_approve=may_approve)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -241,7 +258,7 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
                 request=access_request,
                 user=request.user,
                 approve=data["decision"] == "approve",
-                until=data["until"],
+                until=data.get("until"),
                 note=data["note"],
             )
         except ValidationError as error:
@@ -252,7 +269,11 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
     return render(
         request,
         "access/access_request_decide.html",
-        {"form": form, "access_request": access_request},
+        {
+            "form": form,
+            "access_request": access_request,
+            "may_approve": may_approve,
+        },
     )
 
 
@@ -260,20 +281,20 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
 
 
 @login_required
+@doors.page_for(policy.may_see_read_audit)
 def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
-    if not policy.may_see_read_audit(request.user):
-        raise Http404
+    # Who read the case, not the case: the page itself is not a read of it.
     case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
     page = _paginate(request, selectors.case_reads(user=request.user, case=case))
     return render(request, "access/case_reads.html", {"case": case, "page": page})
 
 
 @login_required
+@doors.page_for(policy.may_run_subject_access_report)
 def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
-    if not policy.may_run_subject_access_report(request.user):
-        raise Http404
     person = case_selectors.person_by_code(user=request.user, code=code)
     if person is None:
         raise Http404
     report = selectors.person_access_report(user=request.user, person=person)
+    record_read(user=request.user, obj=person, what="subject access report")
     return render(request, "access/person_access_report.html", report)

@@ -19,7 +19,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
-from access.audit import record_read
 from cases.models import Action, Case, Escalation
 from conferences.models import AgendaItem, Attendance
 from referrals import selectors as referral_selectors
@@ -173,28 +172,11 @@ def dashboard(*, user) -> Dashboard:
 
 def mayor_escalations(*, user):
     """Escalations addressed to the mayor or the MAC: the short text and the decision asked,
-    never the case."""
-    if not policy.may_see_mayor_escalations(user):
-        raise Http404
+    never the case. (One of them: access.doors.access_mayor_escalation.)"""
+    from access.doors import MAYOR_ESCALATION_FIELDS
+
     return (
-        Escalation.objects.filter(policy.escalation_filter(user))
-        .only(
-            "pk",
-            "audience",
-            "summary",
-            "decision_requested",
-            "status",
-            "decision",
-            "raised_at",
-            "decided_at",
-        )
+        Escalation.objects.filter(policy.mayor_escalation_filter(user))
+        .only(*MAYOR_ESCALATION_FIELDS)
         .order_by("status", "-raised_at")
     )
-
-
-def mayor_escalation_get(*, user, escalation_id: int) -> Escalation:
-    escalation = mayor_escalations(user=user).filter(pk=escalation_id).first()
-    if escalation is None:
-        raise Http404
-    record_read(user=user, obj=escalation, what="escalation")
-    return escalation

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access import policy
+from access import doors, policy
+from access import selectors as access_selectors
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import apply_errors
@@ -27,8 +28,6 @@ def _year(request: HttpRequest) -> tuple[forms.YearForm, int]:
 
 
 def _statistics_context(request: HttpRequest) -> dict:
-    if not policy.may_see_statistics(request.user):
-        raise Http404
     form, year = _year(request)
     tables = statistics.yearly(year)
     return {
@@ -41,16 +40,19 @@ def _statistics_context(request: HttpRequest) -> dict:
 
 
 @login_required
+@doors.page_for(policy.may_see_statistics)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/statistics.html", _statistics_context(request))
 
 
 @login_required
+@doors.page_for(policy.may_see_statistics)
 def annual_report(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/annual_report.html", _statistics_context(request))
 
 
 @login_required
+@doors.page_for(policy.may_see_statistics)
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     context = _statistics_context(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -64,6 +66,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_see_dashboard)
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request, "oversight/dashboard.html", {"board": selectors.dashboard(user=request.user)}
@@ -71,9 +74,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_see_mayor_escalations)
 def mayor_escalations(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.mayor_escalations(user=request.user), 25).get_page(
         request.GET.get("page")
+    )
+    # The list shows each escalation's text.
+    access_selectors.record_list_read(
+        user=request.user, page="escalations to the mayor", shown={"escalation": page}
     )
     return render(request, "oversight/mayor_escalations.html", {"page": page})
 
@@ -81,7 +89,7 @@ def mayor_escalations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
-    escalation = selectors.mayor_escalation_get(user=request.user, escalation_id=escalation_id)
+    escalation = doors.access_mayor_escalation(request.user, escalation_id, for_decision=True)
     form = forms.MayorDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,10 +105,9 @@ def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_request_mayor_meeting)
 @require_http_methods(["GET", "POST"])
 def mayor_meeting_request(request: HttpRequest) -> HttpResponse:
-    if not policy.may_raise_escalation(request.user, "mayor_meeting"):
-        raise Http404
     form = forms.MayorMeetingRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -73,48 +73,8 @@ def referrer_view(*, user, referral: Referral) -> ReferrerView:
     )
 
 
-# --- One door to a referral ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReferralAccess:
-    referral: Referral
-    full: bool  # screening view; otherwise the referrer's status view
-
-
-def referral_get(*, user, referral_id: int) -> ReferralAccess:
-    """The one door to a referral: in full for screening, or as its referrer; 404 otherwise.
-    A full read is logged."""
-    referral = (
-        Referral.objects.filter(policy.referral_screening_filter(user), pk=referral_id)
-        .select_related("referrer__profile", "referrer_agency", "case", "person")
-        .first()
-    )
-    if referral is not None:
-        record_read(user=user, obj=referral, what="referral")
-        return ReferralAccess(referral=referral, full=True)
-    referral = Referral.objects.filter(
-        policy.referral_referrer_filter(user), pk=referral_id
-    ).first()
-    if referral is None:
-        raise Http404
-    return ReferralAccess(referral=referral, full=False)
-
-
-def referral_get_for_screening(*, user, referral_id: int) -> Referral:
-    access = referral_get(user=user, referral_id=referral_id)
-    if not access.full:
-        raise Http404
-    return access.referral
-
-
-def referral_get_own(*, user, referral_id: int) -> Referral:
-    referral = Referral.objects.filter(
-        policy.referral_referrer_filter(user), pk=referral_id
-    ).first()
-    if referral is None:
-        raise Http404
-    return referral
+# --- A referral -----------------------------------------------------------------------------
+# The door to a referral is access.doors.access_referral.
 
 
 def referral_by_token(*, user, token) -> Referral | None:
@@ -122,7 +82,7 @@ def referral_by_token(*, user, token) -> Referral | None:
 
 
 def screenings_of(*, user, referral: Referral) -> list[Screening]:
-    """The screening history, for those who read the referral in full (referral_get first)."""
+    """The screening history, for those who read the referral in full (through its door)."""
     if not policy.may_screen_referrals(user):
         return []
     return list(referral.screenings.select_related("decided_by__profile__agency", "case"))
@@ -376,11 +336,24 @@ def case_linkable(*, user, reference: str) -> Case | None:
     )
 
 
+def record_screening_read(*, user, referral: Referral, deconfliction: Deconfliction) -> None:
+    """One read-audit row for a page that shows a referral in full and its deconfliction: the
+    referral, and the ids of the known persons, their cases and the earlier referrals shown."""
+    parts = ["referral"]
+    shown = {
+        "persons": [match.person.pk for match in deconfliction.persons],
+        "cases": [case.pk for match in deconfliction.persons for case in match.cases],
+        "earlier referrals": [match.referral.pk for match in deconfliction.referrals],
+    }
+    parts += [f"{kind} {', '.join(map(str, ids))}" for kind, ids in shown.items() if ids]
+    record_read(user=user, obj=referral, what="; ".join(parts))
+
+
 # --- Outbound referrals ----------------------------------------------------------------------
 
 
 def outbound_for_case(*, user, case: Case, search: str = "") -> QuerySet[OutboundReferral]:
-    """The outbound referrals of a case the user sees (cases.selectors.case_get first)."""
+    """The outbound referrals of a case the user sees (through the case's door first)."""
     outbound = (
         OutboundReferral.objects.filter(policy.case_filter(user, case_field="case_id"), case=case)
         .select_related("provider", "sent_by")
@@ -409,41 +382,14 @@ def outbound_received(*, user, search: str = "") -> QuerySet[OutboundReferral]:
     return outbound
 
 
-@dataclass(frozen=True)
-class OutboundAccess:
-    outbound: OutboundReferral
-    as_team: bool  # on the case team: sees the case reference and may revoke
-    as_provider: bool  # in the provider agency: sees what the referral says and answers
-
-
-def outbound_get(*, user, outbound_id: int) -> OutboundAccess:
-    """The one door to an outbound referral: the case team, or the provider; 404 otherwise."""
-    # Two doors, asked one by one: OR-ing the policy's filters would lose its "everything"
-    # (an empty Q) for the information officer.
-    outbound = (
-        OutboundReferral.objects.filter(pk=outbound_id)
-        .select_related("case", "provider", "sent_by__profile__agency", "answered_by")
-        .first()
-    )
-    if outbound is None:
-        raise Http404
-    as_team = OutboundReferral.objects.filter(
-        policy.case_filter(user, case_field="case_id"), pk=outbound.pk
-    ).exists()
-    as_provider = OutboundReferral.objects.filter(
-        policy.outbound_provider_filter(user), pk=outbound.pk
-    ).exists()
-    if not (as_team or as_provider):
-        raise Http404
-    record_read(user=user, obj=outbound, what="outbound referral")
-    return OutboundAccess(outbound=outbound, as_team=as_team, as_provider=as_provider)
+# The door to an outbound referral is access.doors.access_outbound_referral.
 
 
 # --- Prison release --------------------------------------------------------------------------
 
 
 def prison_release_of(*, user, case: Case) -> PrisonRelease | None:
-    """The protocol of a case the user sees (cases.selectors.case_get first)."""
+    """The protocol of a case the user sees (through the case's door first)."""
     return (
         PrisonRelease.objects.filter(policy.case_filter(user, case_field="case_id"), case=case)
         .select_related("outreach_worker__profile__agency", "outbound_referral__provider")

@@ -391,9 +391,8 @@ def screening_decide(
     """Record the outcome of screening, with its reasons and who decided. Accepting opens a new
     case (for a new or a known person) or links the referral to an open case, and brings the
     referral into the case's chronology."""
-    _require(policy.may_decide_screening(user))
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    _require(Referral.objects.filter(policy.referral_screening_filter(user), pk=locked.pk).exists())
+    _require(policy.may_decide_referral(user, locked))
     _refuse_if_screened(locked)
     accept = {
         "person": person,
@@ -446,10 +445,6 @@ def screening_decide(
 # --- Outbound referrals ----------------------------------------------------------------------
 
 
-def _require_case_visible(user, case: Case) -> None:
-    _require(Case.objects.filter(policy.case_filter(user), pk=case.pk).exists())
-
-
 @transaction.atomic
 def outbound_send(
     *,
@@ -463,9 +458,9 @@ def outbound_send(
     override_reason: str = "",
 ) -> OutboundReferral:
     """Refer the person on a case to a service. Consent is checked: a parent's for a minor; an
-    override only with a reason, and only by a role the policy allows."""
-    _require(policy.may_send_outbound_referral(user))
-    _require_case_visible(user, case)
+    override only with a reason, and only by a role the policy allows. Not while processing of
+    the case is restricted (access.policy.may_send_outbound_referral)."""
+    _require(policy.may_send_outbound_referral(user, case))
     OC = OutboundReferral.Consent
     if consent == OC.OVERRIDDEN:
         _require(policy.may_override_outbound_consent(user))
@@ -544,10 +539,10 @@ def outbound_answer(
 
 @transaction.atomic
 def outbound_revoke(*, outbound: OutboundReferral, user, reason: str) -> OutboundReferral:
-    """The case team withdraws a referral; the provider no longer sees it."""
+    """The case team withdraws a referral; the provider no longer sees it. A restriction of
+    processing does not stop this: it ends a disclosure."""
     locked = OutboundReferral.objects.select_for_update().get(pk=outbound.pk)
-    _require(policy.may_send_outbound_referral(user))
-    _require_case_visible(user, locked.case)
+    _require(policy.may_revoke_outbound_referral(user, locked))
     if locked.status not in (OS.SENT, OS.ACCEPTED):
         raise ValidationError(
             _("This referral is %(now)s: it can no longer be revoked.")
@@ -653,9 +648,13 @@ def prison_release_start(
     """The prison-release protocol: the release on record, tasks for the outreach worker and the
     case owner at each lead time before the release, and a referral to the prison outreach
     programme. The case is proposed for the last conference before the release through
-    selectors.prison_releases_between."""
-    _require(policy.may_manage_prison_release(user))
-    _require_case_visible(user, case)
+    selectors.prison_releases_between.
+
+    It widens access: the prison reads the outreach referral, and the outreach worker joins the
+    case team if not on it. So it takes someone who may send an outbound referral from the case
+    (a case worker who sees it, not while processing is restricted), and adding the outreach
+    worker takes someone who may manage the team (access.policy.may_set_up_prison_release)."""
+    _require(policy.may_set_up_prison_release(user, case))
     if PrisonRelease.objects.filter(case=case).exists():
         raise ValidationError(_("This case already follows the prison-release protocol."))
     if not case.is_open:
@@ -713,8 +712,7 @@ def prison_release_update(
 ) -> PrisonRelease:
     """A new date moves the open tasks with it; reminders start again from the stage reached."""
     locked = PrisonRelease.objects.select_for_update().get(pk=release.pk)
-    _require(policy.may_manage_prison_release(user))
-    _require_case_visible(user, locked.case)
+    _require(policy.may_manage_prison_release(user, locked.case))
     _check_protocol(institution=institution, expected_release_date=expected_release_date)
     today = timezone.localdate()
     moved = expected_release_date != locked.expected_release_date

@@ -1,6 +1,6 @@
-"""Thin views: parse, call a selector or a service, render. Every referral comes through
-selectors.referral_get (or its siblings), every case through cases.selectors.case_get: each
-answers 404 for what the user may not see."""
+"""Thin views: parse, call a selector or a service, render. Every referral and outbound
+referral comes through its door (access.doors), every case through cases.selectors.case_get:
+each answers 404 for what the user may not see. Services ask the policy before every write."""
 
 import uuid
 from functools import wraps
@@ -8,15 +8,16 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access import policy
+from access import doors, policy
+from access import selectors as access_selectors
 from cases import selectors as case_selectors
 from cases.forms import apply_errors
 from cases.models import Case
@@ -109,10 +110,9 @@ def _save(request: HttpRequest, form: forms.ReferralForm, referral: Referral | N
 
 
 @keeps_text_over_sign_in
+@doors.page_for(policy.may_refer)
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
-    if not policy.may_refer(request.user):
-        raise Http404
     if request.method == "GET" and request.GET.get("resume"):
         return _resume(request)
     form = forms.ReferralForm(
@@ -149,9 +149,7 @@ def _resume(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
     """A draft, resumed. Once sent, a referral is followed on its page and no longer edited."""
-    if not policy.may_refer(request.user):
-        raise Http404
-    referral = selectors.referral_get_own(user=request.user, referral_id=referral_id)
+    referral = doors.access_referral(request.user, referral_id, as_referrer=True).referral
     if not policy.may_edit_referral(request.user, referral):
         return redirect(referral)
     if request.method == "POST" and request.POST.get("action") == "delete":
@@ -172,9 +170,8 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_refer)
 def referral_mine(request: HttpRequest) -> HttpResponse:
-    if not policy.may_refer(request.user):
-        raise Http404
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(request, selectors.referrals_of(user=request.user, search=search))
@@ -193,7 +190,8 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    access = selectors.referral_get(user=request.user, referral_id=referral_id)
+    # The read is recorded below, once, with the matches the page shows.
+    access = doors.access_referral(request.user, referral_id, audit=False)
     referral = access.referral
     if not access.full:
         return render(
@@ -206,13 +204,17 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 "may_edit": policy.may_edit_referral(request.user, referral),
             },
         )
+    deconfliction = selectors.deconfliction(user=request.user, referral=referral)
+    selectors.record_screening_read(
+        user=request.user, referral=referral, deconfliction=deconfliction
+    )
     return render(
         request,
         "referrals/detail.html",
         {
             "referral": referral,
             "indicators": referral.indicators.all(),
-            "deconfliction": selectors.deconfliction(user=request.user, referral=referral),
+            "deconfliction": deconfliction,
             "screenings": selectors.screenings_of(user=request.user, referral=referral),
             "may_decide": policy.may_decide_screening(request.user)
             and referral.status == Referral.Status.SUBMITTED,
@@ -227,7 +229,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_own(user=request.user, referral_id=referral_id)
+    referral = doors.access_referral(request.user, referral_id, as_referrer=True).referral
     if not policy.may_answer_referral_question(request.user, referral):
         messages.info(request, _("This referral is not waiting for an answer from you."))
         return redirect(referral)
@@ -253,9 +255,8 @@ def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_screen_referrals)
 def screening_list(request: HttpRequest) -> HttpResponse:
-    if not policy.may_screen_referrals(request.user):
-        raise Http404
     form = forms.ScreeningFilterForm(request.GET or None)
     filters = selectors.ScreeningFilters()
     if form.is_valid():
@@ -264,6 +265,8 @@ def screening_list(request: HttpRequest) -> HttpResponse:
             search=data["q"], status=data["status"], overdue=data["overdue"]
         )
     page = _paginate(request, selectors.screening_list(user=request.user, filters=filters))
+    # The list shows each person's name and date of birth.
+    access_selectors.record_list_read(user=request.user, page="screening", shown={"referral": page})
     return render(
         request,
         "referrals/screening_list.html",
@@ -274,11 +277,10 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
-    if not policy.may_screen_referrals(request.user):
-        raise Http404
-    referral = selectors.referral_get_for_screening(user=request.user, referral_id=referral_id)
-    if not policy.may_decide_screening(request.user):
-        raise PermissionDenied
+    # The read is recorded below, once, when the page is shown.
+    referral = doors.access_referral(
+        request.user, referral_id, for_decision=True, audit=False
+    ).referral
     if request.method == "GET" and referral.status != Referral.Status.SUBMITTED:
         messages.info(
             request,
@@ -308,14 +310,14 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
                 % {"outcome": screening.get_outcome_display()},
             )
             return redirect(referral)
+    deconfliction = selectors.deconfliction(user=request.user, referral=referral)
+    selectors.record_screening_read(
+        user=request.user, referral=referral, deconfliction=deconfliction
+    )
     return render(
         request,
         "referrals/screen.html",
-        {
-            "referral": referral,
-            "form": form,
-            "deconfliction": selectors.deconfliction(user=request.user, referral=referral),
-        },
+        {"referral": referral, "form": form, "deconfliction": deconfliction},
     )
 
 
@@ -323,13 +325,15 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_receive_outbound_referrals)
 def outbound_list(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to the user's agency."""
-    if not policy.may_receive_outbound_referrals(request.user):
-        raise Http404
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(request, selectors.outbound_received(user=request.user, search=search))
+    access_selectors.record_list_read(
+        user=request.user, page="referrals to your agency", shown={"outbound referral": page}
+    )
     return render(
         request,
         "referrals/outbound_list.html",
@@ -337,15 +341,9 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_for_worker(request: HttpRequest, reference: str) -> Case:
-    if not policy.may_work_on_cases(request.user):
-        raise Http404
-    return case_selectors.case_get(user=request.user, reference=reference, audit=False)
-
-
 @login_required
 def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_worker(request, reference)
+    case = case_selectors.case_get(user=request.user, reference=reference)
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(
@@ -359,7 +357,7 @@ def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
             "form": form,
             "page": page,
             "query": _query_without_page(request),
-            "may_send": policy.may_send_outbound_referral(request.user),
+            "may_send": policy.may_send_outbound_referral(request.user, case),
         },
     )
 
@@ -375,9 +373,8 @@ def _person_details(user, case: Case) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_worker(request, reference)
-    if not policy.may_send_outbound_referral(request.user):
-        raise PermissionDenied
+    # The form is pre-filled with the person's name and date of birth: the case read is logged.
+    case = case_selectors.case_get(user=request.user, reference=reference)
     form = forms.OutboundForm(
         request.POST or None,
         user=request.user,
@@ -394,15 +391,20 @@ def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "referrals/outbound_form.html",
-        {"form": form, "case": case, "title": _("Refer to a service")},
+        {
+            "form": form,
+            "case": case,
+            "title": _("Refer to a service"),
+            "may_send": policy.may_send_outbound_referral(request.user, case),
+        },
     )
 
 
 @login_required
 def outbound_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
-    access = selectors.outbound_get(user=request.user, outbound_id=outbound_id)
+    access = doors.access_outbound_referral(request.user, outbound_id)
     outbound = access.outbound
-    may_answer = access.as_provider and policy.may_answer_outbound_referral(request.user, outbound)
+    open_to_answers = outbound.status in services.OUTBOUND_ANSWERS
     return render(
         request,
         "referrals/outbound_detail.html",
@@ -410,10 +412,12 @@ def outbound_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
             "outbound": outbound,
             "as_team": access.as_team,
             "as_provider": access.as_provider,
-            "may_answer": may_answer and outbound.status in services.OUTBOUND_ANSWERS,
-            "may_revoke": access.as_team
-            and policy.may_send_outbound_referral(request.user)
-            and outbound.status in services.OUTBOUND_ANSWERS,
+            "may_answer": open_to_answers
+            and access.as_provider
+            and policy.may_answer_outbound_referral(request.user, outbound),
+            "may_revoke": open_to_answers
+            and access.as_team
+            and policy.may_revoke_outbound_referral(request.user, outbound),
         },
     )
 
@@ -421,10 +425,7 @@ def outbound_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outbound_answer(request: HttpRequest, outbound_id: int) -> HttpResponse:
-    access = selectors.outbound_get(user=request.user, outbound_id=outbound_id)
-    outbound = access.outbound
-    if not (access.as_provider and policy.may_answer_outbound_referral(request.user, outbound)):
-        raise PermissionDenied
+    outbound = doors.access_outbound_referral(request.user, outbound_id, for_answer=True).outbound
     form = forms.OutboundAnswerForm(request.POST or None, outbound=outbound)
     if request.method == "POST" and form.is_valid():
         try:
@@ -444,10 +445,9 @@ def outbound_answer(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
-    access = selectors.outbound_get(user=request.user, outbound_id=outbound_id)
-    outbound = access.outbound
-    if not (access.as_team and policy.may_send_outbound_referral(request.user)):
-        raise PermissionDenied
+    outbound = doors.access_outbound_referral(
+        request.user, outbound_id, for_revocation=True
+    ).outbound
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -470,12 +470,14 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
 
 
 @login_required
+@doors.page_for(policy.may_work_on_cases)
 def prison_release_list(request: HttpRequest) -> HttpResponse:
-    if not policy.may_work_on_cases(request.user):
-        raise Http404
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(request, selectors.upcoming_prison_releases(user=request.user, search=search))
+    access_selectors.record_list_read(
+        user=request.user, page="releases from prison", shown={"prison release": page}
+    )
     return render(
         request,
         "referrals/prison_release_list.html",
@@ -486,18 +488,19 @@ def prison_release_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def prison_release(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _case_for_worker(request, reference)
+    # The start form is pre-filled with the person's name and date of birth: the case read is
+    # logged. The services refuse what the policy does not allow; the form shows only if allowed.
+    case = case_selectors.case_get(user=request.user, reference=reference)
     release = selectors.prison_release_of(user=request.user, case=case)
-    may_manage = policy.may_manage_prison_release(request.user)
-    if request.method == "POST" and not may_manage:
-        raise PermissionDenied
     if release is None:
+        may_manage = policy.may_set_up_prison_release(request.user, case)
         form = forms.PrisonReleaseStartForm(
             request.POST or None,
             user=request.user,
             initial={"person_details": _person_details(request.user, case)},
         )
     else:
+        may_manage = policy.may_manage_prison_release(request.user, case)
         form = forms.PrisonReleaseEditForm(
             request.POST or None,
             initial={

@@ -18,6 +18,9 @@ SMALL, LARGER = 0.01, 0.03
 AUDIT = re.compile(r"auditlog_logentry|access_auditseal|access_auditretentionrun|pg_advisory")
 TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
 AUDITED_PAGES = {"case_detail", "agenda", "minutes"}
+# Pages that list protected rows log one read when they show some, none when they show nothing
+# (issue 14): a role's home, the release list, the screening queue.
+MAY_AUDIT = AUDITED_PAGES | {"home", "release_list", "referral_screening"}
 
 
 def measure(scale_factor: float, on_commit) -> dict[tuple[str, str], tuple[int, int]]:
@@ -63,4 +66,4 @@ def test_every_key_page_keeps_its_query_budget_whatever_the_size(db, on_commit):
     assert not grew, f"query counts that grew with the data: {grew}"
     for (page, role), (_n, audit) in larger.items():
         # One log row and its seal, for exactly the pages that log a read.
-        assert (audit > 0) == (page in AUDITED_PAGES), (page, role, audit)
+        assert (page in AUDITED_PAGES) <= (audit > 0) <= (page in MAY_AUDIT), (page, role, audit)

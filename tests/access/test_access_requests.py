@@ -1,12 +1,16 @@
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from access import services, subject_rights
 from access.models import AccessRequest, Role
-from cases.models import CaseUserObjectPermission
+from cases import services as case_services
+from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.clock
@@ -91,3 +95,140 @@ def test_youth_workers_and_partners_cannot_ask_for_case_access(client, db):
     for role in (Role.YOUTH_WORKER, Role.PARTNER, Role.MAYOR_OFFICE, Role.ADMIN):
         client.force_login(make_user(role=role))
         assert client.get(reverse("access_requests:mine")).status_code == 404
+
+
+# --- Issue 14: approval widens access, so the service asks the policy -------------------------
+
+
+def grant_rows() -> dict:
+    """The requests and every grant on every case, to compare before and after a refusal."""
+    models = (AccessRequest, CaseUserObjectPermission, CaseGroupObjectPermission)
+    return {m._meta.label: list(m.objects.order_by("pk").values_list()) for m in models}
+
+
+@pytest.fixture
+def pending(db):
+    """A police officer's request to join a social worker's case, waiting for a decision."""
+    owner = make_user(role=Role.SOCIAL_WORKER)
+    case = make_case(owner=owner)
+    asker = make_user(role=Role.POLICE)
+    return services.access_request_create(user=asker, reference=case.reference, reason="Known")
+
+
+def decide(request, user, approve=True):
+    return services.access_request_decide(request=request, user=user, approve=approve)
+
+
+def test_an_access_request_on_a_restricted_case_is_not_approved(pending):
+    subject_rights.case_restrict(
+        case=pending.case, user=make_user(role=Role.INFORMATION_OFFICER), reason="Objection"
+    )
+    before = grant_rows()
+    with pytest.raises(PermissionDenied):
+        decide(pending, pending.case.owner)
+    assert grant_rows() == before
+    # It can still be refused: that grants nothing.
+    decide(pending, pending.case.owner, approve=False)
+    pending.refresh_from_db()
+    assert pending.status == AccessRequest.Status.REFUSED
+
+
+def test_the_decision_page_of_a_restricted_case_offers_only_a_refusal(client, pending):
+    subject_rights.case_restrict(
+        case=pending.case, user=make_user(role=Role.INFORMATION_OFFICER), reason="Objection"
+    )
+    client.force_login(pending.case.owner)
+    url = reverse("access_requests:decide", args=[pending.pk])
+    body = client.get(url).content.decode()
+    assert 'value="approve"' not in body and 'value="refuse"' in body
+    before = grant_rows()
+    client.post(url, {"decision": "approve"})
+    assert grant_rows() == before
+
+
+# Who may decide, tried on the service itself: the owner and the coordinator on the team. The
+# others are on the team without managing it, off the team, or roles that never manage one.
+DECIDERS = {"owner": True, "team_coordinator": True}
+
+
+def _people(case):
+    agency = case.owner.profile.agency
+    return {
+        "owner": case.owner,
+        "team_coordinator": make_user(role=Role.COORDINATOR, agency=agency),
+        "team_colleague": make_user(role=Role.SOCIAL_WORKER, agency=agency),
+        "outside_coordinator": make_user(role=Role.COORDINATOR),
+        "information_officer": make_user(role=Role.INFORMATION_OFFICER),
+        "youth_worker": make_user(role=Role.YOUTH_WORKER, agency=agency),
+        "partner": make_user(role=Role.PARTNER, agency=agency),
+        "mayor_office": make_user(role=Role.MAYOR_OFFICE, agency=agency),
+        "admin": make_user(role=Role.ADMIN, agency=agency),
+    }
+
+
+PEOPLE = [
+    "owner",
+    "team_coordinator",
+    "team_colleague",
+    "outside_coordinator",
+    "information_officer",
+    "youth_worker",
+    "partner",
+    "mayor_office",
+    "admin",
+]
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "refuse"])
+def test_only_the_owner_or_the_coordinator_decides_a_request(pending, who, approve):
+    user = _people(pending.case)[who]
+    before = grant_rows()
+    if DECIDERS.get(who):
+        decide(pending, user, approve=approve)
+        assert grant_rows() != before
+        granted = CaseUserObjectPermission.objects.filter(
+            user=pending.requested_by, content_object=pending.case
+        ).exists()
+        assert granted == approve
+    else:
+        with pytest.raises(PermissionDenied):
+            decide(pending, user, approve=approve)
+        assert grant_rows() == before
+
+
+def test_nobody_decides_their_own_request(client, db):
+    owner = make_user(role=Role.SOCIAL_WORKER)
+    case = make_case(owner=owner)
+    coordinator = make_user(role=Role.COORDINATOR)
+    request = services.access_request_create(
+        user=coordinator, reference=case.reference, reason="For the conference"
+    )
+    # Later the coordinator's agency joins the team: they see the case and manage its team,
+    # but their own request is still the owner's to decide.
+    case_services.team_add_agency(
+        case=case, agency=coordinator.profile.agency, granted_by=owner, reason="Conference"
+    )
+    before = grant_rows()
+    with pytest.raises(PermissionDenied):
+        decide(request, coordinator)
+    assert grant_rows() == before
+    client.force_login(coordinator)
+    assert client.get(reverse("access_requests:decide", args=[request.pk])).status_code == 404
+    assert request not in client.get(reverse("access_requests:mine")).context["to_decide"]
+
+
+def test_the_requests_to_decide_are_recorded_as_read(client, pending):
+    client.force_login(pending.case.owner)
+    client.get(reverse("access_requests:mine"))
+    (read,) = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, actor=pending.case.owner, content_type__model="user"
+    )
+    assert read.additional_data["read"] == f"access requests: access request {pending.pk}"
+    client.get(reverse("access_requests:decide", args=[pending.pk]))
+    assert LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS,
+        actor=pending.case.owner,
+        content_type__model="accessrequest",
+        object_pk=str(pending.pk),
+    ).exists()

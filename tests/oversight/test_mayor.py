@@ -1,9 +1,13 @@
+import pytest
+from auditlog.models import LogEntry
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services as case_services
 from cases.models import ChronologyEntry, Escalation
-from tests.factories import make_case
+from tests.factories import make_case, make_user
 
 
 def escalate(case, user, audience="mayor"):
@@ -91,3 +95,68 @@ def test_only_the_coordinator_asks_for_a_meeting_with_the_mayor(client, coordina
     )
     assert response.status_code == 302
     assert Escalation.objects.get().audience == Escalation.Audience.MAYOR_MEETING
+
+
+# --- Issue 14: the mayor's escalation list records its read; the door decides -----------------
+
+
+def page_reads(user) -> list[LogEntry]:
+    return list(
+        LogEntry.objects.filter(
+            action=LogEntry.Action.ACCESS, actor=user, content_type__model="user"
+        )
+    )
+
+
+def test_the_mayors_escalation_list_records_one_read_of_the_texts_it_shows(
+    client, social_worker, mayor_office
+):
+    case = make_case(owner=social_worker)
+    shown = [escalate(case, social_worker), escalate(case, social_worker, audience="mac")]
+    escalate(case, social_worker, audience="coordinator")
+    client.force_login(mayor_office)
+    client.get(reverse("oversight:mayor"))
+    (read,) = page_reads(mayor_office)
+    prefix = "escalations to the mayor: escalation "
+    assert read.additional_data["read"].startswith(prefix)
+    ids = read.additional_data["read"].removeprefix(prefix).split(", ")
+    assert sorted(ids) == sorted(str(e.pk) for e in shown)
+
+
+def test_the_mayors_list_records_its_read_in_one_query(client, social_worker, mayor_office):
+    case = make_case(owner=social_worker)
+    escalate(case, social_worker)
+    client.force_login(mayor_office)
+    client.get(reverse("oversight:mayor"))  # warm the caches (content types, session)
+    counts = []
+    for _more in range(2):
+        for _i in range(3):
+            escalate(case, social_worker)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("oversight:mayor"))
+        inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "auditlog_logentry"')]
+        assert len(inserts) == 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_opening_an_escalation_to_decide_it_is_recorded(client, social_worker, mayor_office):
+    escalation = escalate(make_case(owner=social_worker), social_worker)
+    client.force_login(mayor_office)
+    client.get(reverse("oversight:mayor_decide", args=[escalation.pk]))
+    assert LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS,
+        actor=mayor_office,
+        content_type__model="escalation",
+        object_pk=str(escalation.pk),
+    ).exists()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "social_worker", "information_officer"])
+def test_no_one_but_the_mayors_office_opens_the_mayors_escalations(client, db, role):
+    owner = make_user(role="social_worker")
+    escalation = escalate(make_case(owner=owner), owner)
+    user = owner if role == "social_worker" else make_user(role=role)
+    client.force_login(user)
+    assert client.get(reverse("oversight:mayor")).status_code == 404
+    assert client.get(reverse("oversight:mayor_decide", args=[escalation.pk])).status_code == 404
