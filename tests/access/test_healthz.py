@@ -5,7 +5,7 @@ from django.urls import reverse
 
 
 def test_it_answers_ok_when_the_database_answers(client, db, settings):
-    settings.CELERY_BROKER_URL = "memory://"
+    settings.CELERY_BROKER_URL = "memory://localhost/"
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": True}}

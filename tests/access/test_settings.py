@@ -105,7 +105,7 @@ def test_it_reads_database_url_with_persistent_healthy_connections():
 def test_it_runs_tasks_inline_without_a_broker():
     values = read_settings(PRODUCTION, "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER")
     # Celery's in-memory transport: no connection to a broker on localhost is ever tried.
-    assert values == {"CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": True}
+    assert values == {"CELERY_BROKER_URL": "memory://localhost/", "CELERY_TASK_ALWAYS_EAGER": True}
 
 
 def test_it_uses_redis_as_broker_and_result_backend():

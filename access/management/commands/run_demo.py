@@ -1,6 +1,7 @@
 """`make run`'s server: Django's development server, which ends its start-up message with
 where to go and how to sign in, so that a newcomer finds them at the bottom of the console."""
 
+import logging
 import os
 
 from django.conf import settings
@@ -16,6 +17,8 @@ class Command(RunserverCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("run_demo serves the demo city only with DEBUG on.")
+        # The reloader says it is watching from both of its processes; once is not news either.
+        logging.getLogger("django.utils.autoreload").setLevel(logging.WARNING)
         return super().handle(*args, **options)
 
     def on_bind(self, server_port: int) -> None:
