@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access import subject_rights
 from access.models import Level, Role
 from cases import services
 from cases.models import Case
@@ -217,3 +218,16 @@ def test_a_view_of_the_case_page_records_exactly_one_read(client, social_worker)
     assert [(r.content_type.model, r.object_pk, r.actor_id) for r in reads] == [
         ("case", str(case.pk), social_worker.pk)
     ]
+
+
+def test_a_restricted_case_reads_as_before_but_offers_no_change(
+    client, social_worker, info_officer
+):
+    case = make_case(owner=social_worker)
+    client.force_login(social_worker)
+    edit = reverse("cases:edit", args=[case.reference])
+    assert edit in client.get(case.get_absolute_url()).content.decode()
+    subject_rights.case_restrict(case=case, user=info_officer, reason="Accuracy contested")
+    body = client.get(case.get_absolute_url()).content.decode()
+    assert 'id="restricted"' in body
+    assert edit not in body
