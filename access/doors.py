@@ -39,6 +39,7 @@ def access_case(
     """The case with this reference, if the user may see it (404 otherwise). for_write: the
     user's role writes on cases; for_team: they manage its team (owner or coordinator)."""
     from django.core.exceptions import PermissionDenied
+    from django.db.models import OuterRef, Subquery
     from django.http import Http404
 
     from access import policy
@@ -47,9 +48,13 @@ def access_case(
 
     if "\x00" in reference:  # PostgreSQL refuses NUL in a text parameter: no case has one
         raise Http404
+    # A repeat names the earlier case only to who may see that one too (rule 1): its reference
+    # comes with the case, in the same query, or None.
+    earlier = Case.objects.filter(policy.case_filter(user), pk=OuterRef("repeat_of_id"))
     case = (
         Case.objects.filter(policy.case_filter(user), reference=reference)
         .select_related("person", "lead_agency", "owner")
+        .annotate(visible_repeat_of=Subquery(earlier.values("reference")[:1]))
         .first()
     )
     if case is None:

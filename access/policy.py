@@ -160,6 +160,11 @@ def may_write_case(user: User, case) -> bool:
     return may_edit_case(user) and case_visible(user, case) and not case_is_restricted(case)
 
 
+def may_write_opened_case(user: User, case) -> bool:
+    """may_write_case for a case the user opened through its door (so one they see)."""
+    return may_edit_case(user) and not case_is_restricted(case)
+
+
 def is_team_manager(user: User, case) -> bool:
     """The role part of may_manage_team: the case owner, or a coordinator."""
     return case.owner_id == user.pk or role_of(user) in TEAM_MANAGER_ROLES

@@ -156,10 +156,10 @@ class CaseDetail:
     escalations: list[Escalation] = field(default_factory=list)
     history: list[StatusChange] = field(default_factory=list)
     overdue_action_count: int = 0
-    # The earlier case this one repeats, if the user may see it too. The repeat itself (a case
-    # of the person closed in the last twelve months) is part of this case; the earlier case's
-    # reference is not, and rule 1 hides it like any other case.
-    repeat_of: Case | None = None
+    # The reference of the earlier case this one repeats, if the user may see it too (the door
+    # brings it). The repeat itself (a case of the person closed in the last twelve months) is
+    # part of this case; the earlier case's reference is not, and rule 1 hides it.
+    repeat_of_reference: str | None = None
 
 
 def case_detail(*, user, case: Case) -> CaseDetail:
@@ -199,11 +199,7 @@ def case_detail(*, user, case: Case) -> CaseDetail:
         escalations=list(case.escalations.select_related("raised_by", "decided_by")),
         history=list(case.status_changes.select_related("changed_by")),
         overdue_action_count=sum(1 for action in actions if action.is_overdue),
-        repeat_of=(
-            visible_cases(user=user).filter(pk=case.repeat_of_id).only("reference").first()
-            if case.repeat_of_id
-            else None
-        ),
+        repeat_of_reference=getattr(case, "visible_repeat_of", None),
     )
 
 

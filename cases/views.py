@@ -104,7 +104,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
     detail = selectors.case_detail(user=request.user, case=case)
-    may_edit = policy.may_write_case(request.user, case)
+    may_edit = policy.may_write_opened_case(request.user, case)
     return render(
         request,
         "cases/case_detail.html",
