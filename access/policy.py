@@ -142,17 +142,61 @@ def may_read_identities(user: User) -> bool:
 
 
 def may_edit_case(user: User) -> bool:
-    """On a case the user already sees: may they add to it and move it on?"""
+    """Whether the user's role writes on the cases it sees: the role part of may_write_case,
+    for a door or a page that already holds a case the user sees."""
     return may_work_on_cases(user)
 
 
-def may_manage_team(user: User, case) -> bool:
-    """On a case the user already sees: may they grant and remove access?"""
+def case_visible(user: User, case) -> bool:
+    """Rule 1 for one case already in hand (one EXISTS query)."""
+    from cases.models import Case
+
+    return Case.objects.filter(case_filter(user), pk=case.pk).exists()
+
+
+def may_write_case(user: User, case) -> bool:
+    """May the user add to this case and move it on: they see it, their role writes, and
+    processing of the case is not restricted (then it is read-only for everyone)."""
+    return may_edit_case(user) and case_visible(user, case) and not case_is_restricted(case)
+
+
+def may_write_opened_case(user: User, case) -> bool:
+    """may_write_case for a case the user opened through its door (so one they see)."""
+    return may_edit_case(user) and not case_is_restricted(case)
+
+
+def is_team_manager(user: User, case) -> bool:
+    """The role part of may_manage_team: the case owner, or a coordinator."""
     return case.owner_id == user.pk or role_of(user) in TEAM_MANAGER_ROLES
+
+
+def may_manage_team(user: User, case) -> bool:
+    """May the user grant and remove access to this case: the owner or a coordinator, who may
+    write to it (so never on a restricted case)."""
+    return is_team_manager(user, case) and may_write_case(user, case)
+
+
+def may_change_owner_or_lead_agency(user: User, case) -> bool:
+    """A new owner or lead agency joins the case team: a team change like any other."""
+    return may_manage_team(user, case)
+
+
+def may_join_case_team(user: User) -> bool:
+    """Who may be granted a case by name, or own one: the roles that work in a case team."""
+    return role_of(user) in CASE_TEAM_ROLES
 
 
 def may_open_cases(user: User) -> bool:
     return role_of(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.INFORMATION_OFFICER}
+
+
+def may_correct_entry(user: User, entry) -> bool:
+    """A correction reaches the readers of the entry it corrects: only one of them writes it."""
+    return may_read_item(user, entry.level, entry.agency_id) and may_write_case(user, entry.case)
+
+
+def may_update_action(user: User, action) -> bool:
+    return may_write_case(user, action.case)
 
 
 def may_raise_escalation(user: User, audience: str) -> bool:
@@ -162,7 +206,8 @@ def may_raise_escalation(user: User, audience: str) -> bool:
     return may_edit_case(user)
 
 
-def may_decide_escalation(user: User, escalation) -> bool:
+def decides_escalations_to(user: User, audience: str) -> bool:
+    """The role part of may_decide_escalation: whose decision an audience asks for."""
     from cases.models import Escalation
 
     deciders = {
@@ -172,7 +217,19 @@ def may_decide_escalation(user: User, escalation) -> bool:
         Escalation.Audience.POLICE: {Role.POLICE, Role.INFORMATION_OFFICER},
         Escalation.Audience.MAYOR_MEETING: {Role.MAYOR_OFFICE},
     }
-    return role_of(user) in deciders[escalation.audience]
+    return role_of(user) in deciders.get(audience, set())
+
+
+def may_decide_escalation(user: User, escalation) -> bool:
+    """The escalation is addressed to the user's role, the user may read it, and the case is not
+    restricted (the decision is written into the case)."""
+    from cases.models import Escalation
+
+    return (
+        decides_escalations_to(user, escalation.audience)
+        and Escalation.objects.filter(escalation_filter(user), pk=escalation.pk).exists()
+        and not case_is_restricted(escalation.case)
+    )
 
 
 # --- Rule 3: releases ------------------------------------------------------------------------

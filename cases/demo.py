@@ -2154,8 +2154,7 @@ def _build(demo: DemoCase, *, person: Person, users: dict, agencies: dict, looku
     )
 
     def on_team(username: str):
-        # The services leave the team check to their callers (the views); a demo that wrote as
-        # an outsider would show data nobody could have written.
+        # The services refuse an outsider anyway; failing here names the demo's mistake.
         user = users[username]
         if not selectors.visible_cases(user=user).filter(pk=case.pk).exists():
             raise RuntimeError(f"{username} is not on the team of {demo.last_name}'s case")
@@ -2165,7 +2164,7 @@ def _build(demo: DemoCase, *, person: Person, users: dict, agencies: dict, looku
         services.team_add_user(
             case=case,
             user=users[username],
-            granted_by=opened_by,
+            granted_by=users[demo.owner],  # the owner puts the team together (may_manage_team)
             reason="Contributes to the case conference",
         )
     for number, spec in enumerate(demo.entries):

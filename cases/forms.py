@@ -228,9 +228,18 @@ class CaseEditForm(VersionedForm):
         label=_("If not, why not"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, may_change_owner: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = case_team_users()
+        if not may_change_owner:
+            # A new owner or lead agency joins the team: shown, kept as saved (a disabled field
+            # ignores what is posted), and refused by the service anyway.
+            for name in ("owner", "lead_agency"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Only the case owner or a coordinator changes this: it changes who sees "
+                    "the case."
+                )
 
     @staticmethod
     def initial_for(case: Case) -> dict:

@@ -4,6 +4,7 @@ import calendar
 import unicodedata
 import uuid
 from datetime import date, timedelta
+from typing import NoReturn
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.db.models import Max
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access import policy
 from access.models import Agency, Level
@@ -84,14 +86,34 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
-def _require_on_case(user, case: Case) -> None:
-    """Writes re-check what the view checked: the user may edit, and sees this case."""
-    _require(policy.may_edit_case(user))
-    _require(Case.objects.filter(policy.case_filter(user), pk=case.pk).exists())
-    if policy.case_is_restricted(case):
-        raise ValidationError(
-            _("Processing of this case is restricted: nothing can be added or changed.")
-        )
+RESTRICTED = gettext_lazy("Processing of this case is restricted: nothing can be added or changed.")
+
+
+def _refuse(user, case: Case) -> NoReturn:
+    """The policy said no. On a case the user sees whose processing is restricted, say so (the
+    form shows it); otherwise a plain refusal, which tells nothing about the case."""
+    if policy.case_visible(user, case) and policy.case_is_restricted(case):
+        raise ValidationError(RESTRICTED)
+    raise PermissionDenied
+
+
+def _refuse_decision(user, escalation: Escalation) -> NoReturn:
+    """As _refuse, for a decider who may read the escalation without seeing its case."""
+    readable = Escalation.objects.filter(policy.escalation_filter(user), pk=escalation.pk)
+    if readable.exists() and policy.case_is_restricted(escalation.case):
+        raise ValidationError(RESTRICTED)
+    raise PermissionDenied
+
+
+def _require_write(user, case: Case) -> None:
+    if not policy.may_write_case(user, case):
+        _refuse(user, case)
+
+
+def _require_team_manager(user, case: Case) -> None:
+    if not policy.may_manage_team(user, case):
+        _require(policy.is_team_manager(user, case))
+        _refuse(user, case)
 
 
 def _view_case_permission() -> Permission:
@@ -171,7 +193,7 @@ def case_open(
     _require(policy.may_open_cases(opened_by))
     if not person_informed and not not_informed_reason.strip():
         raise ValidationError({"not_informed_reason": _("Say why the person is not informed.")})
-    if not policy.may_work_on_cases(owner):
+    if not policy.may_join_case_team(owner):
         raise ValidationError({"owner": _("The case owner must be able to work on cases.")})
     for _attempt in range(5):
         try:
@@ -202,21 +224,25 @@ def case_open(
         changed_by=opened_by,
         reason=reason or _("Case opened."),
     )
+    # The opener, the owner and the lead agency form the first team: part of opening the case,
+    # which the opener may do, not a team change asked of may_manage_team.
     for member in {opened_by, owner}:
-        if policy.role_of(member) in policy.CASE_TEAM_ROLES:
-            team_add_user(case=case, user=member, granted_by=opened_by, reason=_("Opened the case"))
-    team_add_agency(case=case, agency=lead_agency, granted_by=opened_by, reason=_("Lead agency"))
+        if policy.may_join_case_team(member):
+            _grant_user(case=case, user=member, granted_by=opened_by, reason=_("Opened the case"))
+    _grant_agency(case=case, agency=lead_agency, granted_by=opened_by, reason=_("Lead agency"))
     return case
 
 
 # --- The case team (guardian direct foreign-key grants) -------------------------------------
+# Each change asks policy.may_manage_team: the case owner or a coordinator, on a case they may
+# write to. Whoever calls (the team page, an access request, a guest invitation, the prison-
+# release protocol) is held to it.
 
 
-@transaction.atomic
-def team_add_user(
+def _grant_user(
     *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
 ) -> CaseUserObjectPermission:
-    if policy.role_of(user) not in policy.CASE_TEAM_ROLES:
+    if not policy.may_join_case_team(user):
         raise ValidationError(_("Only social workers, police and coordinators join case teams."))
     grant, _created = CaseUserObjectPermission.objects.update_or_create(
         content_object=case,
@@ -227,8 +253,7 @@ def team_add_user(
     return grant
 
 
-@transaction.atomic
-def team_add_agency(*, case: Case, agency: Agency, granted_by, reason: str):
+def _grant_agency(*, case: Case, agency: Agency, granted_by, reason: str):
     grant, _created = CaseGroupObjectPermission.objects.update_or_create(
         content_object=case,
         group=agency.group,
@@ -239,13 +264,31 @@ def team_add_agency(*, case: Case, agency: Agency, granted_by, reason: str):
 
 
 @transaction.atomic
+def team_add_user(
+    *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
+) -> CaseUserObjectPermission:
+    _require_team_manager(granted_by, case)
+    return _grant_user(
+        case=case, user=user, granted_by=granted_by, reason=reason, expires_on=expires_on
+    )
+
+
+@transaction.atomic
+def team_add_agency(*, case: Case, agency: Agency, granted_by, reason: str):
+    _require_team_manager(granted_by, case)
+    return _grant_agency(case=case, agency=agency, granted_by=granted_by, reason=reason)
+
+
+@transaction.atomic
 def team_remove_user(*, case: Case, user, removed_by) -> None:
+    _require_team_manager(removed_by, case)
     for grant in CaseUserObjectPermission.objects.filter(content_object=case, user=user):
         grant.delete()  # one by one, so auditlog records each
 
 
 @transaction.atomic
 def team_remove_agency(*, case: Case, agency: Agency, removed_by) -> None:
+    _require_team_manager(removed_by, case)
     for grant in CaseGroupObjectPermission.objects.filter(content_object=case, group=agency.group):
         grant.delete()
 
@@ -266,7 +309,9 @@ CASE_EDITABLE_FIELDS = (
 
 @transaction.atomic
 def case_update(*, case: Case, user, expected_version: int, categories=None, **changes) -> Case:
-    _require_on_case(user, case)
+    """A new owner or lead agency joins the team, so changing either is a team change: only
+    for the owner or a coordinator (policy.may_change_owner_or_lead_agency)."""
+    _require_write(user, case)
     unknown = set(changes) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -275,15 +320,18 @@ def case_update(*, case: Case, user, expected_version: int, categories=None, **c
         and not changes.get("not_informed_reason", case.not_informed_reason).strip()
     ):
         raise ValidationError({"not_informed_reason": _("Say why the person is not informed.")})
-    if "owner" in changes and not policy.may_work_on_cases(changes["owner"]):
-        raise ValidationError({"owner": _("The case owner must be able to work on cases.")})
     # auditlog sees save(), not update(): save first under the version check's lock.
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise ConflictError(current=locked)
+    owner_changed = "owner" in changes and changes["owner"].pk != locked.owner_id
+    lead_changed = "lead_agency" in changes and changes["lead_agency"].pk != locked.lead_agency_id
+    if owner_changed or lead_changed:
+        _require(policy.may_change_owner_or_lead_agency(user, locked))
+    if owner_changed and not policy.may_join_case_team(changes["owner"]):
+        raise ValidationError({"owner": _("The case owner must be able to work on cases.")})
     if changes.get("person_informed"):
         changes["not_informed_reason"] = ""
-    lead_changed = "lead_agency" in changes and changes["lead_agency"].pk != locked.lead_agency_id
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.version = expected_version + 1
@@ -291,11 +339,11 @@ def case_update(*, case: Case, user, expected_version: int, categories=None, **c
     if categories is not None:
         locked.categories.set(categories)
     if lead_changed:
-        team_add_agency(
+        _grant_agency(
             case=locked, agency=locked.lead_agency, granted_by=user, reason=_("Lead agency")
         )
-    if "owner" in changes and policy.role_of(locked.owner) in policy.CASE_TEAM_ROLES:
-        team_add_user(case=locked, user=locked.owner, granted_by=user, reason=_("Case owner"))
+    if owner_changed:
+        _grant_user(case=locked, user=locked.owner, granted_by=user, reason=_("Case owner"))
     return locked
 
 
@@ -310,7 +358,7 @@ def case_change_status(
     next_review_date: date | None = None,
     closure_reason: str = "",
 ) -> Case:
-    _require_on_case(user, case)
+    _require_write(user, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise ConflictError(current=locked)
@@ -382,7 +430,7 @@ def entry_add(
     text: str,
     attachment: UploadedFile | None = None,
 ) -> ChronologyEntry:
-    _require_on_case(author, case)
+    _require_write(author, case)
     _check_level(author, level)
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"occurred_at": _("This is in the future. When did it happen?")})
@@ -413,8 +461,10 @@ def entry_add(
 def entry_correct(*, entry: ChronologyEntry, author, text: str) -> ChronologyEntry:
     """A correction is a new entry that supersedes the old; both remain. It keeps the old
     entry's level and originating agency, so the correction reaches exactly the same readers."""
-    _require_on_case(author, entry.case)
-    _require(policy.may_read_item(author, entry.level, entry.agency_id))
+    if not policy.may_correct_entry(author, entry):
+        if not policy.may_read_item(author, entry.level, entry.agency_id):
+            raise PermissionDenied
+        _refuse(author, entry.case)
     if not text.strip():
         raise ValidationError({"text": _("Write the corrected text.")})
     if ChronologyEntry.objects.filter(supersedes=entry).exists():
@@ -445,7 +495,7 @@ def assessment_record(
     level: int = 2,
 ) -> Assessment:
     """A new version of the case's assessment; `ratings` maps indicator id to (rating, note)."""
-    _require_on_case(author, case)
+    _require_write(author, case)
     _check_level(author, level)
     indicators = {i.pk: i for i in selectors.active_indicators()}
     if not ratings or set(ratings) - set(indicators):
@@ -492,7 +542,7 @@ def action_add(
     due_date: date,
     consent: str = Action.Consent.NOT_NEEDED,
 ) -> Action:
-    _require_on_case(created_by, case)
+    _require_write(created_by, case)
     _check_action_owner(case, owner)
     if not description.strip():
         raise ValidationError({"description": _("Describe the action.")})
@@ -521,7 +571,8 @@ def action_update(
     due_date: date | None = None,
     consent: str | None = None,
 ) -> Action:
-    _require_on_case(user, action.case)
+    if not policy.may_update_action(user, action):
+        _refuse(user, action.case)
     if status not in Action.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     if status in (Action.Status.NOT_POSSIBLE, Action.Status.NOT_DONE) and not status_note.strip():
@@ -547,7 +598,7 @@ def action_update(
 def escalation_raise(
     *, case: Case, raised_by, audience: str, summary: str, decision_requested: str
 ) -> Escalation:
-    _require_on_case(raised_by, case)
+    _require_write(raised_by, case)
     if audience not in Escalation.Audience.values:
         raise ValidationError({"audience": _("Choose who the escalation is for.")})
     if not policy.may_raise_escalation(raised_by, audience):
@@ -574,8 +625,10 @@ def escalation_raise(
 def escalation_decide(
     *, escalation: Escalation, user, status: str, decision: str = ""
 ) -> Escalation:
-    _require(policy.may_decide_escalation(user, escalation))
-    _require(Escalation.objects.filter(policy.escalation_filter(user), pk=escalation.pk).exists())
+    if not policy.may_decide_escalation(user, escalation):
+        if not policy.decides_escalations_to(user, escalation.audience):
+            raise PermissionDenied
+        _refuse_decision(user, escalation)
     if escalation.status == Escalation.Status.DECIDED:
         raise ValidationError(_("This escalation has already been decided."))
     if status not in (Escalation.Status.UNDER_REVIEW, Escalation.Status.DECIDED):

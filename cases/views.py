@@ -1,5 +1,7 @@
-"""Thin views: parse, call a selector or a service, render. Every case comes through
-selectors.case_get, which answers 404 for a case the user may not see."""
+"""Thin views: parse, call a selector or a service, render. Every case, and everything on
+one, comes through its door in access.doors, which answers 404 for what the user may not see,
+403 for what they see but may not do, and records the read; the services ask the policy again
+before they change anything."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,29 +12,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access import policy
+from access import doors, policy
 from cases import forms, selectors, services
 from cases.models import Case
 
 PAGE_SIZE = 25
 
 
-def _case_worker_required(request: HttpRequest) -> None:
-    if not policy.may_work_on_cases(request.user):
-        raise Http404
-
-
-def _editable_case(request: HttpRequest, reference: str) -> Case:
-    _case_worker_required(request)
-    case = selectors.case_get(user=request.user, reference=reference, audit=False)
-    if not policy.may_edit_case(request.user):
-        raise PermissionDenied
-    return case
-
-
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    _case_worker_required(request)
+    if not policy.may_work_on_cases(request.user):
+        raise Http404
     form = forms.CaseFilterForm(request.GET or None)
     filters = selectors.CaseFilters()
     if form.is_valid():
@@ -53,6 +43,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    selectors.record_case_list_read(user=request.user, filters=filters, cases=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -71,7 +63,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_open(request: HttpRequest) -> HttpResponse:
-    _case_worker_required(request)
+    if not policy.may_work_on_cases(request.user):
+        raise Http404
     if not policy.may_open_cases(request.user):
         raise PermissionDenied
     form = forms.CaseOpenForm(request.POST or None)
@@ -109,21 +102,23 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _case_worker_required(request)
-    case = selectors.case_get(user=request.user, reference=reference)
+    case = doors.access_case(request.user, reference)
     detail = selectors.case_detail(user=request.user, case=case)
+    may_edit = policy.may_write_opened_case(request.user, case)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "detail": detail,
-            "may_edit": policy.may_edit_case(request.user),
+            "may_edit": may_edit,
+            "restricted": not may_edit and policy.case_is_restricted(case),
             "may_release": policy.may_write_releases(request.user),
             "may_see_reads": policy.may_see_read_audit(request.user),
             "may_report": policy.may_run_subject_access_report(request.user),
             "may_decide": {
-                e.pk: policy.may_decide_escalation(request.user, e) for e in detail.escalations
+                e.pk: may_edit and policy.decides_escalations_to(request.user, e.audience)
+                for e in detail.escalations
             },
         },
     )
@@ -132,9 +127,14 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _editable_case(request, reference)
+    case = doors.access_case(request.user, reference, for_write=True, what="case edit form")
+    may_change_team = policy.may_change_owner_or_lead_agency(request.user, case)
     conflict = None
-    form = forms.CaseEditForm(request.POST or None, initial=forms.CaseEditForm.initial_for(case))
+    form = forms.CaseEditForm(
+        request.POST or None,
+        initial=forms.CaseEditForm.initial_for(case),
+        may_change_owner=may_change_team,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -149,7 +149,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except services.ConflictError as error:
             conflict = error.current
-            form = _rebase(form, conflict)
+            form = _rebase(form, conflict, may_change_team)
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
@@ -160,11 +160,13 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _rebase(form: forms.CaseEditForm, current: Case) -> forms.CaseEditForm:
+def _rebase(form: forms.CaseEditForm, current: Case, may_change_owner: bool) -> forms.CaseEditForm:
     """Keep the user's input on top of the version now saved, so saving again applies it."""
     data = form.data.copy()
     data["version"] = current.version
-    rebased = forms.CaseEditForm(data)
+    rebased = forms.CaseEditForm(
+        data, initial=forms.CaseEditForm.initial_for(current), may_change_owner=may_change_owner
+    )
     rebased.is_valid()
     rebased.add_error(
         None,
@@ -179,7 +181,7 @@ def _rebase(form: forms.CaseEditForm, current: Case) -> forms.CaseEditForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_status(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _editable_case(request, reference)
+    case = doors.access_case(request.user, reference, for_write=True, what="status form")
     form = forms.StatusChangeForm(
         request.POST or None, case=case, initial={"version": case.version}
     )
@@ -221,7 +223,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _editable_case(request, reference)
+    case = doors.access_case(request.user, reference, for_write=True, what="entry form")
     form = forms.EntryForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,8 +239,8 @@ def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpResponse:
-    case = _editable_case(request, reference)
-    entry = selectors.entry_get(user=request.user, case=case, entry_id=entry_id)
+    case = doors.access_case(request.user, reference, for_write=True, audit=False)
+    entry = doors.access_entry(request.user, case, entry_id, what="correction form of entry")
     form = forms.CorrectionForm(request.POST or None, initial={"text": entry.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,9 +255,8 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpRe
 
 @login_required
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int):
-    _case_worker_required(request)
-    case = selectors.case_get(user=request.user, reference=reference, audit=False)
-    attachment = selectors.attachment_get(user=request.user, case=case, attachment_id=attachment_id)
+    case = doors.access_case(request.user, reference, audit=False)
+    attachment = doors.access_attachment(request.user, case, attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -269,7 +270,7 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _editable_case(request, reference)
+    case = doors.access_case(request.user, reference, for_write=True, what="assessment form")
     indicators = list(selectors.active_indicators())
     form = forms.AssessmentForm(request.POST or None, user=request.user, indicators=indicators)
     if request.method == "POST" and form.is_valid():
@@ -294,7 +295,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _editable_case(request, reference)
+    case = doors.access_case(request.user, reference, for_write=True, what="action form")
     form = forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,8 +311,8 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
-    case = _editable_case(request, reference)
-    action = selectors.action_get(user=request.user, case=case, action_id=action_id)
+    case = doors.access_case(request.user, reference, for_write=True, audit=False)
+    action = doors.access_action(request.user, case, action_id, what="update form of action")
     form = forms.ActionUpdateForm(
         request.POST or None,
         initial={
@@ -335,7 +336,7 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _editable_case(request, reference)
+    case = doors.access_case(request.user, reference, for_write=True, what="escalation form")
     form = forms.EscalationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -351,11 +352,8 @@ def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) -> HttpResponse:
-    _case_worker_required(request)
-    case = selectors.case_get(user=request.user, reference=reference, audit=False)
-    escalation = selectors.escalation_get(user=request.user, case=case, escalation_id=escalation_id)
-    if not policy.may_decide_escalation(request.user, escalation):
-        raise PermissionDenied
+    case = doors.access_case(request.user, reference, audit=False)
+    escalation = doors.access_escalation(request.user, case, escalation_id, for_decision=True)
     form = forms.EscalationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,14 +379,14 @@ def _form_page(request, case, form, title, multipart=False, **extra) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_team(request: HttpRequest, reference: str) -> HttpResponse:
-    _case_worker_required(request)
-    case = selectors.case_get(user=request.user, reference=reference, audit=False)
-    may_manage = policy.may_manage_team(request.user, case)
+    # Only the owner and the coordinator change the team: anyone else's POST is refused here,
+    # and the services ask the policy again (restriction included).
+    case = doors.access_case(
+        request.user, reference, for_team=request.method == "POST", what="case team"
+    )
     user_form = forms.TeamUserForm(prefix="user")
     agency_form = forms.TeamAgencyForm(prefix="agency")
     if request.method == "POST":
-        if not may_manage:
-            raise PermissionDenied
         action = request.POST.get("action")
         done = False
         if action == "add_user":
@@ -420,19 +418,11 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
         elif action == "remove":
             remove = forms.TeamRemoveForm(request.POST)
             if remove.is_valid():
-                team = selectors.case_team(user=request.user, case=case)
-                for grant in team.users:
-                    if grant.user_id == remove.cleaned_data["user"]:
-                        services.team_remove_user(
-                            case=case, user=grant.user, removed_by=request.user
-                        )
-                        done = True
-                for grant in team.agencies:
-                    if grant.group_id and grant.group.agency.pk == remove.cleaned_data["agency"]:
-                        services.team_remove_agency(
-                            case=case, agency=grant.group.agency, removed_by=request.user
-                        )
-                        done = True
+                try:
+                    done = _team_remove(request, case, remove.cleaned_data)
+                except ValidationError as error:
+                    for message in error.messages:
+                        messages.error(request, message)
         if done:
             messages.success(request, _("Case team updated."))
             return redirect("cases:team", reference=case.reference)
@@ -442,8 +432,26 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "team": selectors.case_team(user=request.user, case=case),
-            "may_manage": may_manage,
+            "may_manage": policy.may_manage_team(request.user, case),
+            "restricted": policy.case_is_restricted(case),
             "user_form": user_form,
             "agency_form": agency_form,
         },
     )
+
+
+def _team_remove(request: HttpRequest, case: Case, chosen: dict) -> bool:
+    """Remove the chosen person or agency from the team; answer whether anyone was removed."""
+    team = selectors.case_team(user=request.user, case=case)
+    removed = False
+    for grant in team.users:
+        if grant.user_id == chosen["user"]:
+            services.team_remove_user(case=case, user=grant.user, removed_by=request.user)
+            removed = True
+    for grant in team.agencies:
+        if grant.group_id and grant.group.agency.pk == chosen["agency"]:
+            services.team_remove_agency(
+                case=case, agency=grant.group.agency, removed_by=request.user
+            )
+            removed = True
+    return removed

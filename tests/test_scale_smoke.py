@@ -17,7 +17,7 @@ SMALL, LARGER = 0.01, 0.03
 # as it commits (access/audit.py, access/audit_chain.py). Those statements are counted apart.
 AUDIT = re.compile(r"auditlog_logentry|access_auditseal|access_auditretentionrun|pg_advisory")
 TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
-AUDITED_PAGES = {"case_detail", "agenda", "minutes"}
+AUDITED_PAGES = {"case_detail", "case_list", "case_list_deep", "case_search", "agenda", "minutes"}
 # Pages that list protected rows log one read when they show some, none when they show nothing
 # (issue 14): a role's home, the release list, the screening queue.
 MAY_AUDIT = AUDITED_PAGES | {"home", "release_list", "referral_screening"}

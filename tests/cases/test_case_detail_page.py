@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access import subject_rights
 from access.models import Level, Role
 from cases import services
 from cases.models import Case
@@ -171,18 +172,62 @@ def test_an_agency_grant_lets_every_member_of_the_agency_in(client, db):
     assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404
 
 
-def test_a_repeat_referral_within_a_year_is_flagged(client, social_worker, db):
-    case = make_case(owner=social_worker)
-    case = services.case_change_status(
+def closed_case(owner) -> Case:
+    case = make_case(owner=owner)
+    return services.case_change_status(
         case=case,
-        user=social_worker,
+        user=owner,
         to_status=Case.Status.CLOSED,
         reason="Done",
         expected_version=case.version,
         closure_reason=Case.ClosureReason.RISK_REMOVED,
     )
-    repeat = make_case(owner=social_worker, person=case.person)
-    assert repeat.repeat_of == case
+
+
+def test_a_repeat_referral_within_a_year_links_the_earlier_case_for_its_team(
+    client, social_worker, db
+):
+    earlier = closed_case(social_worker)
+    repeat = make_case(owner=social_worker, person=earlier.person)
+    assert repeat.repeat_of == earlier
     client.force_login(social_worker)
     body = client.get(reverse("cases:detail", args=[repeat.reference])).content.decode()
-    assert f"Repeat of</dt><dd>{case.reference}" in body.replace("\n", "")
+    link = f'<a href="{earlier.get_absolute_url()}">{earlier.reference}</a>'
+    assert f"Repeat of</dt><dd>{link}" in body.replace("\n", "")
+
+
+def test_the_earlier_case_of_a_repeat_is_not_named_to_who_may_not_see_it(client, db):
+    # Issue 14, finding 5: the earlier case's reference is the earlier case's, hidden by
+    # rule 1 like the rest of it. The repeat itself is this case's and still shows.
+    earlier = closed_case(make_user(role=Role.SOCIAL_WORKER))
+    reader = make_user(role=Role.SOCIAL_WORKER)
+    repeat = make_case(owner=reader, person=earlier.person)
+    assert repeat.repeat_of == earlier
+    client.force_login(reader)
+    body = client.get(reverse("cases:detail", args=[repeat.reference])).content.decode()
+    assert earlier.reference not in body
+    assert earlier.get_absolute_url() not in body
+    assert "A case about this person was closed less than twelve months ago." in body
+
+
+def test_a_view_of_the_case_page_records_exactly_one_read(client, social_worker):
+    case = make_case(owner=social_worker)
+    client.force_login(social_worker)
+    client.get(reverse("cases:detail", args=[case.reference]))
+    reads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    assert [(r.content_type.model, r.object_pk, r.actor_id) for r in reads] == [
+        ("case", str(case.pk), social_worker.pk)
+    ]
+
+
+def test_a_restricted_case_reads_as_before_but_offers_no_change(
+    client, social_worker, info_officer
+):
+    case = make_case(owner=social_worker)
+    client.force_login(social_worker)
+    edit = reverse("cases:edit", args=[case.reference])
+    assert edit in client.get(case.get_absolute_url()).content.decode()
+    subject_rights.case_restrict(case=case, user=info_officer, reason="Accuracy contested")
+    body = client.get(case.get_absolute_url()).content.decode()
+    assert 'id="restricted"' in body
+    assert edit not in body

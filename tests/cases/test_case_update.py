@@ -5,11 +5,16 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from access.models import Role
+from access.models import Agency, Role
 from cases import selectors, services
-from cases.models import Case, CaseUserObjectPermission, ConcernCategory
+from cases.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    ConcernCategory,
+)
 from tests.cases.conftest import join
-from tests.factories import make_case, make_user
+from tests.factories import AgencyFactory, make_case, make_user
 
 R = Case.RiskLevel
 
@@ -234,3 +239,70 @@ def test_it_refuses_a_case_worker_who_is_not_on_the_case_team(role, case):
 def test_the_information_officer_may_edit_any_case(case, info_officer):
     update(case, user=info_officer, risk_level=R.HIGH)
     assert Case.objects.get(pk=case.pk).risk_level == R.HIGH
+
+
+# --- Who may change the owner and the lead agency (issue 14, finding 2) ---------------------
+# A new owner and a new lead agency join the case team: only those who manage the team (the
+# owner, a coordinator) may change them, and the new owner must be able to be on a team.
+
+
+def team_of(case) -> tuple[set, set]:
+    users = set(CaseUserObjectPermission.objects.filter(content_object=case).values_list("pk"))
+    agencies = set(CaseGroupObjectPermission.objects.filter(content_object=case).values_list("pk"))
+    return users, agencies
+
+
+def test_a_police_officer_on_the_team_may_not_change_the_owner_or_the_lead_agency(
+    case, police_officer
+):
+    join(case, police_officer)
+    health_worker = make_user(role=Role.SOCIAL_WORKER)
+    prison = AgencyFactory(name="Prison", kind=Agency.Kind.PRISON)
+    team_before = team_of(case)
+    for change in ({"owner": health_worker}, {"lead_agency": prison}):
+        with pytest.raises(PermissionDenied):
+            update(case, user=police_officer, **change)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.owner, stored.lead_agency, stored.version) == (
+        case.owner,
+        case.lead_agency,
+        case.version,
+    )
+    assert team_of(case) == team_before
+    assert not selectors.visible_cases(user=health_worker).filter(pk=case.pk).exists()
+
+
+def test_a_police_officer_still_edits_the_rest_of_the_case(case, police_officer):
+    join(case, police_officer)
+    update(
+        case,
+        user=police_officer,
+        risk_level=R.HIGH,
+        owner=case.owner,
+        lead_agency=case.lead_agency,
+    )
+    assert Case.objects.get(pk=case.pk).risk_level == R.HIGH
+
+
+def test_a_coordinator_on_the_team_changes_the_owner_and_the_lead_agency(case, coordinator):
+    join(case, coordinator)
+    new_owner = make_user(role=Role.SOCIAL_WORKER)
+    lead = AgencyFactory()
+    update(case, user=coordinator, owner=new_owner, lead_agency=lead)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.owner, stored.lead_agency) == (new_owner, lead)
+    assert CaseGroupObjectPermission.objects.filter(content_object=case, group=lead.group).exists()
+
+
+def test_the_information_officer_may_not_change_the_owner(case, info_officer):
+    # They read every case but do not manage its team (policy.may_manage_team).
+    with pytest.raises(PermissionDenied):
+        update(case, user=info_officer, owner=make_user(role=Role.SOCIAL_WORKER))
+    assert Case.objects.get(pk=case.pk).owner == case.owner
+
+
+def test_the_new_owner_must_be_able_to_join_a_case_team(case, info_officer):
+    with pytest.raises(ValidationError) as refused:
+        update(case, owner=info_officer)
+    assert "owner" in refused.value.message_dict
+    assert Case.objects.get(pk=case.pk).owner == case.owner
