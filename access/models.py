@@ -233,6 +233,8 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an administrator")
         ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+        AUDIT_CHECK_FAILED = "audit_check_failed", _("Audit log check failed")
+        AUDIT_LATE_SEALED = "audit_late_sealed", _("Late audit rows sealed by hand")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(
