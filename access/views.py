@@ -276,4 +276,8 @@ def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
     if person is None:
         raise Http404
     report = selectors.person_access_report(user=request.user, person=person)
+    from access.audit import record_read
+
+    # The page shows the person and their cases: one read, like every page of case content.
+    record_read(user=request.user, obj=person, what="subject access report")
     return render(request, "access/person_access_report.html", report)
