@@ -81,15 +81,18 @@ class AuditAddressMiddleware(AuditlogMiddleware):
         return int(port) if port.isdigit() and int(port) <= 65535 else None
 
 
-# What a search box or filter may hold; far above any real one. Longer values are refused
-# before a view sees them (SQLite refuses a LIKE pattern over 50 000 bytes).
+# What an address, and a search box or filter, may hold; far above any real one. Longer ones
+# are refused before a view sees them (SQLite refuses a LIKE pattern over 50 000 bytes, and a
+# reference or code is a few dozen characters).
+MAX_PATH_LENGTH = 2000
 MAX_QUERY_VALUE_LENGTH = 1000
 
 
 class RequestSanityMiddleware:
-    """Refuses (400) a request whose path or query string holds a NUL byte, or a query value
-    longer than MAX_QUERY_VALUE_LENGTH: PostgreSQL refuses NUL in any text it is given, so such
-    a value would reach a query only to fail there. Answered here, once, for every view."""
+    """Refuses (400) a request whose path or query string holds a NUL byte, a path longer than
+    MAX_PATH_LENGTH or a query value longer than MAX_QUERY_VALUE_LENGTH: PostgreSQL refuses NUL
+    in any text it is given, so such a value would reach a query only to fail there. Answered
+    here, once, for every view."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -97,6 +100,8 @@ class RequestSanityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or "\x00" in request.path_info:
             return HttpResponseBadRequest(_("Bad request: the address holds a NUL byte."))
+        if len(request.path) > MAX_PATH_LENGTH:
+            return HttpResponseBadRequest(_("Bad request: the address is too long."))
         for key, values in request.GET.lists():
             for value in (key, *values):
                 if "\x00" in value:
