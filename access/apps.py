@@ -11,8 +11,10 @@ class AccessConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_migrate
 
-        from access import models, services
+        from access import hardening, models, services
 
+        # Hostile ids and dates refused in every form and query (access/hardening.py).
+        hardening.install()
         # After every app's migrations, so the permissions of every app exist.
         post_migrate.connect(services.admin_role_grant_permissions)
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])

@@ -9,6 +9,11 @@ removes old rows only through the SECURITY DEFINER function `msc_audit_purge`.
 
 The key (AUDIT_CHAIN_KEY) is not in the database: someone who can write to the database but
 does not hold the key cannot recompute a consistent chain after changing a row.
+
+The sealer seals only rows written within its grace period (and not dated ahead of the clock):
+a row written straight into the table with an old or a future date is never sealed, so it is
+never taken into the chain as if the application had written it. The verifier reports both
+kinds, and the alarm tells the information officer.
 """
 
 import hashlib
@@ -49,8 +54,12 @@ SEALED_FIELDS = (
     "timestamp",
     "additional_data",
 )
-# An entry not sealed this long after it was written is reported by the verifier.
+# The sealer seals rows written at most this long ago; an entry not sealed by then is reported
+# by the verifier and never sealed by the sweep (only by hand: `seal_audit_log --accept-late`).
 UNSEALED_GRACE_MINUTES = 60
+# How far ahead of this host's clock another host's clock may be: a row dated further ahead was
+# not written by the application, and is reported instead of sealed.
+CLOCK_SKEW_MINUTES = 5
 
 
 def _json_default(value):
@@ -84,15 +93,31 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
-def seal_entries(ids: list[int] | None = None) -> int:
-    """Seal the given audit rows (or every unsealed one), in id order, after the chain's head."""
+def seal_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """(earliest, latest): the timestamps of the rows the sealer takes into the chain."""
+    now = now or timezone.now()
+    return (
+        now - timedelta(minutes=UNSEALED_GRACE_MINUTES),
+        now + timedelta(minutes=CLOCK_SKEW_MINUTES),
+    )
+
+
+def _unsealed():
+    return LogEntry.objects.filter(~Exists(AuditSeal.objects.filter(log_entry_id=OuterRef("pk"))))
+
+
+def seal_entries(ids: list[int] | None = None, *, accept_late: bool = False) -> int:
+    """Seal the given audit rows (or every unsealed one) written within the sealer's grace
+    period, in id order, after the chain's head. `accept_late` also seals older rows: for an
+    operator who found out why they were left unsealed (never rows dated in the future)."""
+    earliest, latest = seal_window()
     with transaction.atomic():
         _lock_chain()
         head = AuditSeal.objects.order_by("-sequence").first()
         previous = head.digest if head else _anchor_digest()
-        unsealed = LogEntry.objects.filter(
-            ~Exists(AuditSeal.objects.filter(log_entry_id=OuterRef("pk")))
-        )
+        unsealed = _unsealed().filter(timestamp__lte=latest)
+        if not accept_late:
+            unsealed = unsealed.filter(timestamp__gte=earliest)
         if ids is not None:
             unsealed = unsealed.filter(pk__in=ids)
         seals = []
@@ -128,15 +153,35 @@ class ChainReport:
     broken_sequence: int | None = None
     broken_log_entry: int | None = None
     reason: str = ""
+    # Rows older than the grace period and still unsealed; rows dated ahead of the clock.
     unsealed: int = 0
+    future: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.broken_sequence is None and self.unsealed == 0
+        return self.broken_sequence is None and self.unsealed == 0 and self.future == 0
+
+    def problems(self) -> list[str]:
+        """What is wrong, in words for the operator's log (no audit content)."""
+        found = []
+        if self.broken_sequence is not None:
+            found.append(
+                f"the chain is broken at seal {self.broken_sequence} "
+                f"(audit log entry {self.broken_log_entry}): {self.reason}"
+            )
+        if self.unsealed:
+            found.append(
+                f"{self.unsealed} audit row(s) older than {UNSEALED_GRACE_MINUTES} minutes are "
+                "not sealed (written straight into the table, or the sealer was not running)"
+            )
+        if self.future:
+            found.append(f"{self.future} audit row(s) are dated in the future")
+        return found
 
 
 def verify_chain(chunk_size: int = 2000) -> ChainReport:
-    """Walk the chain from its anchor; stop at the first seal that does not hold."""
+    """Walk the chain from its anchor; stop at the first seal that does not hold. Then count
+    the rows the sealer will never seal: unsealed past its grace period, or future-dated."""
     anchor = AuditRetentionRun.objects.order_by("-anchor_sequence").first()
     previous = anchor.anchor_digest if anchor else GENESIS
     start = anchor.anchor_sequence if anchor else 0
@@ -174,18 +219,44 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
             report.head_sequence, report.head_digest = seal.sequence, seal.digest
         return True
 
+    earliest, latest = seal_window()
+    report.unsealed = _unsealed().filter(timestamp__lt=earliest).count()
+    report.future = LogEntry.objects.filter(timestamp__gt=latest).count()
     for seal in seals.iterator(chunk_size=chunk_size):
         batch.append(seal)
         if len(batch) >= chunk_size:
             if not check(batch):
                 return report
             batch = []
-    if batch and not check(batch):
-        return report
-    grace = timezone.now() - timedelta(minutes=UNSEALED_GRACE_MINUTES)
-    report.unsealed = (
-        LogEntry.objects.filter(timestamp__lt=grace)
-        .filter(~Exists(AuditSeal.objects.filter(log_entry_id=OuterRef("pk"))))
-        .count()
-    )
+    if batch:
+        check(batch)
     return report
+
+
+def alarm(report: ChainReport) -> None:
+    """Tell the information officer that the audit log needs looking into: a security event
+    (itself audited and sealed) and a content-free e-mail; the details go to the log."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from access import security
+    from access.models import Role, SecurityEvent
+    from access.notifications import send_content_free
+
+    problems = report.problems()
+    logger.error("audit log check failed: %s", "; ".join(problems))
+    security.event_record(
+        kind=SecurityEvent.Kind.AUDIT_CHECK_FAILED, detail="; ".join(problems)[:300]
+    )
+    officers = get_user_model().objects.filter(
+        is_active=True, profile__role=Role.INFORMATION_OFFICER
+    )
+    send_content_free(
+        officers.values_list("email", flat=True),
+        _("The audit log needs your attention"),
+        _(
+            "The daily check of the audit log in the MSC case conference application found "
+            "rows it cannot vouch for. Ask the technical administrator for the report of "
+            "verify_audit_chain, and look at the security events in the audit log."
+        ),
+    )

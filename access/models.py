@@ -248,6 +248,8 @@ class SecurityEvent(models.Model):
         DPO_GRANTED = "dpo_granted", _("Data-protection-officer permission given")
         DPO_REMOVED = "dpo_removed", _("Data-protection-officer permission taken away")
         ADMIN_ACTION = "admin_action", _("Change made in the administration site")
+        AUDIT_CHECK_FAILED = "audit_check_failed", _("Audit log check failed")
+        AUDIT_LATE_SEALED = "audit_late_sealed", _("Late audit rows sealed by hand")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

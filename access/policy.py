@@ -481,6 +481,116 @@ def may_run_subject_access_report(user: User) -> bool:
     return is_information_officer(user)
 
 
+# The audit log (/audit/log/): which rows a reader sees listed, and of which the recorded
+# values. The information officer lists every row. The coordinator lists only rows about what
+# they may read themselves: a case they see and the items on it within their clearance, a
+# person on such a case, a referral they screen (from when it was sent), a meeting they see;
+# never rows about accounts, agencies, security events or cases they cannot see (the stricter
+# reading of DESIGN 3). The values of a row (its changes and the object's name) are shown only
+# to the information officer, and only for what they may read. Never a referral's: a draft is
+# the referrer's alone, and the row that sends it, or sets its indicators then, still holds the
+# draft's text as the "before"; a sent referral is read on its own page, through its door.
+
+
+def _audit_object_rules(user: User) -> dict:
+    """{model: filter on that model}: the objects whose audit rows `user` may see."""
+    from access.models import AccessRequest, CaseRestriction, Release, ReleaseAcknowledgement
+    from cases import models as cases
+    from conferences import models as conferences
+    from referrals import models as referrals
+
+    def on_case(path: str) -> Q:
+        return case_filter(user, case_field=path)
+
+    def within(rule: Q, path: str, model) -> Q:
+        """Objects under those `rule` allows on `model` (all of them when it allows all)."""
+        return Q() if rule == Q() else Q(**{f"{path}__in": model.objects.filter(rule).values("pk")})
+
+    meetings = within(meeting_filter(user), "meeting_id", conferences.Meeting)
+    items = meetings & agenda_item_filter(user)
+    runs_series = is_information_officer(user) or may_run_conferences(user)
+    releases = Q() if may_write_releases(user) else release_recipient_filter(user)
+    return {
+        cases.Case: case_filter(user),
+        cases.Person: person_identity_filter(user),
+        cases.ChronologyEntry: on_case("case_id") & item_filter(user),
+        cases.Attachment: on_case("entry__case_id")
+        & item_filter(user, level_field="entry__level", agency_field="entry__agency"),
+        cases.Assessment: on_case("case_id") & item_filter(user),
+        cases.AssessmentRating: on_case("assessment__case_id")
+        & item_filter(user, level_field="assessment__level", agency_field="assessment__agency"),
+        cases.Action: on_case("case_id"),
+        cases.Escalation: escalation_filter(user),
+        cases.AftercareReview: on_case("case_id"),
+        cases.StatusChange: on_case("case_id"),
+        cases.CaseUserObjectPermission: on_case("content_object_id"),
+        cases.CaseGroupObjectPermission: on_case("content_object_id"),
+        CaseRestriction: on_case("case_id"),
+        AccessRequest: on_case("case_id"),
+        Release: releases,
+        ReleaseAcknowledgement: Q() if may_write_releases(user) else Q(user_id=user.pk),
+        conferences.ConferenceSeries: Q() if runs_series else NOTHING,
+        conferences.Meeting: meeting_filter(user),
+        conferences.Attendance: meetings,
+        conferences.DeclarationSignature: meetings,
+        conferences.AgendaItem: items,
+        conferences.Amendment: within(items, "item_id", conferences.AgendaItem) & item_filter(user),
+        referrals.Referral: referral_screening_filter(user),
+        referrals.Screening: within(
+            referral_screening_filter(user), "referral_id", referrals.Referral
+        ),
+        referrals.OutboundReferral: on_case("case_id"),
+        referrals.PrisonRelease: on_case("case_id"),
+        referrals.PrisonReleaseTask: on_case("protocol__case_id"),
+    }
+
+
+def _audit_rows_on_readable_objects(user: User, *, values: bool) -> Q:
+    """A filter on auditlog's LogEntry: rows about objects the user may read (for `values`:
+    whose recorded values they may read, including rows about models without a rule)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from referrals.models import Referral
+
+    rules = _audit_object_rules(user)
+    types = ContentType.objects.get_for_models(*rules)
+    allowed = ~Q(content_type__in=list(types.values())) if values else NOTHING
+    for model, rule in rules.items():
+        if rule == NOTHING:
+            continue
+        if model is Referral:
+            if not values:
+                # Listed from when it was sent: nothing of its time as a draft.
+                sent = Referral.objects.filter(
+                    rule, pk=OuterRef("object_id"), submitted_at__lte=OuterRef("timestamp")
+                )
+                allowed |= Q(content_type=types[model]) & Q(Exists(sent))
+        elif rule == Q():
+            # Every row of the kind, also about objects destroyed since.
+            allowed |= Q(content_type=types[model])
+        else:
+            visible = model.objects.filter(rule).values("pk")
+            allowed |= Q(content_type=types[model], object_id__in=visible)
+    return allowed
+
+
+def audit_entry_filter(user: User) -> Q:
+    """A filter on auditlog's LogEntry: the rows the user sees listed in the audit log."""
+    if is_information_officer(user):
+        return Q()
+    if not may_browse_audit(user):
+        return NOTHING
+    return _audit_rows_on_readable_objects(user, values=False)
+
+
+def audit_values_filter(user: User) -> Q:
+    """A filter on LogEntry: the rows whose recorded values (changes, object name) the user
+    sees. Rows on models without a rule are the information officer's (accounts, agencies)."""
+    if not may_see_audit_changes(user):
+        return NOTHING
+    return _audit_rows_on_readable_objects(user, values=True)
+
+
 def may_request_access(user: User) -> bool:
     return role_of(user) in CASE_TEAM_ROLES
 

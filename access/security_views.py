@@ -308,6 +308,10 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
                 else _("Processing is restricted: nobody can add to this case."),
             )
             return redirect("audit:restriction", reference=case.reference)
+    from access.audit import record_read
+
+    # Once per page shown (not for a post that redirects): the page shows the case.
+    record_read(user=request.user, obj=case, what="restriction of processing")
     return render(
         request,
         "access/case_restriction.html",

@@ -208,7 +208,14 @@ def person_access_report(*, user, person) -> dict:
 # --- Security and data protection: browsing the audit log ------------------------------------
 
 AUDIT_COLUMNS = ("timestamp", "actor__username", "action", "content_type__model", "object_pk")
-AUDIT_DETAIL_COLUMNS = ("object_repr", "changes_text", "changes", "additional_data")
+# The recorded values, each under its own name: shown (not NULL) only where the policy lets
+# the reader read the object the row is about (policy.audit_values_filter).
+AUDIT_DETAIL_COLUMNS = {
+    "object_name": "object_repr",
+    "changed_text": "changes_text",
+    "changed_values": "changes",
+    "extra_data": "additional_data",
+}
 
 
 def audit_columns(*, user) -> tuple[str, ...]:
@@ -217,7 +224,7 @@ def audit_columns(*, user) -> tuple[str, ...]:
         raise Http404
     columns = (*AUDIT_COLUMNS, "remote_addr")
     if policy.may_see_audit_changes(user):
-        columns += AUDIT_DETAIL_COLUMNS
+        columns += tuple(AUDIT_DETAIL_COLUMNS)
     return columns
 
 
@@ -230,13 +237,15 @@ def audit_log(
     since=None,
     until=None,
 ) -> QuerySet:
-    """Audit rows newest first, as dicts of the columns the user may see; filtered in SQL."""
+    """Audit rows newest first, as dicts of the columns the user may see; filtered in SQL:
+    only rows the policy lists for the user, with the values only where they may read them."""
     from datetime import datetime, time
 
+    from django.db.models import Case, F, Value, When
     from django.utils import timezone
 
     columns = audit_columns(user=user)
-    rows = LogEntry.objects.all()
+    rows = LogEntry.objects.filter(policy.audit_entry_filter(user))
     if actor is not None:
         rows = rows.filter(actor=actor)
     if object_type is not None:
@@ -248,4 +257,12 @@ def audit_log(
         rows = rows.filter(timestamp__gte=datetime.combine(since, time.min, tzinfo=zone))
     if until is not None:
         rows = rows.filter(timestamp__lte=datetime.combine(until, time.max, tzinfo=zone))
+    if policy.may_see_audit_changes(user):
+        readable = policy.audit_values_filter(user)
+        rows = rows.annotate(
+            **{
+                name: Case(When(readable, then=F(field)), default=Value(None))
+                for name, field in AUDIT_DETAIL_COLUMNS.items()
+            }
+        )
     return rows.order_by("-timestamp", "-pk").values("pk", *columns)

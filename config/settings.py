@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address, as far as our proxies vouch for it.
+    "access.middleware.ClientAddressMiddleware",
+    "access.middleware.RequestSanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,7 +75,7 @@ MIDDLEWARE = [
     "access.middleware.IdleTimeoutMiddleware",
     "access.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "access.middleware.AuditAddressMiddleware",
     "access.middleware.NoStoreMiddleware",
     "access.middleware.SecurityHeadersMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
@@ -308,6 +311,15 @@ DORMANT_ACCOUNT_DAYS = env_int("DORMANT_ACCOUNT_DAYS", 90)
 # verify the rows sealed before a key change.
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or f"audit-chain:{SECRET_KEY}"
 AUDIT_CHAIN_KEY_FALLBACKS = env_list("AUDIT_CHAIN_KEY_FALLBACKS")
+# How many reverse proxies of our own stand in front of the application, each adding the
+# address it received a request from to X-Forwarded-For. 0: the audit records the connection's
+# peer and ignores the header, which any client can write (docker-compose.yml: 1, its nginx).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 5:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is the number of reverse proxies in front of the application "
+        f"(0 to 5; 1 for docker-compose.yml's nginx), not {TRUSTED_PROXY_COUNT}."
+    )
 # Retention of closed cases, in years after closure, per closure reason (DESIGN 4.8). A country
 # preset gives the periods; RETENTION_YEARS overrides single reasons ("deceased=1,transferred=2").
 CLOSURE_REASONS = (

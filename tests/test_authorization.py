@@ -87,7 +87,9 @@ class World:
 
 
 def pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
+    from tests.documents import PDF
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 @pytest.fixture

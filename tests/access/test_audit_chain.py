@@ -173,6 +173,120 @@ def test_the_verifier_reports_rows_left_unsealed(db, django_capture_on_commit_ca
     assert report.unsealed == 1 and not report.ok
 
 
+def forge(when, django_capture_on_commit_callbacks) -> LogEntry:
+    """A row written straight into the table (no signal, so no commit hook), dated `when`:
+    a copy of a genuine row, as someone with write access to the database would make it."""
+    genuine = audited_rows(1, django_capture_on_commit_callbacks)[0]
+    genuine.pk = None
+    genuine.timestamp = when
+    genuine.object_repr = "nothing to see here"
+    [row] = LogEntry.objects.bulk_create([genuine])
+    return LogEntry.objects.get(object_repr="nothing to see here")
+
+
+def sealed(row: LogEntry) -> bool:
+    return AuditSeal.objects.filter(log_entry_id=row.pk).exists()
+
+
+@pytest.mark.parametrize("age", [timedelta(hours=2), timedelta(days=400)])
+def test_the_sweep_never_seals_a_row_older_than_its_grace_period(
+    db, django_capture_on_commit_callbacks, age
+):
+    forged = forge(timezone.now() - age, django_capture_on_commit_callbacks)
+    seal_entries()
+    call_command("seal_audit_log", stdout=StringIO())
+    assert not sealed(forged)
+    report = verify_chain()
+    assert report.unsealed == 1 and not report.ok
+
+
+def test_the_sweep_never_seals_a_row_dated_in_the_future_and_the_verifier_reports_it(
+    db, django_capture_on_commit_callbacks
+):
+    forged = forge(timezone.now() + timedelta(days=1), django_capture_on_commit_callbacks)
+    seal_entries()
+    assert not sealed(forged)
+    report = verify_chain()
+    assert report.future == 1 and not report.ok
+    # Even by hand: nobody can vouch for a row from the future.
+    call_command("seal_audit_log", "--accept-late", stdout=StringIO())
+    assert not sealed(forged)
+
+
+def test_the_commit_hook_does_not_seal_a_back_dated_row_either(
+    db, django_capture_on_commit_callbacks
+):
+    template = audited_rows(1, django_capture_on_commit_callbacks)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        back_dated = LogEntry.objects.create(
+            content_type=template.content_type,
+            object_pk=template.object_pk,
+            object_repr="written last year",
+            action=LogEntry.Action.UPDATE,
+            timestamp=timezone.now() - timedelta(days=365),
+        )
+    assert not sealed(back_dated)
+    assert verify_chain().unsealed == 1
+
+
+@pytest.mark.parametrize("when", [timedelta(hours=-2), timedelta(days=2)])
+def test_the_verifier_alarms_the_information_officer_without_saying_what_it_found(
+    db, django_capture_on_commit_callbacks, mailoutbox, when
+):
+    from access.models import Role, SecurityEvent
+    from tests.factories import make_user
+
+    officer = make_user(role=Role.INFORMATION_OFFICER)
+    make_user(role=Role.COORDINATOR)
+    forged = forge(timezone.now() + when, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    with pytest.raises(CommandError, match="not sealed|in the future"):
+        call_command("verify_audit_chain")
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+    message = mailoutbox[0].subject + mailoutbox[0].body
+    assert str(forged.pk) not in message and forged.object_repr not in message
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.AUDIT_CHECK_FAILED).count() == 1
+
+
+def test_the_daily_task_alarms_too(db, django_capture_on_commit_callbacks, mailoutbox):
+    from access.models import Role, SecurityEvent
+    from access.tasks import verify_audit_chain
+    from tests.factories import make_user
+
+    officer = make_user(role=Role.INFORMATION_OFFICER)
+    forge(timezone.now() - timedelta(hours=3), django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    assert verify_audit_chain() is False
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.AUDIT_CHECK_FAILED).exists()
+
+
+def test_an_intact_log_alarms_nobody(db, django_capture_on_commit_callbacks, mailoutbox):
+    from access.models import Role, SecurityEvent
+    from access.tasks import verify_audit_chain
+    from tests.factories import make_user
+
+    make_user(role=Role.INFORMATION_OFFICER)
+    audited_rows(2, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    assert verify_audit_chain() is True
+    assert mailoutbox == []
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.AUDIT_CHECK_FAILED).exists()
+
+
+def test_late_rows_are_sealed_by_hand_only_and_that_is_recorded(
+    db, django_capture_on_commit_callbacks
+):
+    from access.models import SecurityEvent
+
+    forged = forge(timezone.now() - timedelta(hours=5), django_capture_on_commit_callbacks)
+    out = StringIO()
+    call_command("seal_audit_log", "--accept-late", stdout=out)
+    assert sealed(forged) and "Sealed 1" in out.getvalue()
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.AUDIT_LATE_SEALED).exists()
+    assert verify_chain().ok
+
+
 # --- The audit log's own retention -----------------------------------------------------------
 
 
@@ -187,9 +301,10 @@ def test_the_audit_log_retention_removes_old_rows_from_the_start_of_the_chain(
     six_years_ago = timezone.now() - timedelta(days=6 * 365)
     for row in old_rows:
         tamper("UPDATE auditlog_logentry SET timestamp = %s WHERE id = %s", [six_years_ago, row.pk])
-    # Re-seal the back-dated rows as if they had been written then.
+    # Re-seal the back-dated rows as if they had been written then (by hand: the sweep seals
+    # only rows written within its grace period).
     tamper("DELETE FROM access_auditseal", [])
-    seal_entries()
+    seal_entries(accept_late=True)
     recent = audited_rows(2, django_capture_on_commit_callbacks)
     assert verify_chain().ok
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from access.models import Role
 from cases import services
+from tests.documents import PDF
 from tests.factories import make_case, make_user
 
 
@@ -21,7 +22,7 @@ def test_the_coordinator_sees_who_has_read_the_case_and_its_documents(
         level=2,
         occurred_at=timezone.now(),
         text="Report",
-        attachment=SimpleUploadedFile("r.pdf", b"%PDF-1.4 x"),
+        attachment=SimpleUploadedFile("r.pdf", PDF),
     )
     client.force_login(owner)
     client.get(case.get_absolute_url())

@@ -19,6 +19,7 @@ from access.models import DestructionRecord, Level, Role
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Person
 from tests.access.test_settings import PRODUCTION, read_settings, run_settings
+from tests.documents import pdf_of
 from tests.factories import make_case, make_person, make_user
 
 pytestmark = pytest.mark.clock
@@ -42,7 +43,7 @@ def closed_case(owner, *, years_ago: float, reason: str = "risk_removed", person
         occurred_at=timezone.now() - timedelta(days=1),
         level=Level.L2,
         text=SECRET,
-        attachment=SimpleUploadedFile("note.pdf", b"%PDF-1.4 secret"),
+        attachment=SimpleUploadedFile("note.pdf", pdf_of("secret")),
     )
     case = case_services.case_change_status(
         case=case,

@@ -163,7 +163,9 @@ def test_a_document_is_served_as_an_attachment_of_its_checked_type(
     settings.MEDIA_ROOT = tmp_path
     case = make_case(owner=social_worker)
     # The browser claims HTML; the content says PDF, and PDF is what is stored and served.
-    entry = add_entry(case, SimpleUploadedFile("r.pdf", b"%PDF-1.4 x", content_type="text/html"))
+    from tests.documents import PDF
+
+    entry = add_entry(case, SimpleUploadedFile("r.pdf", PDF, content_type="text/html"))
     client.force_login(social_worker)
     url = reverse("cases:attachment", args=[case.reference, entry.attachments.get().pk])
     response = client.get(url)

@@ -97,3 +97,51 @@ def test_only_the_information_officer_restricts(social_worker, coordinator):
     other = make_user(role="social_worker")
     with pytest.raises(PermissionDenied):
         subject_rights.case_restrict(case=case, user=other, reason="r")
+
+
+# --- The pages that show a person's data record the read, once per page shown ----------------
+
+
+def reads_of(obj) -> list:
+    from auditlog.models import LogEntry
+
+    return list(
+        LogEntry.objects.get_for_object(obj).filter(action=LogEntry.Action.ACCESS).order_by("pk")
+    )
+
+
+def test_the_access_report_page_records_one_read_of_the_person(client, info_officer, social_worker):
+    case = make_case(owner=social_worker)
+    client.force_login(info_officer)
+    assert client.get(reverse("audit:person_report", args=[case.person.code])).status_code == 200
+    [read] = reads_of(case.person)
+    assert read.actor == info_officer and read.remote_addr == "127.0.0.1"
+    client.get(reverse("audit:person_report", args=[case.person.code]))
+    assert len(reads_of(case.person)) == 2
+
+
+def test_the_restriction_page_records_one_read_of_the_case_per_page_shown(
+    client, info_officer, social_worker
+):
+    case = make_case(owner=social_worker)
+    client.force_login(info_officer)
+    url = reverse("audit:restriction", args=[case.reference])
+    assert client.get(url).status_code == 200
+    [read] = reads_of(case)
+    assert read.actor == info_officer
+    # A post that redirects shows no page; the page it lands on is the next read.
+    assert client.post(url, {"reason": "Accuracy contested"}).status_code == 302
+    assert len(reads_of(case)) == 1
+    client.get(url)
+    assert len(reads_of(case)) == 2
+    # A refused post shows the page again: one read.
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert len(reads_of(case)) == 3
+
+
+def test_nobody_else_leaves_a_read_on_the_restriction_page(client, social_worker, coordinator):
+    case = make_case(owner=social_worker)
+    for user in (social_worker, coordinator):
+        client.force_login(user)
+        assert client.get(reverse("audit:restriction", args=[case.reference])).status_code == 404
+    assert reads_of(case) == []

@@ -9,17 +9,12 @@ from access.models import Level, Role
 from cases import services, uploads
 from cases.models import Attachment, ChronologyEntry
 from tests.cases.conftest import join
+from tests.documents import DOCX, JPEG, ODT, PDF, PNG, TEXT
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.clock
 
 K = ChronologyEntry.Kind
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
-ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 20
-TEXT = "Gesprek met de moeder, één uur, café.\n".encode()
 
 
 def add(case, *, author=None, **fields):
@@ -304,10 +299,10 @@ def test_it_stores_an_accepted_pdf_with_its_content_type(case, media_root):
         ("photo.jpeg", JPEG, "image/jpeg"),
         (
             "letter.docx",
-            ZIP,
+            DOCX,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
-        ("letter.odt", ZIP, "application/vnd.oasis.opendocument.text"),
+        ("letter.odt", ODT, "application/vnd.oasis.opendocument.text"),
         ("notes.txt", TEXT, "text/plain"),
     ],
 )
@@ -321,7 +316,8 @@ def test_it_stores_each_accepted_type_with_the_content_type_of_its_kind(
 
 
 def test_it_accepts_a_file_of_exactly_the_largest_size(case, media_root):
-    content = PDF + b"0" * (uploads.MAX_UPLOAD_BYTES - len(PDF))
+    # Padded before its trailer: a PDF ends with %%EOF.
+    content = PDF[:-6] + b"0" * (uploads.MAX_UPLOAD_BYTES - len(PDF)) + PDF[-6:]
     entry = add(case, attachment=upload("large.pdf", content))
     assert Attachment.objects.get(entry=entry).size == uploads.MAX_UPLOAD_BYTES
 

@@ -1,26 +1,31 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from access.audit_chain import verify_chain
+from access.audit_chain import alarm, verify_chain
 
 
 class Command(BaseCommand):
     help = (
         "Verify the audit chain; name the first broken row (also a daily Celery task). "
-        "Exits non-zero when the chain is broken or rows are left unsealed."
+        "Exits non-zero, and alarms the information officer, when the chain is broken, rows "
+        "are left unsealed past the grace period, or rows are dated in the future."
     )
 
     def handle(self, *args, **options) -> None:
         report = verify_chain()
-        if report.broken_sequence is not None:
+        if not report.ok:
+            alarm(report)
+            intact = f" {report.checked} sealed row(s) before it are intact."
             raise CommandError(
-                f"Audit chain broken at seal {report.broken_sequence} "
-                f"(audit log entry {report.broken_log_entry}): {report.reason}. "
-                f"{report.checked} row(s) before it are intact."
-            )
-        if report.unsealed:
-            raise CommandError(
-                f"{report.unsealed} audit row(s) older than an hour are not sealed: "
-                "run seal_audit_log, and find out why they were not sealed."
+                "Audit log check failed: "
+                + "; ".join(report.problems())
+                + "."
+                + (intact if report.broken_sequence is not None else "")
+                + (
+                    " Unsealed rows: find out why (seal_audit_log --accept-late seals them "
+                    "once you know they are genuine)."
+                    if report.unsealed
+                    else ""
+                )
             )
         self.stdout.write(
             self.style.SUCCESS(
