@@ -48,6 +48,8 @@ def test_only_the_proxy_publishes_a_port(services):
 def test_gunicorn_believes_forwarded_headers_from_the_proxy_only(services):
     proxy_address = services["proxy"]["networks"]["backend"]["ipv4_address"]
     assert services["web"]["environment"]["FORWARDED_ALLOW_IPS"] == proxy_address
+    # ...and the application takes the client's address from that one proxy, for the audit.
+    assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
     for text in (command_text(services["web"]), (ROOT / "Dockerfile").read_text()):
         assert "forwarded-allow-ips" not in text
 
