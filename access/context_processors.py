@@ -39,6 +39,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Statistics"), reverse("oversight:statistics")))
     if policy.may_administer_accounts(user):
         items.append((_("Accounts and agencies"), reverse("admin:index")))
+    if policy.may_see_account_changes(user):
+        items.append((_("Account changes"), reverse("account_changes:list")))
     if policy.may_browse_audit(user):
         items.append((_("Audit log"), reverse("audit:log")))
     if policy.may_confirm_destruction(user):

@@ -311,11 +311,9 @@ def access_release(
 def access_case_for_release(user, reference: str, *, audit: bool = True) -> "Case":
     """The case a release is written from: only for those who write releases (404 for the rest,
     even on their own cases); 403 while processing of the case is restricted."""
-    from cases import selectors as case_selectors
-
     if not policy.may_write_releases(user):
         raise Http404
-    case = case_selectors.case_get(user=user, reference=reference, audit=audit)
+    case = access_case(user, reference, audit=audit)
     if not policy.may_release(user, case):
         raise PermissionDenied
     return case

@@ -156,8 +156,15 @@ def case_visible(user: User, case) -> bool:
 
 def may_write_case(user: User, case) -> bool:
     """May the user add to this case and move it on: they see it, their role writes, and
-    processing of the case is not restricted (then it is read-only for everyone)."""
-    return may_edit_case(user) and case_visible(user, case) and not case_is_restricted(case)
+    processing of the case is not restricted (then it is read-only for everyone). One EXISTS
+    query."""
+    if not may_edit_case(user):
+        return False
+    from access.models import CaseRestriction
+    from cases.models import Case
+
+    restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
+    return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case.pk).exists()
 
 
 def may_write_opened_case(user: User, case) -> bool:
@@ -718,19 +725,10 @@ def outbound_provider_filter(user: User) -> Q:
     return Q(provider_id=agency_id_of(user)) & ~Q(status="revoked")
 
 
-def _case_open_to_writes(user: User, case_id: int) -> bool:
-    """The case exists for the user and its processing is not restricted: one EXISTS query."""
-    from access.models import CaseRestriction
-    from cases.models import Case
-
-    restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
-    return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case_id).exists()
-
-
 def may_send_outbound_referral(user: User, case) -> bool:
     """Refer the person on this case to a service (the provider agency then reads what the
     referral says): a case worker who sees the case, unless its processing is restricted."""
-    return may_edit_case(user) and _case_open_to_writes(user, case.pk)
+    return may_write_case(user, case)
 
 
 def may_revoke_outbound_referral(user: User, outbound) -> bool:
@@ -764,7 +762,7 @@ def may_answer_outbound_referral(user: User, outbound) -> bool:
 def may_manage_prison_release(user: User, case) -> bool:
     """Change the prison-release protocol of this case (prison, date, conditions; the tasks
     follow): the case team, unless processing of the case is restricted."""
-    return may_edit_case(user) and _case_open_to_writes(user, case.pk)
+    return may_write_case(user, case)
 
 
 def may_set_up_prison_release(user: User, case) -> bool:

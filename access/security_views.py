@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import policy, retention, security, security_forms, selectors
+from access import doors, policy, retention, security, security_forms, selectors
 from access.models import SecurityEvent
 from cases.forms import apply_errors
 
@@ -284,11 +284,10 @@ def person_report_export(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
     from access import subject_rights
-    from cases import selectors as case_selectors
 
     if not policy.may_restrict_processing(request.user):
         raise Http404
-    case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
+    case = doors.access_case(request.user, reference, audit=False)
     restricted = policy.case_is_restricted(case)
     form = security_forms.RestrictionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -284,7 +284,7 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
 @doors.page_for(policy.may_see_read_audit)
 def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
     # Who read the case, not the case: the page itself is not a read of it.
-    case = case_selectors.case_get(user=request.user, reference=reference, audit=False)
+    case = doors.access_case(request.user, reference, audit=False)
     page = _paginate(request, selectors.case_reads(user=request.user, case=case))
     return render(request, "access/case_reads.html", {"case": case, "page": page})
 

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from access import doors, policy
+from access import policy
 from cases.models import (
     Action,
     Assessment,
@@ -114,11 +114,6 @@ def _search(user, term: str) -> Q:
         return Q(pk__in=by_reference.union(by_person, all=True))
     # A few thousand visible cases at most: the matches are quickest found among them.
     return Q(reference__icontains=term) | person("person__")
-
-
-def case_get(*, user, reference: str, audit: bool = True) -> Case:
-    """Kept for the apps that still call it: the door is access.doors.access_case."""
-    return doors.access_case(user, reference, audit=audit)
 
 
 def record_case_list_read(*, user, filters: CaseFilters, cases: list[Case]) -> LogEntry:

@@ -1,5 +1,5 @@
 """Thin views: parse, call a selector or a service, render. Every referral and outbound
-referral comes through its door (access.doors), every case through cases.selectors.case_get:
+referral comes through its door (access.doors), every case through access.doors.access_case:
 each answers 404 for what the user may not see. Services ask the policy before every write."""
 
 import uuid
@@ -343,7 +343,7 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_selectors.case_get(user=request.user, reference=reference)
+    case = doors.access_case(request.user, reference)
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(
@@ -374,7 +374,7 @@ def _person_details(user, case: Case) -> str:
 @require_http_methods(["GET", "POST"])
 def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
     # The form is pre-filled with the person's name and date of birth: the case read is logged.
-    case = case_selectors.case_get(user=request.user, reference=reference)
+    case = doors.access_case(request.user, reference)
     form = forms.OutboundForm(
         request.POST or None,
         user=request.user,
@@ -490,7 +490,7 @@ def prison_release_list(request: HttpRequest) -> HttpResponse:
 def prison_release(request: HttpRequest, reference: str) -> HttpResponse:
     # The start form is pre-filled with the person's name and date of birth: the case read is
     # logged. The services refuse what the policy does not allow; the form shows only if allowed.
-    case = case_selectors.case_get(user=request.user, reference=reference)
+    case = doors.access_case(request.user, reference)
     release = selectors.prison_release_of(user=request.user, case=case)
     if release is None:
         may_manage = policy.may_set_up_prison_release(request.user, case)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.db import connection
@@ -14,7 +16,7 @@ EXPECTED_PANELS = {
     Role.SOCIAL_WORKER: ["my-cases", "my-actions", "upcoming-conferences", "my-releases"],
     Role.YOUTH_WORKER: ["my-releases", "my-signals"],
     Role.POLICE: ["my-cases", "upcoming-conferences"],
-    Role.INFORMATION_OFFICER: ["release-work", "access-requests-link", "all-cases"],
+    Role.INFORMATION_OFFICER: ["release-work", "account-changes-link", "all-cases"],
     Role.COORDINATOR: ["screening", "overdue-actions", "next-conference", "escalations"],
     Role.MAYOR_OFFICE: ["escalations", "statistics"],
     Role.PARTNER: ["my-referrals", "my-releases"],
@@ -146,3 +148,14 @@ def test_a_home_loads_only_the_panels_its_role_shows(client, db):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("home"))
     assert [q for q in queries if 'FROM "referrals_referral"' in q["sql"]]
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_link_on_a_home_page_leads_somewhere_its_reader_may_go(client, db, role):
+    client.force_login(make_user(role=role))
+    body = client.get(reverse("home")).content.decode()
+    links = {link for link in re.findall(r'href="(/[^"#?]*)', body) if "/static/" not in link}
+    assert links
+    for link in sorted(links):
+        status = client.get(link).status_code
+        assert status in (200, 302), (role, link, status)
