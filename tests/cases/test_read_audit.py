@@ -16,6 +16,7 @@ from access import audit
 from access.models import Level
 from cases import selectors, services
 from cases.models import Escalation
+from tests import documents
 from tests.cases.conftest import join
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -37,7 +38,7 @@ def furnished(case, coordinator):
         occurred_at=timezone.now() - timedelta(hours=1),
         level=Level.L2,
         text="Met at the youth centre",
-        attachment=SimpleUploadedFile("note.pdf", b"%PDF-1.4 test", "application/pdf"),
+        attachment=SimpleUploadedFile("note.pdf", documents.PDF, "application/pdf"),
     )
     action = services.action_add(
         case=case,
