@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 
-from access import security
+from access import security, subject_rights
 from access.models import (
     AccessRequest,
     Level,
@@ -187,6 +187,8 @@ SIGN_IN = Outcome(302, False, False, "sent to sign in, nothing changed")
 # The case edit form keeps the owner and lead agency fixed for who may not change them (the
 # fields are disabled): the rest of the form is saved, the owner and lead agency are not.
 SAVED_WITHOUT_IT = Outcome(302, True, False, "the rest saved, the owner and lead agency kept")
+# On a case whose processing is restricted, seen by the user: the form says why, or 403.
+STOPPED = Outcome((200, 403), False, False, "refused on the restricted case, nothing changed")
 
 
 def outcomes(default: Outcome = NOT_FOUND, **by_role: Outcome) -> dict[str, Outcome]:
@@ -236,6 +238,10 @@ class Write:
     data: Callable[[Attempt], dict] = lambda a: {}
     prepare: Callable[[Attempt], dict | None] | None = None
     effect: Callable[[Attempt], bool] | None = None
+    # On the case inside once its processing is restricted: False, refused to everyone; True,
+    # still allowed (it ends a disclosure, refuses, or lifts the restriction); None, the write
+    # is not on that case (see test_a_restricted_case_takes_no_write_from_any_page).
+    restricted: bool | None = None
     # A write nobody may make: a finding of issue 14, or an id taken from elsewhere.
     nobody: bool = False
 
@@ -368,6 +374,7 @@ CASE_WRITES = [
     Write(
         "cases:edit",
         "risk level",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -377,6 +384,7 @@ CASE_WRITES = [
     Write(
         "cases:edit",
         "change of owner",
+        restricted=False,
         inside=written_by(
             "social_worker",
             "coordinator",
@@ -392,6 +400,7 @@ CASE_WRITES = [
     Write(
         "cases:edit",
         "change of lead agency",
+        restricted=False,
         inside=written_by(
             "social_worker",
             "coordinator",
@@ -412,6 +421,7 @@ CASE_WRITES = [
     Write(
         "cases:team",
         "a person joins the team",
+        restricted=False,
         inside=written_by(
             "social_worker",
             "coordinator",
@@ -427,6 +437,7 @@ CASE_WRITES = [
     Write(
         "cases:team",
         "an agency joins the team",
+        restricted=False,
         inside=written_by(
             "social_worker",
             "coordinator",
@@ -444,6 +455,7 @@ CASE_WRITES = [
     Write(
         "cases:team",
         "a person leaves the team",
+        restricted=False,
         inside=written_by(
             "social_worker",
             "coordinator",
@@ -458,6 +470,7 @@ CASE_WRITES = [
     Write(
         "cases:status",
         "to information gathering",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -472,6 +485,7 @@ CASE_WRITES = [
     Write(
         "cases:entry_add",
         "a chronology entry",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -485,6 +499,7 @@ CASE_WRITES = [
     Write(
         "cases:entry_correct",
         "a correction",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=on_case("entry", "entry_id"),
@@ -501,6 +516,7 @@ CASE_WRITES = [
     Write(
         "cases:assessment_add",
         "an assessment",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -509,6 +525,7 @@ CASE_WRITES = [
     Write(
         "cases:action_add",
         "an action",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -522,6 +539,7 @@ CASE_WRITES = [
     Write(
         "cases:action_update",
         "an action done",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=on_case("action", "action_id"),
@@ -548,6 +566,7 @@ CASE_WRITES = [
     Write(
         "cases:escalation_add",
         "an escalation to the coordinator",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -560,6 +579,7 @@ CASE_WRITES = [
     Write(
         "cases:escalation_decide",
         "the coordinator's decision",
+        restricted=False,
         inside=written_by(
             "coordinator",
             social_worker=FORBIDDEN,
@@ -640,6 +660,7 @@ ACCESS_WRITES = [
     Write(
         "releases:create",
         "a release to a youth worker",
+        restricted=False,
         inside=written_by("information_officer"),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -648,6 +669,7 @@ ACCESS_WRITES = [
     Write(
         "releases:revise",
         "a new version",
+        restricted=False,
         inside=written_by("information_officer"),
         outside=written_by("information_officer"),
         kwargs=on_id("release", "release_id"),
@@ -656,6 +678,7 @@ ACCESS_WRITES = [
     Write(
         "releases:revoke",
         "a revocation",
+        restricted=True,
         inside=written_by("information_officer"),
         outside=written_by("information_officer"),
         kwargs=on_id("release", "release_id"),
@@ -664,6 +687,7 @@ ACCESS_WRITES = [
     Write(
         "releases:acknowledge",
         "read by its recipient",
+        restricted=True,
         inside=written_by("youth_worker"),
         outside=outcomes(),
         kwargs=on_id("release", "release_id"),
@@ -679,6 +703,7 @@ ACCESS_WRITES = [
     Write(
         "access_requests:decide",
         "approval: the requester joins the team",
+        restricted=False,
         inside=written_by("social_worker", "coordinator"),
         outside=outcomes(),
         kwargs=on_id("request", "request_id"),
@@ -688,6 +713,7 @@ ACCESS_WRITES = [
     Write(
         "access_requests:decide",
         "refusal",
+        restricted=True,
         inside=written_by("social_worker", "coordinator"),
         outside=outcomes(),
         kwargs=on_id("request", "request_id"),
@@ -699,6 +725,7 @@ ACCESS_WRITES = [
     Write(
         "audit:restriction",
         "restriction of processing",
+        restricted=True,
         inside=written_by("information_officer"),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -871,6 +898,7 @@ REFERRAL_WRITES = [
     Write(
         "referrals:outbound_new",
         "an outbound referral: the provider reads it",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -886,6 +914,7 @@ REFERRAL_WRITES = [
     Write(
         "referrals:outbound_answer",
         "the provider accepts",
+        restricted=False,
         inside=written_by("partner", **dict.fromkeys(CASE_WORKERS, FORBIDDEN)),
         outside=outcomes(information_officer=FORBIDDEN),
         kwargs=on_id("outbound", "outbound_id"),
@@ -894,6 +923,7 @@ REFERRAL_WRITES = [
     Write(
         "referrals:outbound_revoke",
         "withdrawn from the provider",
+        restricted=True,
         inside=written_by(*CASE_WORKERS, partner=FORBIDDEN),
         outside=written_by("information_officer"),
         kwargs=on_id("outbound", "outbound_id"),
@@ -902,6 +932,7 @@ REFERRAL_WRITES = [
     Write(
         "referrals:prison_release",
         "set-up, outreach worker on the team",
+        restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
@@ -911,6 +942,7 @@ REFERRAL_WRITES = [
     Write(
         "referrals:prison_release",
         "set-up, a new outreach worker joins the team",
+        restricted=False,
         inside=written_by(
             "social_worker",
             "coordinator",
@@ -1049,6 +1081,7 @@ CONFERENCE_WRITES = [
     Write(
         "conferences:agenda",
         "an item restricted",
+        restricted=True,
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_ITEM_OUT,
         kwargs=on_meeting,
@@ -1057,6 +1090,7 @@ CONFERENCE_WRITES = [
     Write(
         "conferences:agenda",
         "a guest for an item joins the case team",
+        restricted=False,
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_ITEM_OUT,
         kwargs=on_meeting,
@@ -1066,6 +1100,7 @@ CONFERENCE_WRITES = [
     Write(
         "conferences:agenda",
         "an item removed",
+        restricted=True,
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_ITEM_OUT,
         kwargs=on_meeting,
@@ -1094,6 +1129,7 @@ CONFERENCE_WRITES = [
     Write(
         "conferences:minute",
         "a minute",
+        restricted=False,
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_ITEM_OUT,
         kwargs=on_item,
@@ -1127,6 +1163,7 @@ CONFERENCE_WRITES = [
     Write(
         "conferences:amend",
         "an amendment to final minutes",
+        restricted=False,
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_ITEM_OUT,
         kwargs=on_item,
@@ -1145,6 +1182,7 @@ CONFERENCE_WRITES = [
     Write(
         "oversight:mayor_decide",
         "the mayor's decision",
+        restricted=False,
         inside=written_by("mayor_office"),
         outside=outcomes(),
         kwargs=on_id("mayor_escalation", "escalation_id"),
@@ -1153,6 +1191,7 @@ CONFERENCE_WRITES = [
     Write(
         "oversight:mayor_meeting",
         "a meeting with the mayor about a case",
+        restricted=False,
         inside=written_by("coordinator"),
         outside=outcomes(coordinator=REFUSED),
         data=lambda a: {
@@ -1256,6 +1295,37 @@ def test_each_role_writes_only_within_its_reach(client, world, role, caplog):  #
                 wrong += _check(client, world, role, write, scope, expected)
             except Exception as error:  # noqa: BLE001 (a server error is one more finding)
                 wrong.append(f"{write.label} [{scope}]: raised {error!r}")
+            transaction.set_rollback(True)
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
+
+
+RESTRICTED_WRITERS = [
+    role
+    for role in ROLES
+    if any(w.restricted is not None and w.inside[role].writes for w in WRITES)
+]
+
+
+@pytest.mark.parametrize("role", RESTRICTED_WRITERS)
+def test_a_restricted_case_takes_no_write_from_any_page(client, world, role, caplog):  # noqa: F811
+    """Once the information officer restricts processing of the case inside, each write on
+    it that the role could make is refused and changes nothing, but for those that end a
+    disclosure, refuse, or lift the restriction (Write.restricted)."""
+    caplog.set_level(logging.ERROR, logger="django.request")
+    subject_rights.case_restrict(
+        case=world.case_in, user=world.users["information_officer"], reason="GDPR art. 18"
+    )
+    wrong = []
+    for write in WRITES:
+        if write.restricted is None or not write.inside[role].writes:
+            continue
+        expected = write.inside[role] if write.restricted else STOPPED
+        client.logout()
+        with transaction.atomic():
+            try:
+                wrong += _check(client, world, role, write, "in", expected)
+            except Exception as error:  # noqa: BLE001 (a server error is one more finding)
+                wrong.append(f"{write.label} [restricted]: raised {error!r}")
             transaction.set_rollback(True)
     assert wrong == [], f"{role}:\n" + "\n".join(wrong)
 
