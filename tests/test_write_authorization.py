@@ -13,6 +13,11 @@ write answers as a page does after writing and changes at least one table, and t
 write is about (a new owner, a grant) is checked where it widens access. Every answer is also
 searched for the canaries of the read matrix the role may not read.
 
+Also here: every case write again once the case's processing is restricted; a POST to each page
+that declares no methods (it must change nothing); the administration's writes. The services
+are tried on their own, without a URL, in tests/cases/test_write_policy.py,
+tests/conferences/test_service_writes.py and tests/referrals/test_write_rules.py.
+
 Each role's test builds the world once and runs every write in a savepoint rolled back after it.
 """
 
@@ -1328,6 +1333,49 @@ def test_a_restricted_case_takes_no_write_from_any_page(client, world, role, cap
                 wrong.append(f"{write.label} [restricted]: raised {error!r}")
             transaction.set_rollback(True)
     assert wrong == [], f"{role}:\n" + "\n".join(wrong)
+
+
+# The administration: reference data and agencies, each as its form is posted.
+ADMIN_WRITES = [
+    (
+        "admin:access_agency_add",
+        lambda w: {},
+        lambda w: {"name": "Prison of Haren", "kind": "prison", "is_active": "on"},
+    ),
+    (
+        "admin:access_agency_change",
+        lambda w: {"object_id": w.users["police"].profile.agency_id},
+        lambda w: {"name": "Police Zone West", "kind": "police", "is_active": "on"},
+    ),
+    (
+        "admin:cases_concerncategory_add",
+        lambda w: {},
+        lambda w: {"name": "Online radicalisation", "is_active": "on"},
+    ),
+]
+
+
+def test_nobody_but_the_administrator_writes_through_the_admin(client, world):  # noqa: F811
+    """The administration is the admin role's: everyone else is sent to its sign-in page and
+    changes nothing; the administrator's own writes change a table (so the refusals are
+    real). What the administrator may not do there is tests/access/test_admin_*.py."""
+    wrong = []
+    for role in ROLES:
+        for name, kwargs, data in ADMIN_WRITES:
+            with transaction.atomic():
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(world.users[role])
+                before = table_checksums()
+                response = client.post(reverse(name, kwargs=kwargs(world)), data(world))
+                changed = changed_tables(before, table_checksums())
+                to_sign_in = response.get("Location", "").startswith(reverse("admin:login"))
+                if role == "admin" and (response.status_code != 302 or to_sign_in or not changed):
+                    wrong.append(f"{name} as admin: {response.status_code}, changed {changed}")
+                if role != "admin" and (not to_sign_in or changed):
+                    wrong.append(f"{name} as {role}: {response.status_code}, changed {changed}")
+                transaction.set_rollback(True)
+    assert wrong == []
 
 
 def _read_only_pages(w: World):
