@@ -423,6 +423,28 @@ def may_replace_minute(user: User, item) -> bool:
     return may_read_item(user, item.minute_level, item.minute_agency_id)
 
 
+def _on_restricted_case(item) -> bool:
+    from access.models import CaseRestriction
+
+    return (
+        item.case_id is not None
+        and CaseRestriction.objects.filter(case_id=item.case_id, lifted_at__isnull=True).exists()
+    )
+
+
+def may_record_minute(user: User, item) -> bool:
+    """may_replace_minute, and not while processing of the item's case is restricted: the
+    minute (and the decision it applies) joins the case's record, which then takes no
+    additions."""
+    return may_replace_minute(user, item) and not _on_restricted_case(item)
+
+
+def may_amend_item(user: User, item) -> bool:
+    """Amend the final minutes of an item: the chair who sees it, unless processing of its
+    case is restricted (an amendment adds to the case's record, as a minute does)."""
+    return may_edit_agenda_item(user, item) and not _on_restricted_case(item)
+
+
 def may_bring_guest_to(user: User, case) -> bool:
     """A guest for one item joins the case team: only those who manage the team (the case
     owner, the coordinator) may bring one, not any chair."""

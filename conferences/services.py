@@ -476,7 +476,9 @@ def minute_record(
         .get(pk=item.pk)
     )
     meeting = item.meeting
-    _require(policy.may_replace_minute(user, item))
+    if not policy.may_record_minute(user, item):
+        _require(policy.may_replace_minute(user, item))
+        raise ValidationError(case_services.RESTRICTED)
     _require_editable(meeting)
     if level not in policy.writable_levels(user):
         raise ValidationError({"level": _("You cannot write at this level.")})
@@ -565,7 +567,9 @@ def minutes_finalise(*, meeting: Meeting, user) -> Meeting:
 
 @transaction.atomic
 def amendment_add(*, item: AgendaItem, user, text: str, reason: str, level: int = 2) -> Amendment:
-    _require_on_item(user, item)
+    if not policy.may_amend_item(user, item):
+        _require_on_item(user, item)
+        raise ValidationError(case_services.RESTRICTED)
     if item.meeting.status != Meeting.Status.FINAL:
         raise ValidationError(_("The minutes are not final yet: edit the item itself."))
     errors = {}
