@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import security, services
-from access.models import AccountChange, Agency, Profile
+from accounts.models import AccountChange, Agency, Profile
 
 # Audit rows can hold case content; role groups follow from profiles. Neither is edited here.
 # Two-factor devices hold secrets: the administrator resets them (an action on accounts), and

@@ -23,7 +23,7 @@ ACTION_NAMES = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
 def admin_action_record(request: HttpRequest, entry) -> None:
     """One security event for one django_admin_log row: who, what, which object, from where."""
     from access import security
-    from access.models import SecurityEvent
+    from accounts.models import SecurityEvent
 
     content_type = entry.content_type
     model = f"{content_type.app_label}.{content_type.model}" if content_type else "?"

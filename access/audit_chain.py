@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from access.models import AuditRetentionRun, AuditSeal
+from audit.models import AuditRetentionRun, AuditSeal
 
 logger = logging.getLogger("msc.audit")
 
@@ -240,8 +240,8 @@ def alarm(report: ChainReport) -> None:
     from django.utils.translation import gettext as _
 
     from access import security
-    from access.models import Role, SecurityEvent
     from access.notifications import send_content_free
+    from accounts.models import Role, SecurityEvent
 
     problems = report.problems()
     logger.error("audit log check failed: %s", "; ".join(problems))

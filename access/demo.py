@@ -10,7 +10,9 @@ from django.db.models import Exists
 from django.utils import timezone
 
 from access import services
-from access.models import AccessRequest, Agency, Release, ReleaseAcknowledgement, Role
+from access.models import AccessRequest
+from accounts.models import Agency, Role
+from releases.models import Release, ReleaseAcknowledgement
 
 CITY = "Havenstad"
 

@@ -22,8 +22,9 @@ from access import policy
 from access.audit import record_read
 
 if TYPE_CHECKING:
-    from access.models import AccessRequest, Release
+    from access.models import AccessRequest
     from cases.models import Case, Escalation
+    from releases.models import Release
 
 # --- Cases and escalations --------------------------------------------------------------------
 # A case is opened by its reference; what hangs on it (chronology entries, attachments,
@@ -287,7 +288,7 @@ def access_release(
     ones addressed to them. For management (revise, revoke) it exists only for its author; for
     acknowledgement only for a live recipient; for revision, 403 while processing of its case is
     restricted."""
-    from access.models import Release
+    from releases.models import Release
 
     if for_acknowledgement:
         visible = policy.release_recipient_filter(user)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from access import selectors
-from access.models import Agency
+from accounts.models import Agency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -21,7 +21,7 @@ class OutboxTask(DjangoTask):
         try:
             return super().apply_async(args=args, kwargs=kwargs, **options)
         except UNREACHABLE as error:
-            from access.models import OutboxMessage
+            from core.models import OutboxMessage
 
             log.warning("Broker unreachable; %s kept in the outbox: %s", self.name, error)
             OutboxMessage.objects.create(
@@ -36,8 +36,8 @@ class OutboxTask(DjangoTask):
 def flush_outbox(limit: int = 500) -> int:
     """Send what the outbox holds, oldest first; stop at the first failure. Returns how many
     were sent."""
-    from access.models import OutboxMessage
     from config.celery import app
+    from core.models import OutboxMessage
 
     sent = 0
     for message in OutboxMessage.objects.order_by("pk")[:limit]:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from access.models import ROLE_CLEARANCE, Level, Role
+from accounts.models import ROLE_CLEARANCE, Level, Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -160,8 +160,8 @@ def may_write_case(user: User, case) -> bool:
     query."""
     if not may_edit_case(user):
         return False
-    from access.models import CaseRestriction
     from cases.models import Case
+    from privacy.models import CaseRestriction
 
     restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
     return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case.pk).exists()
@@ -271,7 +271,7 @@ def release_recipient_filter(user: User) -> Q:
     """Releases addressed to the user, by name or through their agency, and live."""
     if not may_receive_releases(user):
         return NOTHING
-    from access.models import Release
+    from releases.models import Release
 
     to_user = Release.recipient_users.through.objects.filter(user_id=user.pk).values("release_id")
     to_agency = Release.recipient_agencies.through.objects.filter(
@@ -312,7 +312,7 @@ def may_revoke_release(user: User, release) -> bool:
 
 def may_acknowledge_release(user: User, release) -> bool:
     """A live recipient records that they read it (one EXISTS query)."""
-    from access.models import Release
+    from releases.models import Release
 
     return Release.objects.filter(release_recipient_filter(user), pk=release.pk).exists()
 
@@ -501,10 +501,12 @@ def may_run_subject_access_report(user: User) -> bool:
 
 def _audit_object_rules(user: User) -> dict:
     """{model: filter on that model}: the objects whose audit rows `user` may see."""
-    from access.models import AccessRequest, CaseRestriction, Release, ReleaseAcknowledgement
+    from access.models import AccessRequest
     from cases import models as cases
     from conferences import models as conferences
+    from privacy.models import CaseRestriction
     from referrals import models as referrals
+    from releases.models import Release, ReleaseAcknowledgement
 
     def on_case(path: str) -> Q:
         return case_filter(user, case_field=path)
@@ -748,7 +750,7 @@ def may_override_outbound_consent(user: User) -> bool:
 def may_answer_outbound_referral(user: User, outbound) -> bool:
     """The provider agency accepts, declines or completes it, but not while processing of the
     case is restricted (an answer is processing too)."""
-    from access.models import CaseRestriction
+    from privacy.models import CaseRestriction
 
     return (
         role_of(user) in PROVIDER_ROLES
@@ -802,7 +804,7 @@ def may_see_audit_changes(user: User) -> bool:
 
 def may_confirm_destruction(user: User) -> bool:
     # Never the technical administrator: the retention pages show case references (rule 5).
-    return role_of(user) not in (None, Role.ADMIN) and user.has_perm("access.confirm_destruction")
+    return role_of(user) not in (None, Role.ADMIN) and user.has_perm("privacy.confirm_destruction")
 
 
 def may_restrict_processing(user: User) -> bool:
@@ -813,7 +815,7 @@ def may_restrict_processing(user: User) -> bool:
 
 def case_is_restricted(case) -> bool:
     """A restricted case is read-only for everyone until the restriction is lifted."""
-    from access.models import CaseRestriction
+    from privacy.models import CaseRestriction
 
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
 
@@ -870,7 +872,7 @@ def holds_data_protection_officer(account) -> bool:
     return Permission.objects.filter(
         Q(user=account) | Q(group__user=account),
         codename=DATA_PROTECTION_OFFICER,
-        content_type__app_label="access",
+        content_type__app_label="privacy",
     ).exists()
 
 

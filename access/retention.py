@@ -3,7 +3,7 @@ the audit log that describes them.
 
 Cases. A daily job lists the closed cases whose period has passed (settings.RETENTION_YEARS,
 per closure reason, from a country preset). A user with the data-protection-officer permission
-(`access.confirm_destruction`) confirms each one; then every free text, name and file held for
+(`privacy.confirm_destruction`) confirms each one; then every free text, name and file held for
 the case, in every app, is erased in place and the case's grants are removed. The case row
 itself stays as an empty shell with its reference, dates, closure reason, risk level and
 categories, so the statistics stay right; a DestructionRecord keeps the reference, the rule, who
@@ -33,13 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import (
-    AuditRetentionRun,
-    AuditSeal,
-    DestructionRecord,
-    SecurityEvent,
-)
 from access.notifications import send_content_free
+from accounts.models import SecurityEvent
+from audit.models import AuditRetentionRun, AuditSeal
+from privacy.models import DestructionRecord
 
 logger = logging.getLogger("msc.retention")
 

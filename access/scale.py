@@ -31,9 +31,10 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from access.models import ROLE_CLEARANCE, Agency, Level, Profile, Release, ReleaseAcknowledgement
-from access.models import Role as R
 from access.services import AGENCY_GROUP_PREFIX
+from accounts.models import ROLE_CLEARANCE, Agency, Level, Profile
+from accounts.models import Role as R
+from releases.models import Release, ReleaseAcknowledgement
 
 # Row counts at scale 1.0 (the issue's "default size").
 SIZES = {
@@ -346,6 +347,19 @@ def _next_id(model: type[models.Model]) -> int:
 
 # --- Wiping ------------------------------------------------------------------------------------
 
+# The apps whose rows wipe() removes, their reference data aside.
+PROJECT_APPS = (
+    "core",
+    "accounts",
+    "access",
+    "cases",
+    "conferences",
+    "referrals",
+    "releases",
+    "privacy",
+    "audit",
+)
+
 
 def wipe() -> None:
     """Remove every account, agency, case, conference, referral, release and audit row; keep
@@ -355,7 +369,7 @@ def wipe() -> None:
 
     keep = {"ConcernCategory", "Indicator"}
     wiped: set[type[models.Model]] = set()
-    for label in ("cases", "conferences", "referrals", "access", "auditlog", "guardian", "axes"):
+    for label in (*PROJECT_APPS, "auditlog", "guardian", "axes"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model.__name__ not in keep:
                 wiped.add(model)

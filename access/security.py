@@ -25,7 +25,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import policy
 from access.middleware import LAST_ACTIVITY_KEY
-from access.models import ROLE_CLEARANCE, AccessRequest, AccountChange, Profile, SecurityEvent
+from access.models import AccessRequest
+from accounts.models import ROLE_CLEARANCE, AccountChange, Profile, SecurityEvent
 
 logger = logging.getLogger("msc.security")
 
@@ -241,7 +242,7 @@ def data_protection_officer_set(
     from django.contrib.auth.models import Permission
 
     permission = Permission.objects.get(
-        codename=policy.DATA_PROTECTION_OFFICER, content_type__app_label="access"
+        codename=policy.DATA_PROTECTION_OFFICER, content_type__app_label="privacy"
     )
     if is_officer:
         user.user_permissions.add(permission)

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import doors, policy, retention, security, security_forms, selectors
-from access.models import SecurityEvent
+from accounts.models import SecurityEvent
 from cases.forms import apply_errors
 
 PAGE_SIZE = 50

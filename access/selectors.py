@@ -10,7 +10,9 @@ from django.http import Http404
 
 from access import policy
 from access.audit import record_read
-from access.models import AccessRequest, Agency, Release, ReleaseAcknowledgement
+from access.models import AccessRequest
+from accounts.models import Agency
+from releases.models import Release, ReleaseAcknowledgement
 
 
 def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:

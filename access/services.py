@@ -9,18 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import (
-    ROLE_CLEARANCE,
-    AccessRequest,
-    Agency,
-    Profile,
-    Release,
-    ReleaseAcknowledgement,
-    Role,
-)
+from access.models import AccessRequest
 from access.tasks import notify_release
+from accounts.models import ROLE_CLEARANCE, Agency, Profile, Role
 from cases import services as case_services
 from cases.models import Case, CaseUserObjectPermission
+from releases.models import Release, ReleaseAcknowledgement
 
 AGENCY_GROUP_PREFIX = "agency:"
 
@@ -105,8 +99,8 @@ def account_create(
 
 ADMIN_MODEL_PERMISSIONS = [
     ("auth", "user", ("add", "change", "view")),
-    ("access", "agency", ("add", "change", "view")),
-    ("access", "profile", ("add", "change", "view")),
+    ("accounts", "agency", ("add", "change", "view")),
+    ("accounts", "profile", ("add", "change", "view")),
     ("cases", "concerncategory", ("add", "change", "view")),
     ("cases", "indicator", ("add", "change", "view")),
     # Unblocking an account locked after failed sign-ins.

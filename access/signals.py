@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from access.models import SecurityEvent
+from accounts.models import SecurityEvent
 
 
 def _user_named(username: str):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import CaseRestriction
+from privacy.models import CaseRestriction
 
 
 @transaction.atomic

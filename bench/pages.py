@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from access.models import Role
 from access.scale import BENCH_USERNAMES, LAST_NAMES
+from accounts.models import Role
 
 PAGE_SIZE = 25
 DEEP_PAGE = 40  # "a deep page": page 40 (rows 976-1000), or the last page if there are fewer
@@ -51,7 +51,7 @@ def _case_urls(user, samples: int, rng: random.Random) -> list[str]:
     makes, whatever the size); then a random sample of the user's cases."""
     from django.db.models import Exists, OuterRef
 
-    from access.models import Level
+    from accounts.models import Level
     from cases import selectors
     from cases.models import Assessment, ChronologyEntry, Escalation
 

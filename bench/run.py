@@ -301,7 +301,7 @@ def visibility_comparison(repeats: int) -> list[dict]:
     from guardian.shortcuts import get_objects_for_user
 
     from access import policy
-    from access.models import Role
+    from accounts.models import Role
     from bench.pages import bench_users
     from cases.models import Case
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from access import services as access_services
 from access.demo import DemoCity
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import selectors, services
 from cases.models import (
     Action,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Agency, Level
+from accounts.models import Agency, Level
 from cases.models import (
     Action,
     Assessment,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import policy
-from access.models import Agency, Level
+from accounts.models import Agency, Level
 from cases import selectors
 from cases.models import (
     Action,

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases.forms import DATE, UserChoiceField, WallClockDateTimeField
 from cases.models import Case
 from conferences.models import AgendaItem, Attendance, ConferenceSeries

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import Level
+from accounts.models import Level
 from cases import services as case_services
 from cases.models import Case, Escalation
 from conferences import selectors

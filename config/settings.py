@@ -51,11 +51,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The project's apps, from the bottom layer up (README.md, "Layout").
+    "core",
+    "accounts",
     "access",
     "cases",
     "conferences",
     "referrals",
+    "releases",
     "oversight",
+    "privacy",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Agency
+from accounts.models import Agency
 from cases import selectors as case_selectors
 from cases.forms import DATE, UserChoiceField
 from cases.models import Case, Indicator, Person

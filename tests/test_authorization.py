@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from access import security
 from access import services as access_services
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Escalation
 from conferences import services as conference_services

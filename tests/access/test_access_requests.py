@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import services, subject_rights
-from access.models import AccessRequest, Role
+from access.models import AccessRequest
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from tests.factories import make_case, make_user

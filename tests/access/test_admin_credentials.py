@@ -13,7 +13,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import security
-from access.models import AccountChange, AuditSeal, Role, SecurityEvent
+from accounts.models import AccountChange, Role, SecurityEvent
+from audit.models import AuditSeal
 from tests.access.test_admin_separation_of_duties import confirm, run_action
 from tests.factories import PASSWORD, make_user
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from access import policy, security
-from access.models import AccountChange, Profile, Role, SecurityEvent
+from accounts.models import AccountChange, Profile, Role, SecurityEvent
 from tests.factories import AgencyFactory, make_user
 
 

@@ -9,8 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from access.admin_site import AuditedModelAdmin
-from access.models import Agency, AuditSeal, Release, Role, SecurityEvent
+from accounts.models import Agency, Role, SecurityEvent
+from audit.models import AuditSeal
 from cases.models import Case, ConcernCategory
+from releases.models import Release
 from tests.factories import AgencyFactory, make_case, make_user
 
 
@@ -37,12 +39,12 @@ def test_changing_an_agency_in_the_admin_is_a_sealed_security_event_in_the_audit
     agency = AgencyFactory(name="Old name")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("admin:access_agency_change", args=[agency.pk]),
+            reverse("admin:accounts_agency_change", args=[agency.pk]),
             {"name": "New name", "kind": agency.kind, "is_active": "on"},
         )
     assert response.status_code == 302
     [event] = admin_events()
-    assert f"changed access.agency {agency.pk}" in event.detail
+    assert f"changed accounts.agency {agency.pk}" in event.detail
     assert "Name" in event.detail or "name" in event.detail
     entry = LogEntry.objects.get_for_object(event).get()
     assert AuditSeal.objects.filter(log_entry_id=entry.pk).exists()

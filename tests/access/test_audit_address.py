@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from access.middleware import client_address
-from access.models import SecurityEvent
+from accounts.models import SecurityEvent
 from cases.models import Case
 from tests.access.test_settings import run_settings
 from tests.factories import PASSWORD, make_case

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from access.audit_chain import GENESIS, SEALED_FIELDS, canonical, seal_entries, verify_chain
-from access.models import AuditRetentionRun, AuditSeal
+from audit.models import AuditRetentionRun, AuditSeal
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.clock
@@ -35,11 +35,11 @@ def tamper(sql: str, params: list) -> None:
         if POSTGRESQL:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE auditlog_logentry DISABLE TRIGGER msc_append_only")
-            cursor.execute("ALTER TABLE access_auditseal DISABLE TRIGGER msc_append_only")
+            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER msc_append_only")
         cursor.execute(sql, params)
         if POSTGRESQL:
             cursor.execute("ALTER TABLE auditlog_logentry ENABLE TRIGGER msc_append_only")
-            cursor.execute("ALTER TABLE access_auditseal ENABLE TRIGGER msc_append_only")
+            cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER msc_append_only")
 
 
 def test_each_audit_row_is_sealed_to_the_one_before_when_it_commits(
@@ -105,7 +105,7 @@ def test_the_application_cannot_change_or_delete_an_audit_row(
         ("UPDATE auditlog_logentry SET object_repr = 'x' WHERE id = %s", "was changed"),
         ("UPDATE auditlog_logentry SET action = 3 WHERE id = %s", "was changed"),
         ("DELETE FROM auditlog_logentry WHERE id = %s", "was deleted"),
-        ("DELETE FROM access_auditseal WHERE log_entry_id = %s", "does not follow"),
+        ("DELETE FROM audit_auditseal WHERE log_entry_id = %s", "does not follow"),
     ],
 )
 def test_the_verifier_names_the_first_broken_row(
@@ -136,7 +136,7 @@ def test_a_forger_without_the_key_cannot_rebuild_a_consistent_chain(
     forged = LogEntry.objects.filter(pk=row.pk).values(*SEALED_FIELDS)[0]
     # A plain hash (no key) recomputed by the forger does not pass.
     plain = hashlib.sha256(seal.previous_digest.encode() + b"\n" + canonical(forged)).hexdigest()
-    tamper("UPDATE access_auditseal SET digest = %s WHERE sequence = %s", [plain, seal.sequence])
+    tamper("UPDATE audit_auditseal SET digest = %s WHERE sequence = %s", [plain, seal.sequence])
     assert not verify_chain().ok
 
 
@@ -233,7 +233,7 @@ def test_the_commit_hook_does_not_seal_a_back_dated_row_either(
 def test_the_verifier_alarms_the_information_officer_without_saying_what_it_found(
     db, django_capture_on_commit_callbacks, mailoutbox, when
 ):
-    from access.models import Role, SecurityEvent
+    from accounts.models import Role, SecurityEvent
     from tests.factories import make_user
 
     officer = make_user(role=Role.INFORMATION_OFFICER)
@@ -249,8 +249,8 @@ def test_the_verifier_alarms_the_information_officer_without_saying_what_it_foun
 
 
 def test_the_daily_task_alarms_too(db, django_capture_on_commit_callbacks, mailoutbox):
-    from access.models import Role, SecurityEvent
     from access.tasks import verify_audit_chain
+    from accounts.models import Role, SecurityEvent
     from tests.factories import make_user
 
     officer = make_user(role=Role.INFORMATION_OFFICER)
@@ -262,8 +262,8 @@ def test_the_daily_task_alarms_too(db, django_capture_on_commit_callbacks, mailo
 
 
 def test_an_intact_log_alarms_nobody(db, django_capture_on_commit_callbacks, mailoutbox):
-    from access.models import Role, SecurityEvent
     from access.tasks import verify_audit_chain
+    from accounts.models import Role, SecurityEvent
     from tests.factories import make_user
 
     make_user(role=Role.INFORMATION_OFFICER)
@@ -277,7 +277,7 @@ def test_an_intact_log_alarms_nobody(db, django_capture_on_commit_callbacks, mai
 def test_late_rows_are_sealed_by_hand_only_and_that_is_recorded(
     db, django_capture_on_commit_callbacks
 ):
-    from access.models import SecurityEvent
+    from accounts.models import SecurityEvent
 
     forged = forge(timezone.now() - timedelta(hours=5), django_capture_on_commit_callbacks)
     out = StringIO()
@@ -303,7 +303,7 @@ def test_the_audit_log_retention_removes_old_rows_from_the_start_of_the_chain(
         tamper("UPDATE auditlog_logentry SET timestamp = %s WHERE id = %s", [six_years_ago, row.pk])
     # Re-seal the back-dated rows as if they had been written then (by hand: the sweep seals
     # only rows written within its grace period).
-    tamper("DELETE FROM access_auditseal", [])
+    tamper("DELETE FROM audit_auditseal", [])
     seal_entries(accept_late=True)
     recent = audited_rows(2, django_capture_on_commit_callbacks)
     assert verify_chain().ok

@@ -38,7 +38,7 @@ def test_it_grants_the_same_model_permissions_as_djangos_backend(make_user, admi
             type(user).objects.get(pk=user.pk)
         )
         assert ours == django
-    assert {"cases.view_case", "access.view_agency"} <= ModelBackend().get_all_permissions(
+    assert {"cases.view_case", "accounts.view_agency"} <= ModelBackend().get_all_permissions(
         type(worker).objects.get(pk=worker.pk)
     )
     assert ModelBackend().get_all_permissions(worker, obj=object()) == set()

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import Escalation
 from tests.factories import make_case, make_user

@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse
 
 from access.hardening import DATE_RANGE
-from access.models import Agency
+from accounts.models import Agency
 from tests.factories import AgencyFactory, make_case
 
 BIGGER = 2**64

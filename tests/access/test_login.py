@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from access.models import Role
+from accounts.models import Role
 from tests.factories import PASSWORD, make_user
 
 

@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import services
 from tests.documents import PDF
 from tests.factories import make_case, make_user

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import services, subject_rights
-from access.models import Release, ReleaseAcknowledgement, Role
+from accounts.models import Role
+from releases.models import Release, ReleaseAcknowledgement
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.clock

@@ -6,7 +6,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from access.models import CaseRestriction
+from privacy.models import CaseRestriction
 from tests.factories import make_case, make_user
 
 PAYLOAD = '<script>alert("x")</script>'

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Level
+from accounts.models import Level
 from cases import services
 from tests.access.test_settings import PRODUCTION, read_settings
 from tests.factories import PASSWORD, make_case

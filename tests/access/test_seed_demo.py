@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from access.demo import USERS
-from access.models import Agency, Profile, Role
+from accounts.models import Agency, Profile, Role
 from cases.models import Action, Assessment, Case, ChronologyEntry, Escalation, Person, StatusChange
 from conferences import demo as conferences_demo
 
@@ -88,8 +88,8 @@ def test_the_demo_city_tells_the_same_story_at_any_hour(seeded):
     """DESIGN section 9, whatever the instant of seeding: cases in every status, meetings held
     in the past and one to come, releases both live and expired, actions both overdue and not
     yet due. (CI seeds it at every instant of tests/clock.py.)"""
-    from access.models import Release
     from conferences.models import Meeting
+    from releases.models import Release
 
     now = timezone.now()
     today = timezone.localdate()

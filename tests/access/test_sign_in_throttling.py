@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from access.middleware import LAST_ACTIVITY_KEY
-from access.models import SecurityEvent
+from accounts.models import SecurityEvent
 from tests.factories import PASSWORD
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from access import services as access_services
 from access import subject_rights
-from access.models import Level
+from accounts.models import Level
 from cases import services as case_services
 from cases.models import ChronologyEntry
 from tests.factories import make_case, make_user

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.formats import date_format, number_format
 
 from access import services
-from access.models import Profile
+from accounts.models import Profile
 from tests.factories import PASSWORD
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"

@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import security
-from access.models import Role, SecurityEvent
+from accounts.models import Role, SecurityEvent
 from tests.access.test_settings import PRODUCTION, read_settings
 from tests.factories import PASSWORD, make_user
 

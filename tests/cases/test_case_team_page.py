@@ -4,7 +4,7 @@ processing of the case is restricted (issue 14, finding 5)."""
 from django.urls import reverse
 
 from access import subject_rights
-from access.models import Role
+from accounts.models import Role
 from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from tests.cases.conftest import join
 from tests.factories import make_user

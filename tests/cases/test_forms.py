@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import forms, services
 from cases.models import Action, Case, ChronologyEntry, ConcernCategory, Escalation, Indicator
 from tests.factories import AgencyFactory, make_case, make_user

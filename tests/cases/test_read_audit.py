@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import audit
-from access.models import Level
+from accounts.models import Level
 from cases import selectors, services
 from cases.models import Escalation
 from tests import documents

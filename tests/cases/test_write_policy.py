@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from access import subject_rights
-from access.models import Agency, Level, Role
+from accounts.models import Agency, Level, Role
 from cases import services
 from cases.models import (
     Action,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import subject_rights
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import (
     Action,

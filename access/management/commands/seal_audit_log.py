@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from access import security
 from access.audit_chain import UNSEALED_GRACE_MINUTES, seal_entries
-from access.models import SecurityEvent
+from accounts.models import SecurityEvent
 
 
 class Command(BaseCommand):

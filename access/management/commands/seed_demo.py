@@ -18,10 +18,11 @@ DEMO_STEPS: list[tuple[str, str]] = [
 
 
 def demo_counts() -> str:
-    from access.models import Agency, Release
+    from accounts.models import Agency
     from cases.models import Case, ChronologyEntry
     from conferences.models import Meeting
     from referrals.models import Referral
+    from releases.models import Release
 
     counts = [
         (Agency.objects.count(), "agencies"),
