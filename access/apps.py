@@ -13,10 +13,8 @@ class AccessConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate, post_save
 
-        from access import audit_chain, hardening, models, services, signals
+        from access import audit_chain, models, services, signals
 
-        # Hostile ids and dates refused in every form and query (access/hardening.py).
-        hardening.install()
         # After every app's migrations, so the permissions of every app exist.
         post_migrate.connect(services.admin_role_grant_permissions)
         auditlog.register(models.AccessRequest)

@@ -240,8 +240,8 @@ def alarm(report: ChainReport) -> None:
     from django.utils.translation import gettext as _
 
     from access import security
-    from access.notifications import send_content_free
     from accounts.models import Role, SecurityEvent
+    from core.notifications import send_content_free
 
     problems = report.problems()
     logger.error("audit log check failed: %s", "; ".join(problems))

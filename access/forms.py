@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access import selectors
 from accounts.models import Agency
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from core.forms import DATE
 
 
 class RecipientChoiceField(forms.ModelMultipleChoiceField):

@@ -7,10 +7,10 @@ their profile, and on their next sign-in (on any device) the language cookie is 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from django.views import i18n
 
 from access import services
+from core.i18n import apply_language
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -29,22 +29,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def stored_language(user) -> str:
     profile = getattr(user, "profile", None) if user.pk else None
     return profile.language if profile is not None else ""
-
-
-def apply_language(response: HttpResponse, language: str) -> HttpResponse:
-    """Activate `language` for the rest of this request and set the cookie for the next ones."""
-    translation.activate(language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
 
 
 class SignInView(auth_views.LoginView):

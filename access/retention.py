@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.notifications import send_content_free
 from accounts.models import SecurityEvent
 from audit.models import AuditRetentionRun, AuditSeal
+from core.dates import years_before
+from core.notifications import send_content_free
 from privacy.models import DestructionRecord
 
 logger = logging.getLogger("msc.retention")
@@ -43,13 +44,6 @@ logger = logging.getLogger("msc.retention")
 # Audit tables are never erased by a case's destruction; they have their own retention.
 NEVER_ERASED = {LogEntry, AuditSeal, AuditRetentionRun, DestructionRecord, SecurityEvent}
 MAX_DEPTH = 4
-
-
-def _years_before(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year - years, day=28)
 
 
 def rule_for(closure_reason: str) -> tuple[int, str]:
@@ -65,7 +59,7 @@ def rule_for(closure_reason: str) -> tuple[int, str]:
 def _due_filter(now: datetime) -> Q:
     due = Q(pk__in=[])
     for reason, years in settings.RETENTION_YEARS.items():
-        due |= Q(closure_reason=reason, closed_at__lte=_years_before(now, years))
+        due |= Q(closure_reason=reason, closed_at__lte=years_before(now, years))
     return due
 
 
@@ -222,7 +216,7 @@ def case_destroy(*, reference: str, confirmed_by) -> DestructionRecord:
 
 
 def audit_cutoff(now: datetime | None = None) -> datetime:
-    return _years_before(now or timezone.now(), settings.AUDIT_LOG_RETENTION_YEARS)
+    return years_before(now or timezone.now(), settings.AUDIT_LOG_RETENTION_YEARS)
 
 
 @transaction.atomic

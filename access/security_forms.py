@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from access.forms import DATE
+from core.forms import DATE
 
 
 class TokenForm(forms.Form):

@@ -6,7 +6,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import doors, policy, retention, security, security_forms, selectors
 from accounts.models import SecurityEvent
-from cases.forms import apply_errors
+from core.forms import apply_errors
+from core.pagination import paginate
 
 PAGE_SIZE = 50
 RECOVERY_CODES_KEY = "msc_new_recovery_codes"
@@ -165,7 +165,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not policy.may_browse_audit(request.user):
         raise Http404
     form, rows = _audit_rows(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -249,7 +249,7 @@ def retention_confirm(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def destruction_log(request: HttpRequest) -> HttpResponse:
     records = retention.destruction_log(user=request.user)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, records, PAGE_SIZE)
     return render(request, "access/destruction_log.html", {"page": page})
 
 

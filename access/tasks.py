@@ -1,13 +1,7 @@
 from celery import shared_task
 from django.utils.translation import gettext as _
 
-from access.notifications import send_content_free
-
-
-@shared_task
-def ping() -> str:
-    """A do-nothing task: proves that a worker takes tasks from the broker and answers."""
-    return "pong"
+from core.notifications import send_content_free
 
 
 @shared_task
@@ -86,11 +80,3 @@ def apply_audit_log_retention() -> int:
 
     run = audit_log_apply_retention()
     return run.entries_removed if run else 0
-
-
-@shared_task
-def flush_outbox() -> int:
-    """Send the tasks kept while the broker was unreachable."""
-    from access.outbox import flush_outbox as flush
-
-    return flush()

@@ -3,24 +3,21 @@ from functools import cache, partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from access import doors, forms, health, policy, selectors, services
+from access import doors, forms, policy, selectors, services
 from access.audit import record_read
 from cases import selectors as case_selectors
-from cases.forms import apply_errors
 from cases.models import Escalation
 from conferences import selectors as conference_selectors
+from core.forms import apply_errors
+from core.pagination import paginate
 from oversight import selectors as oversight_selectors
 from referrals import selectors as referral_selectors
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -77,31 +74,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": health.database_ok()}
-    broker = health.broker_ok()
-    if broker is not None:
-        checks["broker"] = broker
-    healthy = all(checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
-
-
 # --- Releases --------------------------------------------------------------------------------
-
-
-def _paginate(request: HttpRequest, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
 @doors.page_for(policy.may_receive_releases)
 def release_list(request: HttpRequest) -> HttpResponse:
-    page = _paginate(request, selectors.releases_for_recipient(user=request.user))
+    page = paginate(request, selectors.releases_for_recipient(user=request.user))
     selectors.record_list_read(user=request.user, page="releases for you", shown={"release": page})
     return render(request, "access/release_list.html", {"page": page})
 
@@ -111,7 +90,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 def release_manage(request: HttpRequest) -> HttpResponse:
     form = forms.ReleaseSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.releases_authored(user=request.user, search=search))
+    page = paginate(request, selectors.releases_authored(user=request.user, search=search))
     selectors.record_list_read(user=request.user, page="releases", shown={"release": page})
     return render(
         request,
@@ -235,7 +214,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("access_requests:mine")
-    page = _paginate(request, selectors.access_requests_of(user=request.user))
+    page = paginate(request, selectors.access_requests_of(user=request.user))
     to_decide = list(selectors.access_requests_to_decide(user=request.user))
     selectors.record_list_read(
         user=request.user, page="access requests", shown={"access request": to_decide}
@@ -285,7 +264,7 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
 def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
     # Who read the case, not the case: the page itself is not a read of it.
     case = doors.access_case(request.user, reference, audit=False)
-    page = _paginate(request, selectors.case_reads(user=request.user, case=case))
+    page = paginate(request, selectors.case_reads(user=request.user, case=case))
     return render(request, "access/case_reads.html", {"case": case, "page": page})
 
 

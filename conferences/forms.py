@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from accounts.models import Level, Role
-from cases.forms import DATE, UserChoiceField, WallClockDateTimeField
+from cases.forms import UserChoiceField
 from cases.models import Case
 from conferences.models import AgendaItem, Attendance, ConferenceSeries
+from core.forms import DATE, WallClockDateTimeField
 
 
 def members_choices():

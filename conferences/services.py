@@ -23,6 +23,7 @@ from conferences.models import (
     Meeting,
 )
 from conferences.tasks import notify_agenda_published
+from core.notifications import send_content_free as _send
 
 S = Case.Status
 D = AgendaItem.Decision
@@ -603,7 +604,6 @@ def _mark_sent(meeting: Meeting, kind: str) -> bool:
 
 def reminders_send(*, now: datetime) -> int:
     """Content-free reminders; safe to run as often as wanted."""
-    from access.notifications import send_content_free as _send
     from conferences.tasks import _members_emails
 
     sent = 0

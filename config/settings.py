@@ -66,8 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: REMOTE_ADDR becomes the client's address, as far as our proxies vouch for it.
-    "access.middleware.ClientAddressMiddleware",
-    "access.middleware.RequestSanityMiddleware",
+    "core.middleware.ClientAddressMiddleware",
+    "core.middleware.RequestSanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,9 +81,9 @@ MIDDLEWARE = [
     "access.middleware.IdleTimeoutMiddleware",
     "access.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "access.middleware.AuditAddressMiddleware",
-    "access.middleware.NoStoreMiddleware",
-    "access.middleware.SecurityHeadersMiddleware",
+    "audit.middleware.AuditAddressMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,7 +185,7 @@ CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-# Fail fast when the broker is down: the task goes to the outbox (access/outbox.py) instead of
+# Fail fast when the broker is down: the task goes to the outbox (core/outbox.py) instead of
 # holding up the request.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -196,7 +196,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job is also a management command of the same name, for sites that use cron.
 CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {
-        "task": "access.tasks.flush_outbox",
+        "task": "core.tasks.flush_outbox",
         "schedule": 60.0,
     },
     "remove-expired-grants": {

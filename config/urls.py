@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from access import i18n as access_i18n
 from access import security_urls, security_views
-from access import views as access_views
+from core import views as core_views
 
 urlpatterns = [
     path("accounts/login/", access_i18n.SignInView.as_view(), name="login"),
@@ -24,7 +24,7 @@ urlpatterns = [
     path("accounts/changes/", include(security_urls.account_change_patterns)),
     path("retention/", include(security_urls.retention_patterns)),
     path("i18n/setlang/", access_i18n.set_language, name="set_language"),
-    path("healthz", access_views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),

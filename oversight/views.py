@@ -14,7 +14,7 @@ from access import doors, policy
 from access import selectors as access_selectors
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from oversight import charts, forms, selectors, statistics
 
 

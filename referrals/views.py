@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 from access import doors, policy
 from access import selectors as access_selectors
 from cases import selectors as case_selectors
-from cases.forms import apply_errors
 from cases.models import Case
+from core.forms import apply_errors
 from referrals import forms, selectors, services
 from referrals.models import Referral
 

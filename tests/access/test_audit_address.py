@@ -6,10 +6,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from access.middleware import client_address
 from accounts.models import SecurityEvent
 from cases.models import Case
-from tests.access.test_settings import run_settings
+from core.middleware import client_address
+from tests.config.test_settings import run_settings
 from tests.factories import PASSWORD, make_case
 
 PROXY = "172.30.0.10"

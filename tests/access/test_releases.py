@@ -389,7 +389,7 @@ def test_the_read_costs_one_query_whatever_the_length_of_the_list(
 
 def test_a_nul_byte_in_the_search_is_not_a_server_error(client, info_officer):
     client.force_login(info_officer)
-    # Refused before any view as a bad request (access.middleware.RequestSanityMiddleware);
+    # Refused before any view as a bad request (core.middleware.RequestSanityMiddleware);
     # a search the form finds too long is refused by the form.
     assert client.get(reverse("releases:manage"), {"q": "a\x00b"}).status_code == 400
     assert client.get(reverse("releases:manage"), {"q": "x" * 100_000}).status_code == 400

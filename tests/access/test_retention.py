@@ -19,7 +19,7 @@ from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Person
 from privacy.models import DestructionRecord
-from tests.access.test_settings import PRODUCTION, read_settings, run_settings
+from tests.config.test_settings import PRODUCTION, read_settings, run_settings
 from tests.documents import pdf_of
 from tests.factories import make_case, make_person, make_user
 

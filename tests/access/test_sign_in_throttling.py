@@ -157,7 +157,7 @@ def test_every_signed_in_page_tells_the_script_the_timeout(client, social_worker
 
 
 def test_the_timeout_is_a_setting():
-    from tests.access.test_settings import PRODUCTION, read_settings
+    from tests.config.test_settings import PRODUCTION, read_settings
 
     values = read_settings(
         {**PRODUCTION, "SESSION_IDLE_TIMEOUT": "300", "LOGIN_FAILURE_LIMIT": "7"},

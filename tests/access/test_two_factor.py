@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import security
 from accounts.models import Role, SecurityEvent
-from tests.access.test_settings import PRODUCTION, read_settings
+from tests.config.test_settings import PRODUCTION, read_settings
 from tests.factories import PASSWORD, make_user
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Level
 from cases import services
-from tests.access.test_settings import PRODUCTION, read_settings
+from tests.config.test_settings import PRODUCTION, read_settings
 from tests.factories import PASSWORD, make_case
 
 ROOT = Path(__file__).resolve().parents[2]

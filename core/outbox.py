@@ -7,7 +7,7 @@ Every task of the project is an OutboxTask (config/celery.py), so services keep 
 
 import logging
 
-from celery import Task
+from celery import Task, current_app
 from celery.contrib.django.task import DjangoTask
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import RedisError
@@ -21,6 +21,8 @@ class OutboxTask(DjangoTask):
         try:
             return super().apply_async(args=args, kwargs=kwargs, **options)
         except UNREACHABLE as error:
+            # Imported here: Celery loads this class (config/celery.py's task_cls) before
+            # Django's apps are ready, and a model cannot be imported before then.
             from core.models import OutboxMessage
 
             log.warning("Broker unreachable; %s kept in the outbox: %s", self.name, error)
@@ -36,12 +38,11 @@ class OutboxTask(DjangoTask):
 def flush_outbox(limit: int = 500) -> int:
     """Send what the outbox holds, oldest first; stop at the first failure. Returns how many
     were sent."""
-    from config.celery import app
-    from core.models import OutboxMessage
+    from core.models import OutboxMessage  # as in OutboxTask: not before the apps are ready
 
     sent = 0
     for message in OutboxMessage.objects.order_by("pk")[:limit]:
-        task = app.tasks[message.task_name]
+        task = current_app.tasks[message.task_name]
         try:
             Task.apply_async(task, args=message.args, kwargs=message.kwargs)
         except UNREACHABLE as error:

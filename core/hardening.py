@@ -1,5 +1,5 @@
 """Hostile input that Django itself lets through to a server error, refused once for every form
-and query of the project (installed by AccessConfig.ready):
+and query of the project (installed by CoreConfig.ready):
 
 - `pk__in` (and any `__in` on an integer column) with a value no 64-bit column can hold, as a
   multiple-choice field sends for an id above 2^63: SQLite's driver fails on it. Django already
@@ -9,7 +9,7 @@ and query of the project (installed by AccessConfig.ready):
   UTC on SQLite; "a review 30 days after 9999-12-31" does not exist). No date this application
   records lies outside the range.
 
-NUL bytes and over-long values in the address are refused by access.middleware's
+NUL bytes and over-long values in the address are refused by core.middleware's
 RequestSanityMiddleware; form text fields refuse NUL bytes already (Django's CharField).
 """
 

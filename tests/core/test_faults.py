@@ -13,9 +13,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from access.outbox import flush_outbox
 from config.celery import app as celery_app
 from core.models import OutboxMessage
+from core.outbox import flush_outbox
 from tests.factories import make_case
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused

@@ -5,8 +5,8 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
 from django.db import transaction
 
-from access.tasks import ping
 from config.celery import app as celery_app
+from core.tasks import ping
 
 
 def test_tasks_wait_for_the_commit(db, django_capture_on_commit_callbacks):

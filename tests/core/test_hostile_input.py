@@ -1,13 +1,13 @@
 """Hostile input is refused as a bad request or a form error, never a server error: NUL bytes
-and over-long values in the address (access.middleware.RequestSanityMiddleware), ids beyond
-64 bits in multiple choices and dates of year 1 or 9999 in any form (access.hardening)."""
+and over-long values in the address (core.middleware.RequestSanityMiddleware), ids beyond
+64 bits in multiple choices and dates of year 1 or 9999 in any form (core.hardening)."""
 
 import pytest
 from django import forms
 from django.urls import reverse
 
-from access.hardening import DATE_RANGE
 from accounts.models import Agency
+from core.hardening import DATE_RANGE
 from tests.factories import AgencyFactory, make_case
 
 BIGGER = 2**64
