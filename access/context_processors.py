@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
+from accounts import rules
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -37,9 +38,9 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Dashboard"), reverse("oversight:dashboard")))
     if policy.may_see_statistics(user):
         items.append((_("Statistics"), reverse("oversight:statistics")))
-    if policy.may_administer_accounts(user):
+    if rules.may_administer_accounts(user):
         items.append((_("Accounts and agencies"), reverse("admin:index")))
-    if policy.may_see_account_changes(user):
+    if rules.may_see_account_changes(user):
         items.append((_("Account changes"), reverse("account_changes:list")))
     if policy.may_browse_audit(user):
         items.append((_("Audit log"), reverse("audit:log")))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from access import services
 from access.models import AccessRequest
+from accounts import services as account_services
 from accounts.models import Agency, Role
 from releases.models import Release, ReleaseAcknowledgement
 
@@ -54,13 +55,13 @@ def seed(*, password: str) -> DemoCity:
     city = DemoCity()
     for name, kind in AGENCIES:
         agency = Agency.objects.filter(name=name).first()
-        city.agencies[name] = agency or services.agency_create(name=name, kind=kind)
+        city.agencies[name] = agency or account_services.agency_create(name=name, kind=kind)
     User = get_user_model()
     for username, first, last, agency_name, role in USERS:
         agency = city.agencies[agency_name]
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = services.account_create(
+            user = account_services.account_create(
                 username=username,
                 password=password,
                 agency=agency,
@@ -75,7 +76,7 @@ def seed(*, password: str) -> DemoCity:
                 user.save(update_fields=["password"])
             profile = getattr(user, "profile", None)
             if profile is None or (profile.agency_id, profile.role) != (agency.pk, role):
-                services.profile_set(user=user, agency=agency, role=role)
+                account_services.profile_set(user=user, agency=agency, role=role)
         city.users[username] = user
     return city
 

@@ -31,9 +31,9 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from access.services import AGENCY_GROUP_PREFIX
 from accounts.models import ROLE_CLEARANCE, Agency, Level, Profile
 from accounts.models import Role as R
+from accounts.services import AGENCY_GROUP_PREFIX
 from releases.models import Release, ReleaseAcknowledgement
 
 # Row counts at scale 1.0 (the "default size").

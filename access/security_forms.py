@@ -6,25 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DATE
 
 
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=_("Code"),
-        max_length=32,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-        help_text=_("The six digits your authenticator app shows now, or a recovery code."),
-    )
-
-
-class SetupForm(forms.Form):
-    token = forms.CharField(
-        label=_("Code from the app"),
-        max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
-
-
 class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
         label=_("User"), required=False, queryset=get_user_model().objects.none()
@@ -55,14 +36,4 @@ class RestrictionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the person contests the accuracy of the data (GDPR art. 18)."),
-    )
-
-
-# --- Administration: a second person's decision on an account change ---------------------------
-
-
-class AccountChangeDecisionForm(forms.Form):
-    change = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("confirm", _("Confirm")), ("decline", _("Decline"))]
     )

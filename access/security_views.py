@@ -10,136 +10,19 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import doors, policy, retention, security, security_forms, selectors
+from access import doors, policy, retention, security_forms, selectors
+from accounts import security
 from accounts.models import SecurityEvent
 from core.forms import apply_errors
 from core.pagination import paginate
 
 PAGE_SIZE = 50
-RECOVERY_CODES_KEY = "msc_new_recovery_codes"
-
-
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
-
-
-def _with_next(name: str, request: HttpRequest) -> str:
-    return f"{reverse(name)}?{urlencode({'next': _next_url(request)})}"
-
-
-# --- Two-factor sign-in ----------------------------------------------------------------------
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified():
-        return redirect(_next_url(request))
-    if not security.has_second_factor(request.user):
-        return redirect(_with_next("two_factor:setup", request))
-    form = security_forms.TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if security.second_factor_verify(request=request, token=form.cleaned_data["token"]):
-            return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right, or you tried too often. Wait a bit."))
-    return render(
-        request, "access/two_factor/verify.html", {"form": form, "next": _next_url(request)}
-    )
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app. Someone already enrolled must be verified to enrol anew."""
-    user = request.user
-    if security.has_second_factor(user) and not user.is_verified():
-        return redirect(_with_next("two_factor:verify", request))
-    device = security.totp_device_for_setup(user=user)
-    form = security_forms.SetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            codes = security.totp_confirm(
-                request=request, device=device, token=form.cleaned_data["token"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            request.session[RECOVERY_CODES_KEY] = codes
-            messages.success(request, _("Two-factor sign-in is set up."))
-            return redirect(_with_next("two_factor:recovery_codes", request))
-    return render(
-        request,
-        "access/two_factor/setup.html",
-        {
-            "form": form,
-            "qr_code": security.qr_code_svg(device),
-            "secret": _base32(device.bin_key),
-            "next": _next_url(request),
-        },
-    )
-
-
-def _base32(key: bytes) -> str:
-    from base64 import b32encode
-
-    text = b32encode(key).decode().rstrip("=")
-    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
-    """Shows new recovery codes once (right after set-up, or after renewing them)."""
-    if not request.user.is_verified():
-        raise Http404
-    if request.method == "POST":
-        codes = security.recovery_codes_renew(user=request.user, request=request)
-    else:
-        codes = request.session.pop(RECOVERY_CODES_KEY, None)
-    return render(
-        request,
-        "access/two_factor/recovery_codes.html",
-        {
-            "codes": codes,
-            "left": security.recovery_codes_left(user=request.user),
-            "next": _next_url(request),
-        },
-    )
-
-
-# --- The session -----------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def session_status(request: HttpRequest) -> JsonResponse:
-    """For the page's script: seconds left before the idle sign-out; a POST keeps it alive.
-    A GET does not count as activity (the idle middleware ignores it)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"authenticated": False, "seconds_left": 0})
-    if request.method == "POST":
-        security.session_touch(request)
-    return JsonResponse(
-        {"authenticated": True, "seconds_left": security.session_seconds_left(request)}
-    )
 
 
 # --- The audit log ---------------------------------------------------------------------------

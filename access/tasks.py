@@ -61,13 +61,6 @@ def verify_audit_chain() -> bool:
 
 
 @shared_task
-def disable_dormant_accounts() -> list[str]:
-    from access.security import accounts_disable_dormant
-
-    return accounts_disable_dormant()
-
-
-@shared_task
 def list_cases_due_for_retention() -> list[str]:
     from access.retention import notify_cases_due
 

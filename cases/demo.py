@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from access import services as access_services
 from access.demo import DemoCity
+from accounts import services as account_services
 from accounts.models import Level, Role
 from cases import selectors, services
 from cases.models import (
@@ -2124,7 +2124,7 @@ def _extra_users(city: DemoCity) -> dict:
     users = {}
     for username, first, last, agency_name, role in EXTRA_USERS:
         user = User.objects.filter(username=username).first()
-        users[username] = user or access_services.account_create(
+        users[username] = user or account_services.account_create(
             username=username,
             password=None,
             agency=city.agencies[agency_name],

@@ -37,7 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Django's admin, audited and without "view on site" for case content (issue 14).
-    "access.admin_site.AdminConfig",
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "access.middleware.IdleTimeoutMiddleware",
-    "access.middleware.TwoFactorMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditAddressMiddleware",
     "core.middleware.NoStoreMiddleware",
@@ -127,8 +127,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the profile with the user (access/backends.py).
-    "access.backends.ModelBackend",
+    # Django's ModelBackend, reading the profile with the user (accounts/backends.py).
+    "accounts.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user; every reader is signed in.
@@ -224,7 +224,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=10),
     },
     "disable-dormant-accounts": {
-        "task": "access.tasks.disable_dormant_accounts",
+        "task": "accounts.tasks.disable_dormant_accounts",
         "schedule": crontab(hour=2, minute=30),
     },
     "list-cases-due-for-retention": {

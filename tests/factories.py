@@ -1,6 +1,6 @@
 import factory
 
-from access import services
+from accounts import services
 from accounts.models import Agency, Role
 
 PASSWORD = "correct-horse-battery"

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from access import security
 from access import services as access_services
+from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Escalation

@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from access import retention, security
+from access import retention
 from access import services as access_services
+from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Person

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 
-from access import services
+from accounts import services
 from accounts.models import Profile
 from tests.factories import PASSWORD
 

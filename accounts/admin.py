@@ -3,7 +3,7 @@
 Separation of duties (policy: "Administration"): nobody changes their own account here; a role
 above L1, a clearance raise, the data-protection-officer permission and a new password or
 second factor for an account that reads case content wait for a second person
-(/accounts/changes/). Every add, change and delete is a security event (access.admin_site).
+(/accounts/changes/). Every add, change and delete is a security event (accounts.admin_site).
 """
 
 from auditlog.models import LogEntry
@@ -22,7 +22,7 @@ from django.utils.html import format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import security, services
+from accounts import security, services
 from accounts.models import AccountChange, Agency, Profile
 
 # Audit rows can hold case content; role groups follow from profiles. Neither is edited here.

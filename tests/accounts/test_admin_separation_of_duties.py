@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from access import policy, security
+from access import policy
+from accounts import security
 from accounts.models import AccountChange, Profile, Role, SecurityEvent
 from tests.factories import AgencyFactory, make_user
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from access import services as access_services
 from access.models import AccessRequest
-from access.tasks import disable_dormant_accounts
 from accounts.models import Role, SecurityEvent
+from accounts.tasks import disable_dormant_accounts
 from cases.models import Case, CaseUserObjectPermission
 from tests.factories import PASSWORD, make_case, make_user
 

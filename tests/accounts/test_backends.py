@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from access.backends import ModelBackend
+from accounts.backends import ModelBackend
 
 
 def test_it_reads_the_user_with_profile_and_agency_in_one_query(social_worker):

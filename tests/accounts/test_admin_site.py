@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from access.admin_site import AuditedModelAdmin
+from accounts.admin_site import AuditedModelAdmin
 from accounts.models import Agency, Role, SecurityEvent
 from audit.models import AuditSeal
 from cases.models import Case, ConcernCategory

@@ -1,3 +1,6 @@
+"""The session's middleware: sign-out after inactivity, and the second factor before anything
+else."""
+
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -8,7 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-LAST_ACTIVITY_KEY = "msc_last_activity"
+from accounts import security
+from accounts.security import LAST_ACTIVITY_KEY
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -61,8 +65,6 @@ class IdleTimeoutMiddleware:
             last = request.session.get(LAST_ACTIVITY_KEY)
             passive = _url_name(request) == SESSION_STATUS_URL and request.method == "GET"
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
-                from access import security
-
                 security.session_expire_idle(request=request)
                 if not passive:
                     messages.info(request, _("You were signed out after a while without activity."))
@@ -81,17 +83,15 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():
-            from access import security
-
-            if security.second_factor_needed(user):
-                name = _url_name(request)
-                static = request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/"))
-                if name not in TWO_FACTOR_OPEN_URLS and not static:
-                    target = (
-                        "two_factor:verify"
-                        if security.has_second_factor(user)
-                        else "two_factor:setup"
-                    )
-                    return _login_redirect(request, target)
+        needs_second_factor = (
+            user.is_authenticated and not user.is_verified() and security.second_factor_needed(user)
+        )
+        if needs_second_factor:
+            name = _url_name(request)
+            static = request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/"))
+            if name not in TWO_FACTOR_OPEN_URLS and not static:
+                target = (
+                    "two_factor:verify" if security.has_second_factor(user) else "two_factor:setup"
+                )
+                return _login_redirect(request, target)
         return self.get_response(request)

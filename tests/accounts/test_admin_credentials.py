@@ -12,10 +12,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import security
+from accounts import security
 from accounts.models import AccountChange, Role, SecurityEvent
 from audit.models import AuditSeal
-from tests.access.test_admin_separation_of_duties import confirm, run_action
+from tests.accounts.test_admin_separation_of_duties import confirm, run_action
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "Seven-Lanterns-4-Harbour"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import security
+from accounts import security
 from accounts.models import Role, SecurityEvent
 from tests.config.test_settings import PRODUCTION, read_settings
 from tests.factories import PASSWORD, make_user

@@ -5,8 +5,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from access.middleware import LAST_ACTIVITY_KEY
 from accounts.models import SecurityEvent
+from accounts.security import LAST_ACTIVITY_KEY
 from tests.factories import PASSWORD
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from access.security import accounts_disable_dormant
+from accounts.security import accounts_disable_dormant
 
 
 class Command(BaseCommand):

@@ -1,7 +1,9 @@
-"""Receivers that turn sign-in events into security events, and seal new audit rows."""
+"""Receivers that turn sign-in events into security events."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from accounts import security
 from accounts.models import SecurityEvent
 
 
@@ -12,16 +14,12 @@ def _user_named(username: str):
 
 
 def on_signed_in(sender, request, user, **kwargs) -> None:
-    from access import security
-
     security.event_record(kind=SecurityEvent.Kind.SIGNED_IN, user=user, request=request)
     if request is not None and hasattr(request, "session"):
         security.session_touch(request)
 
 
 def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
-    from access import security
-
     username = str(credentials.get("username", ""))
     security.event_record(
         kind=SecurityEvent.Kind.SIGN_IN_FAILED,
@@ -32,8 +30,6 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
-    from access import security
-
     security.event_record(
         kind=SecurityEvent.Kind.LOCKED_OUT,
         user=_user_named(username or ""),
@@ -44,6 +40,4 @@ def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
 
 
 def _failure_limit() -> int:
-    from django.conf import settings
-
     return settings.AXES_FAILURE_LIMIT

@@ -7,24 +7,25 @@
   with view_on_site on; none is. Django's own view answers for any model with a page, and so
   handed the administrator every case reference.
 
-Installed through `AdminConfig` in INSTALLED_APPS in place of "django.contrib.admin".
+Installed through accounts.apps.AdminConfig, in INSTALLED_APPS in place of
+"django.contrib.admin"; Django imports this module once the models are ready.
 """
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION
+from django.contrib.contenttypes import views as contenttypes_views
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
-# django.contrib.admin.models' action flags (not imported: this module loads with the settings).
-ADDITION, CHANGE, DELETION = 1, 2, 3
+from accounts import security
+from accounts.models import SecurityEvent
+
 ACTION_NAMES = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
 
 
 def admin_action_record(request: HttpRequest, entry) -> None:
     """One security event for one django_admin_log row: who, what, which object, from where."""
-    from access import security
-    from accounts.models import SecurityEvent
-
     content_type = entry.content_type
     model = f"{content_type.app_label}.{content_type.model}" if content_type else "?"
     message = entry.get_change_message() if entry.action_flag == CHANGE else ""
@@ -81,9 +82,6 @@ class AdminSite(admin.AdminSite):
         return [view_on_site if getattr(u, "name", None) == "view_on_site" else u for u in urls]
 
     def view_on_site(self, request: HttpRequest, content_type_id: str, object_id: str):
-        from django.contrib.contenttypes import views
-        from django.contrib.contenttypes.models import ContentType
-
         content_type = None
         if content_type_id.isdigit() and len(content_type_id) < 10:
             content_type = ContentType.objects.filter(pk=int(content_type_id)).first()
@@ -91,17 +89,11 @@ class AdminSite(admin.AdminSite):
         model_admin = self._registry.get(model)
         if model_admin is None or not model_admin.view_on_site:
             raise Http404
-        return views.shortcut(request, content_type_id, object_id)
+        return contenttypes_views.shortcut(request, content_type_id, object_id)
 
     def index(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        from access import security
-
         extra_context = {
             **(extra_context or {}),
             "account_changes_pending": security.account_changes_pending(user=request.user).count(),
         }
         return super().index(request, extra_context)
-
-
-class AdminConfig(DjangoAdminConfig):
-    default_site = "access.admin_site.AdminSite"

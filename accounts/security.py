@@ -13,6 +13,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -23,13 +24,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access import policy
-from access.middleware import LAST_ACTIVITY_KEY
 from access.models import AccessRequest
+from accounts import rules, services
 from accounts.models import ROLE_CLEARANCE, AccountChange, Profile, SecurityEvent
+from cases.models import CaseUserObjectPermission
 
 logger = logging.getLogger("msc.security")
 
+# When the session last saw a request (accounts.middleware.IdleTimeoutMiddleware).
+LAST_ACTIVITY_KEY = "msc_last_activity"
 RECOVERY_DEVICE_NAME = "recovery codes"
 TOTP_DEVICE_NAME = "authenticator app"
 
@@ -70,7 +73,7 @@ def has_second_factor(user) -> bool:
 
 def second_factor_needed(user) -> bool:
     """The policy's requirement, or the user's own choice once they set one up."""
-    return policy.must_use_second_factor(user) or has_second_factor(user)
+    return rules.must_use_second_factor(user) or has_second_factor(user)
 
 
 @transaction.atomic
@@ -204,8 +207,6 @@ def account_disable(*, user, reason: str, disabled_by=None) -> None:
     """Disable an account and take away what it was given: its case grants, its agency and role
     groups (and so its agency's grants) and its pending access requests. Each removal is
     audited one by one. An administrator re-enables by saving the profile again."""
-    from cases.models import CaseUserObjectPermission
-
     if user.is_active:
         user.is_active = False
         user.save()
@@ -239,10 +240,8 @@ def data_protection_officer_set(
     """Give or take the data-protection-officer permission (confirming destruction), at once.
     For setting up a site (seed, shell); people ask through `data_protection_officer_request`,
     which waits for a second person."""
-    from django.contrib.auth.models import Permission
-
     permission = Permission.objects.get(
-        codename=policy.DATA_PROTECTION_OFFICER, content_type__app_label="privacy"
+        codename=rules.DATA_PROTECTION_OFFICER, content_type__app_label="privacy"
     )
     if is_officer:
         user.user_permissions.add(permission)
@@ -265,7 +264,7 @@ def account_change_check(*, account, requested_by, what: str, request=None) -> N
     """Refuse a change to one's own account (and any change by a non-administrator). A refusal
     of one's own account is a security event, written before the refusal is raised: call this
     outside a transaction that the refusal rolls back (a form's clean, for the admin)."""
-    if policy.may_request_account_change(requested_by, account):
+    if rules.may_request_account_change(requested_by, account):
         return
     if account.pk == requested_by.pk:
         event_record(
@@ -320,9 +319,7 @@ def profile_change(
     """Give an account its agency, role and clearance: at once when that grants nothing more,
     otherwise as a pending change (returned) that a second person confirms. Saving a profile
     unchanged restores its groups (re-enabling a disabled account), as before."""
-    from access import services
-
-    if not policy.may_administer_accounts(requested_by):
+    if not rules.may_administer_accounts(requested_by):
         raise PermissionDenied(_("Only an administrator changes accounts."))
     if clearance is None:
         clearance = ROLE_CLEARANCE[role]
@@ -337,7 +334,7 @@ def profile_change(
     account_change_check(account=account, requested_by=requested_by, what="profile")
     services.check_clearance(role, clearance)
     with transaction.atomic():
-        if policy.profile_change_needs_confirmation(
+        if rules.profile_change_needs_confirmation(
             profile, agency_id=agency.pk, role=role, clearance=clearance
         ):
             return _change_request(
@@ -357,12 +354,12 @@ def data_protection_officer_request(*, account, requested_by, request=None) -> A
     """Ask for the data-protection-officer permission for someone else; a second person
     confirms it. Never for the technical administrator, who must not see case references."""
     account_change_check(account=account, requested_by=requested_by, what="dpo")
-    if not policy.may_hold_data_protection_officer(account):
+    if not rules.may_hold_data_protection_officer(account):
         raise ValidationError(
             _("%(user)s cannot be data protection officer: not with their role.")
             % {"user": account.get_username()}
         )
-    if policy.holds_data_protection_officer(account):
+    if rules.holds_data_protection_officer(account):
         raise ValidationError(
             _("%(user)s is already data protection officer.") % {"user": account.get_username()}
         )
@@ -400,7 +397,7 @@ def password_set(*, account, password: str | None, set_by, request=None) -> Acco
     account_change_check(account=account, requested_by=set_by, what="password")
     hashed = make_password(password)
     with transaction.atomic():
-        if password is None or not policy.credentials_need_confirmation(account):
+        if password is None or not rules.credentials_need_confirmation(account):
             what = "set" if password is not None else "sign-in with a password turned off"
             _password_apply(
                 account=account,
@@ -433,7 +430,7 @@ def second_factor_reset_request(*, account, requested_by, request=None) -> Accou
     once a second person confirms (a reset lets whoever holds the password enrol their own)."""
     account_change_check(account=account, requested_by=requested_by, what="second factor")
     with transaction.atomic():
-        if not policy.credentials_need_confirmation(account):
+        if not rules.credentials_need_confirmation(account):
             second_factor_reset(user=account, reset_by=requested_by, request=request)
             return None
         return _change_request(
@@ -446,11 +443,11 @@ def second_factor_reset_request(*, account, requested_by, request=None) -> Accou
 
 def account_changes_pending(*, user) -> QuerySet:
     """The pending changes the user takes part in confirming, oldest first."""
-    if not policy.may_see_account_changes(user):
+    if not rules.may_see_account_changes(user):
         return AccountChange.objects.none()
     return (
         AccountChange.objects.filter(
-            policy.account_change_filter(user), status=AccountChange.Status.PENDING
+            rules.account_change_filter(user), status=AccountChange.Status.PENDING
         )
         .select_related("user__profile__agency", "agency", "requested_by")
         .order_by("requested_at", "pk")
@@ -460,11 +457,11 @@ def account_changes_pending(*, user) -> QuerySet:
 def account_change_get(*, user, change_id: int) -> AccountChange:
     """The door to one account change: 404 unless the user takes part in confirming it."""
     change = (
-        AccountChange.objects.filter(policy.account_change_filter(user), pk=change_id)
+        AccountChange.objects.filter(rules.account_change_filter(user), pk=change_id)
         .select_related("user__profile", "requested_by")
         .first()
     )
-    if change is None or not policy.may_see_account_changes(user):
+    if change is None or not rules.may_see_account_changes(user):
         raise Http404
     return change
 
@@ -472,11 +469,11 @@ def account_change_get(*, user, change_id: int) -> AccountChange:
 @transaction.atomic
 def account_change_decide(*, change_id: int, user, confirm: bool, request=None) -> AccountChange:
     """The second person confirms (the change takes effect now) or declines it."""
-    visible = AccountChange.objects.filter(policy.account_change_filter(user), pk=change_id)
-    if not policy.may_see_account_changes(user) or not visible.exists():
+    visible = AccountChange.objects.filter(rules.account_change_filter(user), pk=change_id)
+    if not rules.may_see_account_changes(user) or not visible.exists():
         raise PermissionDenied
     change = AccountChange.objects.select_for_update().get(pk=change_id)
-    if not policy.may_confirm_account_change(user, change):
+    if not rules.may_confirm_account_change(user, change):
         raise PermissionDenied(_("Someone other than the person who asked must decide this."))
     if change.status != AccountChange.Status.PENDING:
         raise ValidationError(_("This change has already been decided."))
@@ -484,7 +481,7 @@ def account_change_decide(*, change_id: int, user, confirm: bool, request=None) 
     if (
         confirm
         and change.kind == AccountChange.Kind.DATA_PROTECTION_OFFICER
-        and not policy.may_hold_data_protection_officer(account)
+        and not rules.may_hold_data_protection_officer(account)
     ):
         raise ValidationError(_("This account's role cannot hold the permission any more."))
     asked = change.requested_by.get_username()
@@ -509,8 +506,6 @@ def account_change_decide(*, change_id: int, user, confirm: bool, request=None) 
     )
     by = f"asked by {asked}, confirmed by {user.get_username()}"
     if change.kind == AccountChange.Kind.PROFILE:
-        from access import services
-
         services.profile_set(
             user=account, agency=change.agency, role=change.role, clearance=change.clearance
         )
