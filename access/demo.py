@@ -13,6 +13,7 @@ from access import services
 from access.models import AccessRequest
 from accounts import services as account_services
 from accounts.models import Agency, Role
+from releases import services as release_services
 from releases.models import Release, ReleaseAcknowledgement
 
 CITY = "Havenstad"
@@ -95,7 +96,7 @@ RELEASES = [
 
 def _demo_release(case, author, title, users, agencies, city):
     today = timezone.localdate()
-    return services.release_create(
+    return release_services.release_create(
         case=case,
         author=author,
         title=title,
@@ -125,7 +126,7 @@ def seed_releases(*, city: DemoCity) -> None:
             continue
         release = _demo_release(case, info, title, users, agencies, city)
         if state == "revised":
-            services.release_revise(
+            release_services.release_revise(
                 release=release,
                 author=info,
                 title=title,
@@ -137,7 +138,9 @@ def seed_releases(*, city: DemoCity) -> None:
                 recipient_agencies=[city.agencies[a] for a in agencies],
             )
         elif state == "revoked":
-            services.release_revoke(release=release, user=info, reason="Sent to the wrong team")
+            release_services.release_revoke(
+                release=release, user=info, reason="Sent to the wrong team"
+            )
         elif state == "expired":
             # Demo only: age the release so the demo shows one that has expired.
             Release.objects.filter(pk=release.pk).update(
@@ -146,7 +149,7 @@ def seed_releases(*, city: DemoCity) -> None:
     if city.users["street"].pk and not ReleaseAcknowledgement.objects.exists():
         first = Release.objects.filter(title=RELEASES[0][1]).first()
         if first:
-            services.release_acknowledge(release=first, user=city.users["street"])
+            release_services.release_acknowledge(release=first, user=city.users["street"])
     _seed_access_requests(city)
 
 

@@ -2,19 +2,6 @@ from django.urls import include, path
 
 from access import security_views, views
 
-release_patterns = (
-    [
-        path("", views.release_list, name="list"),
-        path("manage/", views.release_manage, name="manage"),
-        path("from-case/<str:reference>/", views.release_create, name="create"),
-        path("<int:release_id>/", views.release_detail, name="detail"),
-        path("<int:release_id>/acknowledge/", views.release_acknowledge, name="acknowledge"),
-        path("<int:release_id>/revise/", views.release_revise, name="revise"),
-        path("<int:release_id>/revoke/", views.release_revoke, name="revoke"),
-    ],
-    "releases",
-)
-
 access_request_patterns = (
     [
         path("", views.access_requests, name="mine"),
@@ -45,7 +32,6 @@ audit_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("releases/", include(release_patterns)),
     path("access-requests/", include(access_request_patterns)),
     path("audit/", include(audit_patterns)),
 ]

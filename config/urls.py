@@ -15,5 +15,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("conferences/", include("conferences.urls")),
     path("oversight/", include("oversight.urls")),
+    path("releases/", include("releases.urls")),
     path("", include("access.urls")),
 ]

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import retention
-from access import services as access_services
 from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Person
 from privacy.models import DestructionRecord
+from releases import services as release_services
 from tests.config.test_settings import PRODUCTION, read_settings, run_settings
 from tests.documents import pdf_of
 from tests.factories import make_case, make_person, make_user
@@ -156,7 +156,7 @@ def test_releases_and_access_requests_of_the_case_are_erased(
 ):
     settings.MEDIA_ROOT = tmp_path
     case, _ = closed_case(social_worker, years_ago=6)
-    release = access_services.release_create(
+    release = release_services.release_create(
         case=case,
         author=info_officer,
         title="T",

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from access import services as access_services
 from access import subject_rights
 from accounts.models import Level
 from cases import services as case_services
 from cases.models import ChronologyEntry
+from releases import services as release_services
 from tests.factories import make_case, make_user
 
 WHEN = timezone.now() - timedelta(hours=2)
@@ -31,7 +31,7 @@ def test_the_exported_report_holds_the_data_who_read_it_and_the_releases(
     case = make_case(owner=social_worker)
     first = entry(case, social_worker, "Met him at school")
     case_services.entry_correct(entry=first, author=social_worker, text="Met him at the club")
-    access_services.release_create(
+    release_services.release_create(
         case=case,
         author=info_officer,
         title="For outreach",

@@ -112,7 +112,7 @@ def test_view_on_site_of_a_release_or_an_agency_is_404(admin_client, info_office
 
     from django.utils import timezone
 
-    from access import services
+    from releases import services
 
     release = services.release_create(
         case=make_case(owner=social_worker),

@@ -64,7 +64,7 @@ def test_with_the_broker_down_a_write_succeeds_and_its_notice_waits(
     assert response.status_code == 302
     assert mail.outbox == []
     [kept] = OutboxMessage.objects.all()
-    assert kept.task_name == "access.tasks.notify_release"
+    assert kept.task_name == "releases.tasks.notify_release"
     # Every page still answers.
     client.force_login(youth_worker)
     assert client.get(reverse("releases:list")).status_code == 200
@@ -76,7 +76,7 @@ def test_with_the_broker_down_a_write_succeeds_and_its_notice_waits(
 def test_once_the_broker_is_back_the_notice_goes_out(
     broker_down, social_worker, info_officer, youth_worker, django_capture_on_commit_callbacks
 ):
-    from access import services
+    from releases import services
 
     case = make_case(owner=social_worker)
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access import services, subject_rights
+from access import subject_rights
 from accounts.models import Role
+from releases import services
 from releases.models import Release, ReleaseAcknowledgement
 from tests.factories import make_case, make_user
 
