@@ -336,6 +336,20 @@ def meeting_filter(user: User) -> Q:
     return Q(Exists(member)) | Q(Exists(attending)) | Q(Exists(guest))
 
 
+def series_filter(user: User) -> Q:
+    """Series a user may see: as a core member, or through a meeting of it they see (all of
+    them for the coordinator and the information officer)."""
+    if is_information_officer(user) or may_run_conferences(user):
+        return Q()
+    from conferences.models import ConferenceSeries, Meeting
+
+    member = ConferenceSeries.core_members.through.objects.filter(
+        conferenceseries_id=OuterRef("pk"), user_id=user.pk
+    )
+    meeting = Meeting.objects.filter(meeting_filter(user), series_id=OuterRef("pk"))
+    return Q(Exists(member)) | Q(Exists(meeting))
+
+
 def agenda_item_filter(user: User) -> Q:
     """Items a (signed) attendee sees: general items, and items on cases they may see, unless
     restricted above their clearance (then even the item's existence is hidden)."""

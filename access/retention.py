@@ -1,7 +1,7 @@
-"""Retention (DESIGN 4.8): closed cases are destroyed when their period ends, and so, later, is
-the audit log that describes them.
+"""Retention of cases (DESIGN 4.8): closed cases are destroyed when their period ends (the audit
+log that describes them is kept longer: audit.retention).
 
-Cases. A daily job lists the closed cases whose period has passed (settings.RETENTION_YEARS,
+A daily job lists the closed cases whose period has passed (settings.RETENTION_YEARS,
 per closure reason, from a country preset). A user with the data-protection-officer permission
 (`privacy.confirm_destruction`) confirms each one; then every free text, name and file held for
 the case, in every app, is erased in place and the case's grants are removed. The case row
@@ -9,24 +9,18 @@ itself stays as an empty shell with its reference, dates, closure reason, risk l
 categories, so the statistics stay right; a DestructionRecord keeps the reference, the rule, who
 confirmed and when. The erasure writes no before-and-after audit rows (they would copy the very
 text being destroyed); the DestructionRecord is the audit of it.
-
-Audit log. Rows older than AUDIT_LOG_RETENTION_YEARS are removed from the oldest end of the
-chain. On PostgreSQL the append-only trigger refuses every DELETE from the application, so the
-removal goes through `msc_audit_purge`, a SECURITY DEFINER function created by the migration
-that alone may switch the trigger's guard on, and only for rows older than a year. The last
-removed seal is recorded as the anchor from which the remaining chain is verified.
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -210,50 +204,3 @@ def case_destroy(*, reference: str, confirmed_by) -> DestructionRecord:
             people.update(code=f"ANON-{person.pk:06d}", date_of_birth=None)
     logger.info("case %s destroyed under rule %s", case.reference, rule)
     return record
-
-
-# --- The audit log's own retention -----------------------------------------------------------
-
-
-def audit_cutoff(now: datetime | None = None) -> datetime:
-    return years_before(now or timezone.now(), settings.AUDIT_LOG_RETENTION_YEARS)
-
-
-@transaction.atomic
-def audit_log_apply_retention(*, now: datetime | None = None) -> AuditRetentionRun | None:
-    """Remove the oldest sealed audit rows older than the audit retention period."""
-    from access.audit_chain import _lock_chain
-
-    cutoff = audit_cutoff(now)
-    if cutoff > timezone.now() - timedelta(days=365):
-        raise ValueError("Audit rows younger than a year are never removed.")
-    _lock_chain()
-    # The chain is cut only at a seal whose row, and every row before it, is old enough.
-    young = AuditSeal.objects.filter(
-        Exists(LogEntry.objects.filter(pk=OuterRef("log_entry_id"), timestamp__gte=cutoff))
-    )
-    first_young = young.order_by("sequence").values_list("sequence", flat=True).first()
-    old = AuditSeal.objects.all()
-    if first_young is not None:
-        old = old.filter(sequence__lt=first_young)
-    last = old.order_by("-sequence").first()
-    if last is None:
-        return None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT msc_audit_purge(%s, %s)", [cutoff, last.sequence])
-            removed = cursor.fetchone()[0]
-    else:
-        ids = AuditSeal.objects.filter(sequence__lte=last.sequence).values("log_entry_id")
-        removed, _detail = LogEntry.objects.filter(pk__in=ids, timestamp__lt=cutoff).delete()
-        AuditSeal.objects.filter(sequence__lte=last.sequence).delete()
-        SecurityEvent.objects.filter(at__lt=cutoff).delete()
-    run = AuditRetentionRun.objects.create(
-        cutoff=cutoff,
-        rule=f"audit log: {settings.AUDIT_LOG_RETENTION_YEARS} years",
-        entries_removed=removed,
-        anchor_sequence=last.sequence,
-        anchor_digest=last.digest,
-    )
-    logger.info("audit retention removed %d row(s) up to seal %d", removed, last.sequence)
-    return run

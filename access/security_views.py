@@ -1,6 +1,5 @@
 """Pages for sign-in security, the audit log and retention. Thin: parse, call, render."""
 
-import csv
 import json
 
 from django.contrib import messages
@@ -10,98 +9,16 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access import doors, policy, retention, security_forms, selectors
-from accounts import security
-from accounts.models import SecurityEvent
+from access import doors, policy, retention, security_forms
 from core.forms import apply_errors
 from core.pagination import paginate
 
 PAGE_SIZE = 50
-
-
-# --- The audit log ---------------------------------------------------------------------------
-
-
-def _audit_rows(request: HttpRequest):
-    form = security_forms.AuditFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "actor": data["actor"],
-            "object_type": data["object_type"],
-            "object_id": data["object_id"],
-            "since": data["since"],
-            "until": data["until"],
-        }
-    return form, selectors.audit_log(user=request.user, **filters)
-
-
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    if not policy.may_browse_audit(request.user):
-        raise Http404
-    form, rows = _audit_rows(request)
-    page = paginate(request, rows, PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "access/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "show_changes": policy.may_see_audit_changes(request.user),
-        },
-    )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-@login_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    if not policy.may_browse_audit(request.user):
-        raise Http404
-    form, rows = _audit_rows(request)
-    columns = ["pk", *selectors.audit_columns(user=request.user)]
-    security.event_record(
-        kind=SecurityEvent.Kind.AUDIT_EXPORTED,
-        user=request.user,
-        request=request,
-        detail=request.GET.urlencode()[:300],
-    )
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(columns)
-        for row in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(row[c]) for c in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Retention -------------------------------------------------------------------------------
@@ -144,8 +61,8 @@ def person_report_export(request: HttpRequest, code: str) -> HttpResponse:
     """The subject-access report as a file: the data held, who read it, the releases made."""
     from django.core.serializers.json import DjangoJSONEncoder
 
-    from access.audit import record_read
     from access.subject_rights import person_report_data
+    from audit.reads import record_read
     from cases import selectors as case_selectors
 
     if not policy.may_run_subject_access_report(request.user):
@@ -190,7 +107,7 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
                 else _("Processing is restricted: nobody can add to this case."),
             )
             return redirect("audit:restriction", reference=case.reference)
-    from access.audit import record_read
+    from audit.reads import record_read
 
     # Once per page shown (not for a post that redirects): the page shows the case.
     record_read(user=request.user, obj=case, what="restriction of processing")

@@ -10,28 +10,21 @@ access_request_patterns = (
     "access_requests",
 )
 
-audit_patterns = (
-    [
-        path("cases/<str:reference>/", views.case_reads, name="case_reads"),
-        path("persons/<str:code>/", views.person_access_report, name="person_report"),
-        path("log/", security_views.audit_log, name="log"),
-        path(
-            "persons/<str:code>/export/",
-            security_views.person_report_export,
-            name="person_report_export",
-        ),
-        path(
-            "cases/<str:reference>/restriction/",
-            security_views.case_restriction,
-            name="restriction",
-        ),
-        path("log/export/", security_views.audit_export, name="export"),
-    ],
-    "audit",
-)
+subject_patterns = [
+    path("persons/<str:code>/", views.person_access_report, name="person_report"),
+    path(
+        "persons/<str:code>/export/",
+        security_views.person_report_export,
+        name="person_report_export",
+    ),
+    path(
+        "cases/<str:reference>/restriction/",
+        security_views.case_restriction,
+        name="restriction",
+    ),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("access-requests/", include(access_request_patterns)),
-    path("audit/", include(audit_patterns)),
 ]

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access import doors, forms, policy, selectors, services
-from access.audit import record_read
+from access import doors, forms, policy, selectors, services, subject_rights
+from audit import reads
+from audit.reads import record_read
 from cases import selectors as case_selectors
 from cases.models import Escalation
 from conferences import selectors as conference_selectors
@@ -25,10 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's home page: the panels its template shows. Every list is fetched only if the
     role's template shows it, and the protected rows shown are recorded in one read-audit row."""
     user = request.user
-    panels: dict[str, selectors.ShownRows] = {}
+    panels: dict[str, reads.ShownRows] = {}
 
-    def panel(name: str, rows) -> selectors.ShownRows:
-        panels[name] = selectors.ShownRows(rows)
+    def panel(name: str, rows) -> reads.ShownRows:
+        panels[name] = reads.ShownRows(rows)
         return panels[name]
 
     context: dict = {"role": policy.role_of(user)}
@@ -72,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["mayor_escalations"] = panel("escalation to the mayor", open_to_mayor[:10])
     response = render(request, "access/home.html", context)
-    selectors.record_list_read(user=user, page="home", shown=panels)
+    reads.record_list_read(user=user, page="home", shown=panels)
     return response
 
 
@@ -101,7 +102,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
             return redirect("access_requests:mine")
     page = paginate(request, selectors.access_requests_of(user=request.user))
     to_decide = list(selectors.access_requests_to_decide(user=request.user))
-    selectors.record_list_read(
+    reads.record_list_read(
         user=request.user, page="access requests", shown={"access request": to_decide}
     )
     return render(
@@ -141,24 +142,12 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
     )
 
 
-# --- Read audit ------------------------------------------------------------------------------
-
-
-@login_required
-@doors.page_for(policy.may_see_read_audit)
-def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
-    # Who read the case, not the case: the page itself is not a read of it.
-    case = doors.access_case(request.user, reference, audit=False)
-    page = paginate(request, selectors.case_reads(user=request.user, case=case))
-    return render(request, "access/case_reads.html", {"case": case, "page": page})
-
-
 @login_required
 @doors.page_for(policy.may_run_subject_access_report)
 def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
     person = case_selectors.person_by_code(user=request.user, code=code)
     if person is None:
         raise Http404
-    report = selectors.person_access_report(user=request.user, person=person)
+    report = subject_rights.person_access_report(user=request.user, person=person)
     record_read(user=request.user, obj=person, what="subject access report")
     return render(request, "access/person_access_report.html", report)

@@ -216,11 +216,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour="7-18"),
     },
     "seal-audit-log": {
-        "task": "access.tasks.seal_audit_log",
+        "task": "audit.tasks.seal_audit_log",
         "schedule": crontab(minute="*/10"),
     },
     "verify-audit-chain": {
-        "task": "access.tasks.verify_audit_chain",
+        "task": "audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=3, minute=10),
     },
     "disable-dormant-accounts": {
@@ -232,7 +232,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=5, minute=15),
     },
     "apply-audit-log-retention": {
-        "task": "access.tasks.apply_audit_log_retention",
+        "task": "audit.tasks.apply_audit_log_retention",
         "schedule": crontab(hour=3, minute=40),
     },
 }

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from access import security_urls
+from access import urls as access_urls
 from accounts import views as account_views
+from audit import urls as audit_urls
 from core import views as core_views
 
 urlpatterns = [
@@ -16,5 +18,6 @@ urlpatterns = [
     path("conferences/", include("conferences.urls")),
     path("oversight/", include("oversight.urls")),
     path("releases/", include("releases.urls")),
+    path("audit/", include((audit_urls.urlpatterns + access_urls.subject_patterns, "audit"))),
     path("", include("access.urls")),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import doors, policy
-from access.selectors import record_list_read
+from audit.reads import record_list_read
 from core.forms import apply_errors
 from core.pagination import paginate
 from releases import forms, selectors, services

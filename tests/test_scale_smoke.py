@@ -14,7 +14,7 @@ pytestmark = pytest.mark.clock
 QUERY_BUDGET = 15
 SMALL, LARGER = 0.01, 0.03
 # A read of a case, an agenda or minutes is logged, and the log row sealed into the audit chain
-# as it commits (access/audit.py, access/audit_chain.py). Those statements are counted apart.
+# as it commits (audit/reads.py, audit/chain.py). Those statements are counted apart.
 AUDIT = re.compile(r"auditlog_logentry|audit_auditseal|audit_auditretentionrun|pg_advisory")
 TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
 AUDITED_PAGES = {"case_detail", "case_list", "case_list_deep", "case_search", "agenda", "minutes"}

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from access.retention import audit_log_apply_retention
+from audit.retention import audit_log_apply_retention
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from access.selectors import AUDIT_COLUMNS
 from accounts.models import Level, SecurityEvent
+from audit.selectors import AUDIT_COLUMNS
 from cases import services
 from cases.models import Case, ChronologyEntry
 from referrals import services as referral_services

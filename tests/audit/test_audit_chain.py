@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from access.audit_chain import GENESIS, SEALED_FIELDS, canonical, seal_entries, verify_chain
+from audit.chain import GENESIS, SEALED_FIELDS, canonical, seal_entries, verify_chain
 from audit.models import AuditRetentionRun, AuditSeal
 from tests.factories import AgencyFactory
 
@@ -249,8 +249,8 @@ def test_the_verifier_alarms_the_information_officer_without_saying_what_it_foun
 
 
 def test_the_daily_task_alarms_too(db, django_capture_on_commit_callbacks, mailoutbox):
-    from access.tasks import verify_audit_chain
     from accounts.models import Role, SecurityEvent
+    from audit.tasks import verify_audit_chain
     from tests.factories import make_user
 
     officer = make_user(role=Role.INFORMATION_OFFICER)
@@ -262,8 +262,8 @@ def test_the_daily_task_alarms_too(db, django_capture_on_commit_callbacks, mailo
 
 
 def test_an_intact_log_alarms_nobody(db, django_capture_on_commit_callbacks, mailoutbox):
-    from access.tasks import verify_audit_chain
     from accounts.models import Role, SecurityEvent
+    from audit.tasks import verify_audit_chain
     from tests.factories import make_user
 
     make_user(role=Role.INFORMATION_OFFICER)

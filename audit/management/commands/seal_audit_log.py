@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from access import security
-from access.audit_chain import UNSEALED_GRACE_MINUTES, seal_entries
+from accounts import security
 from accounts.models import SecurityEvent
+from audit.chain import UNSEALED_GRACE_MINUTES, seal_entries
 
 
 class Command(BaseCommand):

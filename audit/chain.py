@@ -3,7 +3,7 @@
 Every audit log row gets a seal once its transaction commits: a keyed SHA-256 (HMAC) over the
 row's content and the previous seal's digest. Changing a row, removing one, or reordering them
 breaks the chain from that row on; `manage.py verify_audit_chain` names the first broken row.
-On PostgreSQL a trigger (migration access 0004) also refuses every UPDATE and DELETE on the audit
+On PostgreSQL a trigger (migration audit 0002) also refuses every UPDATE and DELETE on the audit
 tables, so the application cannot change the log even by mistake; the audit log's own retention
 removes old rows only through the SECURITY DEFINER function `msc_audit_purge`.
 
@@ -25,11 +25,16 @@ from datetime import UTC, datetime, timedelta
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts import security
+from accounts.models import Role, SecurityEvent
 from audit.models import AuditRetentionRun, AuditSeal
+from core.notifications import send_content_free
 
 logger = logging.getLogger("msc.audit")
 
@@ -87,7 +92,8 @@ def digest(row: dict, previous: str, key: bytes | None = None) -> str:
     return hmac.new(key, previous.encode() + b"\n" + canonical(row), hashlib.sha256).hexdigest()
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
+    """One writer of the chain at a time (the sealer, the audit log's retention)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
@@ -112,7 +118,7 @@ def seal_entries(ids: list[int] | None = None, *, accept_late: bool = False) -> 
     operator who found out why they were left unsealed (never rows dated in the future)."""
     earliest, latest = seal_window()
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         head = AuditSeal.objects.order_by("-sequence").first()
         previous = head.digest if head else _anchor_digest()
         unsealed = _unsealed().filter(timestamp__lte=latest)
@@ -236,13 +242,6 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
 def alarm(report: ChainReport) -> None:
     """Tell the information officer that the audit log needs looking into: a security event
     (itself audited and sealed) and a content-free e-mail; the details go to the log."""
-    from django.contrib.auth import get_user_model
-    from django.utils.translation import gettext as _
-
-    from access import security
-    from accounts.models import Role, SecurityEvent
-    from core.notifications import send_content_free
-
     problems = report.problems()
     logger.error("audit log check failed: %s", "; ".join(problems))
     security.event_record(

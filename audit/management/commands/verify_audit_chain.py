@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from access.audit_chain import alarm, verify_chain
+from audit.chain import alarm, verify_chain
 
 
 class Command(BaseCommand):
