@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from access import security_views, views
+from access import views
 
 access_request_patterns = (
     [
@@ -9,20 +9,6 @@ access_request_patterns = (
     ],
     "access_requests",
 )
-
-subject_patterns = [
-    path("persons/<str:code>/", views.person_access_report, name="person_report"),
-    path(
-        "persons/<str:code>/export/",
-        security_views.person_report_export,
-        name="person_report_export",
-    ),
-    path(
-        "cases/<str:reference>/restriction/",
-        security_views.case_restriction,
-        name="restriction",
-    ),
-]
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -3,14 +3,13 @@ from functools import cache, partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access import doors, forms, policy, selectors, services, subject_rights
+from access import doors, forms, policy, selectors, services
 from audit import reads
-from audit.reads import record_read
 from cases import selectors as case_selectors
 from cases.models import Escalation
 from conferences import selectors as conference_selectors
@@ -140,14 +139,3 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
             "may_approve": may_approve,
         },
     )
-
-
-@login_required
-@doors.page_for(policy.may_run_subject_access_report)
-def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
-    person = case_selectors.person_by_code(user=request.user, code=code)
-    if person is None:
-        raise Http404
-    report = subject_rights.person_access_report(user=request.user, person=person)
-    record_read(user=request.user, obj=person, what="subject access report")
-    return render(request, "access/person_access_report.html", report)

@@ -228,7 +228,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
     },
     "list-cases-due-for-retention": {
-        "task": "access.tasks.list_cases_due_for_retention",
+        "task": "privacy.tasks.list_cases_due_for_retention",
         "schedule": crontab(hour=5, minute=15),
     },
     "apply-audit-log-retention": {

@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from access import security_urls
-from access import urls as access_urls
 from accounts import views as account_views
 from audit import urls as audit_urls
 from core import views as core_views
+from privacy import urls as privacy_urls
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
-    path("retention/", include(security_urls.retention_patterns)),
+    path("retention/", include(privacy_urls.retention_patterns)),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -18,6 +17,6 @@ urlpatterns = [
     path("conferences/", include("conferences.urls")),
     path("oversight/", include("oversight.urls")),
     path("releases/", include("releases.urls")),
-    path("audit/", include((audit_urls.urlpatterns + access_urls.subject_patterns, "audit"))),
+    path("audit/", include((audit_urls.urlpatterns + privacy_urls.subject_patterns, "audit"))),
     path("", include("access.urls")),
 ]

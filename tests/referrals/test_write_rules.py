@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from access import subject_rights
 from accounts.models import Role
 from cases import services as case_services
 from cases.models import (
@@ -22,6 +21,7 @@ from cases.models import (
     ChronologyEntry,
     Person,
 )
+from privacy import subject_rights
 from referrals import services
 from referrals.models import (
     OutboundReferral,

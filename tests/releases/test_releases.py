@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access import subject_rights
 from accounts.models import Role
+from privacy import subject_rights
 from releases import services
 from releases.models import Release, ReleaseAcknowledgement
 from tests.factories import make_case, make_user

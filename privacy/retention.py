@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from accounts.models import SecurityEvent
 from audit.models import AuditRetentionRun, AuditSeal
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
 from core.dates import years_before
 from core.notifications import send_content_free
 from privacy.models import DestructionRecord
@@ -59,8 +60,6 @@ def _due_filter(now: datetime) -> Q:
 
 def cases_due(*, now: datetime | None = None) -> QuerySet:
     """Closed cases past their retention period and not yet destroyed. No user: for the job."""
-    from cases.models import Case
-
     now = now or timezone.now()
     destroyed = DestructionRecord.objects.filter(reference=OuterRef("reference"))
     return (
@@ -170,8 +169,6 @@ def _erase(queryset: QuerySet, skip: set, depth: int = 0) -> None:
 @transaction.atomic
 def case_destroy(*, reference: str, confirmed_by) -> DestructionRecord:
     """Destroy one due case's personal data, as confirmed by the data protection officer."""
-    from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
-
     if not policy.may_confirm_destruction(confirmed_by):
         raise PermissionDenied
     case = cases_due().select_for_update().filter(reference=reference).first()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from access.retention import notify_cases_due
+from privacy.retention import notify_cases_due
 
 
 class Command(BaseCommand):

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from access import subject_rights
 from accounts.models import Level
 from cases import services as case_services
 from cases.models import ChronologyEntry
+from privacy import subject_rights
 from releases import services as release_services
 from tests.factories import make_case, make_user
 

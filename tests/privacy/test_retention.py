@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from access import retention
 from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Person
+from privacy import retention
 from privacy.models import DestructionRecord
 from releases import services as release_services
 from tests.config.test_settings import PRODUCTION, read_settings, run_settings
