@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "oversight",
     "privacy",
     "audit",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "access.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },

@@ -18,5 +18,6 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("releases/", include("releases.urls")),
     path("audit/", include((audit_urls.urlpatterns + privacy_urls.subject_patterns, "audit"))),
-    path("", include("access.urls")),
+    path("access-requests/", include("access.urls")),
+    path("", include("home.urls")),
 ]
