@@ -5,6 +5,7 @@ REDIS_URL or CELERY_BROKER_URL Celery tasks run inline.
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "privacy",
     "audit",
     "home",
+    # Development only: the demo city and the load benchmark, installed where their package is
+    # (a checkout; the Docker image leaves them out).
+    *[app for app in ("demo", "bench") if find_spec(app) is not None],
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
-"""Demo cases of the fictional city (DESIGN section 8), on top of access.demo. Idempotent.
+"""Demo cases of the fictional city (DESIGN section 8), on top of demo.city. Idempotent.
 
 Every person, address and story here is invented; any likeness to a real person is chance.
-Everything is written through cases.services and access.services, so the audit log, the case
+Everything is written through cases.services and accounts.services, so the audit log, the case
 teams and the status history look as they would after real use. A person who already has a case
 is left alone, which makes a second run change nothing.
 """
@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from access.demo import DemoCity
 from accounts import services as account_services
 from accounts.models import Level, Role
 from cases import selectors, services
@@ -27,6 +26,7 @@ from cases.models import (
     Indicator,
     Person,
 )
+from demo.city import DemoCity
 
 SOCIAL_PREVENTION = "Havenstad Social Prevention Service"
 POLICE_ZONE = "Havenstad Police Zone"

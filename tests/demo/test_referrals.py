@@ -4,9 +4,9 @@ following the prison-release protocol. Running it twice adds nothing."""
 import pytest
 from auditlog.models import LogEntry
 
-from access import demo as access_demo
-from cases import demo as cases_demo
-from referrals import demo
+from demo import cases as cases_demo
+from demo import city as demo_city
+from demo import referrals as demo
 from referrals.models import OutboundReferral, PrisonRelease, Referral
 
 pytestmark = pytest.mark.clock
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.clock
 @pytest.fixture
 def city(db, settings):
     settings.PRISON_RELEASE_LEAD_DAYS = [90, 30, 7]
-    city = access_demo.seed(password="demo-password-for-tests")
+    city = demo_city.seed(password="demo-password-for-tests")
     cases_demo.seed(city=city)
     return city
 
@@ -51,8 +51,8 @@ def test_running_it_twice_adds_nothing(city):
 
 
 def test_it_is_in_seed_demo_after_the_other_apps():
-    from access.management.commands.seed_demo import DEMO_STEPS
+    from demo.management.commands.seed_demo import DEMO_STEPS
 
     steps = [step for _what, step in DEMO_STEPS]
-    assert steps[-1] == "referrals.demo.seed"
-    assert "cases.demo.seed" in steps
+    assert steps[-1] == "demo.referrals.seed"
+    assert "demo.cases.seed" in steps

@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from access.demo import USERS
 from accounts.models import Agency, Profile, Role
 from cases.models import Action, Assessment, Case, ChronologyEntry, Escalation, Person, StatusChange
-from conferences import demo as conferences_demo
+from demo import conferences as conferences_demo
+from demo.city import USERS
 
 DEMO_PASSWORD = "demo-password-for-tests"
 

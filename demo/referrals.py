@@ -1,4 +1,4 @@
-"""Demo referrals of the fictional city (DESIGN section 8), on top of access.demo and cases.demo.
+"""Demo referrals of the fictional city (DESIGN section 8), on top of demo.city and demo.cases.
 Idempotent: each demo referral carries a fixed form token, and a story already told is skipped.
 
 Every person and story here is invented; any likeness to a real person is chance. Everything is
@@ -9,14 +9,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from access.demo import DemoCity
 from cases.models import Case, Indicator, Person
 from cases.services import add_months
+from demo.city import DemoCity
 from referrals import services
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
+from referrals.selectors import linkable_persons
 
 SOCIAL_PREVENTION = "Havenstad Social Prevention Service"
 PRISON = "Havenstad Prison"
@@ -362,8 +364,6 @@ def _decide(referral: Referral, decision: Decision, users: dict, city: DemoCity)
             "lead_agency": city.agencies[SOCIAL_PREVENTION],
         }
     elif decision.acceptance == A.EXISTING_PERSON:
-        from referrals.selectors import linkable_persons
-
         accept = {
             "person": linkable_persons(user=users[decision.by], referral=referral).first(),
             "owner": users["social"],
@@ -441,7 +441,7 @@ def _tell(demo: DemoReferral, users: dict, city: DemoCity, today: date) -> None:
 
 
 def _prison_release(users: dict, city: DemoCity, today: date) -> None:
-    """Dries Vanderlinden's case (cases.demo) follows the prison-release protocol."""
+    """Dries Vanderlinden's case (demo.cases) follows the prison-release protocol."""
     case = (
         Case.objects.filter(person__first_name="Dries", person__last_name="Vanderlinden")
         .exclude(status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE])
@@ -467,8 +467,6 @@ def _prison_release(users: dict, city: DemoCity, today: date) -> None:
 
 @transaction.atomic
 def seed(*, city: DemoCity) -> None:
-    from django.contrib.auth import get_user_model
-
     users = dict(city.users)
     users.update(
         {u.username: u for u in get_user_model().objects.filter(username__in=["lotte", "hanne"])}

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands.runserver import Command as RunserverCommand
 
-from access.management.commands.seed_demo import demo_logins
+from demo.management.commands.seed_demo import demo_logins
 
 
 class Command(RunserverCommand):

@@ -5,25 +5,25 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from access import demo as access_demo
+from accounts.models import Agency
+from cases.models import Case, ChronologyEntry
+from conferences.models import Meeting
+from demo import city as demo_city
+from referrals.models import Referral
+from releases.models import Release
 
-# Each app adds its demo step here, as (what it builds, "module.function"); each builds on the
-# steps before it.
+# The demo city's stories, as (what it builds, "module.function"), each on top of the steps
+# before it.
 DEMO_STEPS: list[tuple[str, str]] = [
-    ("cases, chronology, plans and escalations", "cases.demo.seed"),
-    ("releases and access requests", "access.demo.seed_releases"),
-    ("conference series, meetings and minutes", "conferences.demo.seed"),
-    ("referrals and screenings", "referrals.demo.seed"),
+    ("cases, chronology, plans and escalations", "demo.cases.seed"),
+    ("releases", "demo.releases.seed"),
+    ("access requests", "demo.access_requests.seed"),
+    ("conference series, meetings and minutes", "demo.conferences.seed"),
+    ("referrals and screenings", "demo.referrals.seed"),
 ]
 
 
 def demo_counts() -> str:
-    from accounts.models import Agency
-    from cases.models import Case, ChronologyEntry
-    from conferences.models import Meeting
-    from referrals.models import Referral
-    from releases.models import Release
-
     counts = [
         (Agency.objects.count(), "agencies"),
         (get_user_model().objects.count(), "users"),
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("Set DEMO_PASSWORD (at least 8 characters) to the demo password.")
         self.stdout.write("Building the demo city: agencies and users")
-        city = access_demo.seed(password=password)
+        city = demo_city.seed(password=password)
         for what, step in DEMO_STEPS:
             self.stdout.write(f"Building the demo city: {what}")
             module_name, function_name = step.rsplit(".", 1)
@@ -67,7 +67,7 @@ def demo_logins(password: str) -> str:
     lines = ["Demo logins (one per role):"]
     lines += [
         f"  {username:<12} {role.label} ({agency})"
-        for username, _first, _last, agency, role in access_demo.USERS
+        for username, _first, _last, agency, role in demo_city.USERS
     ]
     lines.append(f"  password: {password}")
     return "\n".join(lines)
