@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from access import scale
+from bench import synthetic
 from bench.pages import count_queries, key_pages
 
 pytestmark = pytest.mark.clock
@@ -25,8 +25,8 @@ MAY_AUDIT = AUDITED_PAGES | {"home", "release_list", "referral_screening"}
 
 def measure(scale_factor: float, on_commit) -> dict[tuple[str, str], tuple[int, int]]:
     """(page, role) -> (queries of the page itself, statements of its read audit)."""
-    scale.wipe()
-    scale.seed(scale=scale_factor, password="")
+    synthetic.wipe()
+    synthetic.seed(scale=scale_factor, password="")
     counts = {}
     for count in count_queries(key_pages(detail_samples=1), on_commit=on_commit):
         assert count.status == 200, (count.page, count.role, count.url, count.status)

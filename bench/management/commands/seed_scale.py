@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from access import scale as synthetic
+from bench import synthetic
 
 
 class Command(BaseCommand):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -34,6 +35,28 @@ from django.utils import timezone
 from accounts.models import ROLE_CLEARANCE, Agency, Level, Profile
 from accounts.models import Role as R
 from accounts.services import AGENCY_GROUP_PREFIX
+from cases.models import (
+    Action,
+    Assessment,
+    AssessmentRating,
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    ChronologyEntry,
+    ConcernCategory,
+    Escalation,
+    Indicator,
+    Person,
+    StatusChange,
+)
+from conferences.models import (
+    AgendaItem,
+    Attendance,
+    ConferenceSeries,
+    DeclarationSignature,
+    Meeting,
+)
+from referrals.models import PrisonRelease, Referral, Screening
 from releases.models import Release, ReleaseAcknowledgement
 
 # Row counts at scale 1.0 (the issue's "default size").
@@ -365,8 +388,6 @@ def wipe() -> None:
     """Remove every account, agency, case, conference, referral, release and audit row; keep
     the reference data (roles, concern categories, indicators, permissions). On PostgreSQL this
     is TRUNCATE (the audit tables' append-only triggers are row triggers: they do not fire)."""
-    from django.apps import apps
-
     keep = {"ConcernCategory", "Indicator"}
     wiped: set[type[models.Model]] = set()
     for label in (*PROJECT_APPS, "auditlog", "guardian", "axes"):
@@ -583,8 +604,6 @@ class Seeder:
     # -- persons and cases
 
     def cases(self) -> None:
-        from cases.models import Case, ConcernCategory, Person
-
         c = self.city
         n = self.sizes["cases"]
         persons = max(1, round(n * 0.92))
@@ -724,8 +743,6 @@ class Seeder:
     def grants(self) -> None:
         """Owner and lead agency on every case (as case_open does), then police officers,
         second workers and coordinators on some, and police agencies on a fifth."""
-        from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
-
         c = self.city
         n = len(c.case_ids)
         total = self.sizes["grants"]
@@ -775,8 +792,6 @@ class Seeder:
         )
 
     def entries(self) -> None:
-        from cases.models import ChronologyEntry
-
         c = self.city
         n = len(c.case_ids)
         total = self.sizes["entries"]
@@ -834,16 +849,6 @@ class Seeder:
 
     def case_work(self) -> None:
         """Actions, status history, assessments, escalations, prison releases."""
-        from cases.models import (
-            Action,
-            Assessment,
-            AssessmentRating,
-            Escalation,
-            Indicator,
-            StatusChange,
-        )
-        from referrals.models import PrisonRelease
-
         c = self.city
         n = len(c.case_ids)
         today = self.today
@@ -1074,14 +1079,6 @@ class Seeder:
     # -- conferences
 
     def conferences(self) -> None:
-        from conferences.models import (
-            AgendaItem,
-            Attendance,
-            ConferenceSeries,
-            DeclarationSignature,
-            Meeting,
-        )
-
         c = self.city
         meetings = self.sizes["meetings"]
         items_per_meeting = max(1, round(self.sizes["agenda_items"] / meetings))
@@ -1239,8 +1236,6 @@ class Seeder:
     # -- referrals
 
     def referrals(self) -> None:
-        from referrals.models import Referral, Screening
-
         c = self.city
         n = self.sizes["referrals"]
         base = _next_id(Referral)
