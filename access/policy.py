@@ -1,15 +1,54 @@
-"""The rules of need-to-know (DESIGN section 3). They live here and nowhere else.
+"""The rules of need-to-know (DESIGN section 3). They live here and nowhere else; what a
+user's role and clearance are, and the rules about accounts themselves, are accounts.rules.
 
 Views and templates never decide access: they call selectors, and selectors call this module.
 Filters are returned as Q objects so every list is filtered in SQL, with Exists subqueries over
 the grant tables, never by loading ids into Python.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from access.models import AccessRequest
 from accounts.models import Level, Role
 from accounts.rules import User, agency_id_of, clearance_of, is_information_officer, role_of
+from cases.models import (
+    Action,
+    AftercareReview,
+    Assessment,
+    AssessmentRating,
+    Attachment,
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    ChronologyEntry,
+    Escalation,
+    Person,
+    StatusChange,
+)
+from conferences.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    ConferenceSeries,
+    DeclarationSignature,
+    Meeting,
+)
+from privacy.models import CaseRestriction
+from referrals.models import (
+    OutboundReferral,
+    PrisonRelease,
+    PrisonReleaseTask,
+    Referral,
+    Screening,
+)
+from releases.models import Release, ReleaseAcknowledgement
 
 # Roles that can be on a case team at all. A youth worker, partner or the mayor's office reads
 # only what is released or escalated to them, even if someone grants them a case by mistake.
@@ -35,11 +74,6 @@ def case_filter(user: User, case_field: str = "pk") -> Q:
         return Q()
     if role_of(user) not in CASE_TEAM_ROLES:
         return NOTHING
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
-
     today = timezone.localdate()
     # The permission and the user's groups as subqueries rather than joins, so that the
     # planner estimates the user's grants well (bench/README.md).
@@ -116,8 +150,6 @@ def may_edit_case(user: User) -> bool:
 
 def case_visible(user: User, case) -> bool:
     """Rule 1 for one case already in hand (one EXISTS query)."""
-    from cases.models import Case
-
     return Case.objects.filter(case_filter(user), pk=case.pk).exists()
 
 
@@ -127,9 +159,6 @@ def may_write_case(user: User, case) -> bool:
     query."""
     if not may_edit_case(user):
         return False
-    from cases.models import Case
-    from privacy.models import CaseRestriction
-
     restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
     return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case.pk).exists()
 
@@ -182,8 +211,6 @@ def may_raise_escalation(user: User, audience: str) -> bool:
 
 def decides_escalations_to(user: User, audience: str) -> bool:
     """The role part of may_decide_escalation: whose decision an audience asks for."""
-    from cases.models import Escalation
-
     deciders = {
         Escalation.Audience.COORDINATOR: {Role.COORDINATOR},
         Escalation.Audience.MAYOR: {Role.MAYOR_OFFICE},
@@ -197,8 +224,6 @@ def decides_escalations_to(user: User, audience: str) -> bool:
 def may_decide_escalation(user: User, escalation) -> bool:
     """The escalation is addressed to the user's role, the user may read it, and the case is not
     restricted (the decision is written into the case)."""
-    from cases.models import Escalation
-
     return (
         decides_escalations_to(user, escalation.audience)
         and Escalation.objects.filter(escalation_filter(user), pk=escalation.pk).exists()
@@ -238,8 +263,6 @@ def release_recipient_filter(user: User) -> Q:
     """Releases addressed to the user, by name or through their agency, and live."""
     if not may_receive_releases(user):
         return NOTHING
-    from releases.models import Release
-
     to_user = Release.recipient_users.through.objects.filter(user_id=user.pk).values("release_id")
     to_agency = Release.recipient_agencies.through.objects.filter(
         agency_id=agency_id_of(user)
@@ -279,8 +302,6 @@ def may_revoke_release(user: User, release) -> bool:
 
 def may_acknowledge_release(user: User, release) -> bool:
     """A live recipient records that they read it (one EXISTS query)."""
-    from releases.models import Release
-
     return Release.objects.filter(release_recipient_filter(user), pk=release.pk).exists()
 
 
@@ -326,8 +347,6 @@ def meeting_filter(user: User) -> Q:
         return Q()
     if role_of(user) is None or role_of(user) == Role.ADMIN:
         return NOTHING
-    from conferences.models import AgendaItem, Attendance, ConferenceSeries
-
     member = ConferenceSeries.core_members.through.objects.filter(
         conferenceseries_id=OuterRef("series_id"), user_id=user.pk
     )
@@ -341,8 +360,6 @@ def series_filter(user: User) -> Q:
     them for the coordinator and the information officer)."""
     if is_information_officer(user) or may_run_conferences(user):
         return Q()
-    from conferences.models import ConferenceSeries, Meeting
-
     member = ConferenceSeries.core_members.through.objects.filter(
         conferenceseries_id=OuterRef("pk"), user_id=user.pk
     )
@@ -358,8 +375,6 @@ def agenda_item_filter(user: User) -> Q:
     clearance = clearance_of(user)
     if clearance is None:
         return NOTHING
-    from cases.models import Escalation
-
     unrestricted = Q(restricted_to_level__isnull=True) | Q(restricted_to_level__lte=clearance)
     general = Q(case__isnull=True, escalation__isnull=True)
     on_visible_case = Q(case__isnull=False) & case_filter(user, case_field="case_id")
@@ -376,14 +391,10 @@ def minute_filter(user: User) -> Q:
 
 
 def may_see_meeting(user: User, meeting) -> bool:
-    from conferences.models import Meeting
-
     return Meeting.objects.filter(meeting_filter(user), pk=meeting.pk).exists()
 
 
 def may_see_agenda_item(user: User, item) -> bool:
-    from conferences.models import AgendaItem
-
     return AgendaItem.objects.filter(agenda_item_filter(user), pk=item.pk).exists()
 
 
@@ -421,10 +432,6 @@ def may_invite_guest(user: User, item) -> bool:
 def guest_grant_ends_on(meeting, *, today=None):
     """The last day a guest's grant lasts: the day after the meeting, and never more than
     settings.GUEST_GRANT_MAX_DAYS from today (a meeting called for 2099 grants a week)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
     today = today or timezone.localdate()
     day_after = timezone.localtime(meeting.starts_at).date() + timedelta(days=1)
     return min(day_after, today + timedelta(days=settings.GUEST_GRANT_MAX_DAYS))
@@ -482,12 +489,6 @@ def may_run_subject_access_report(user: User) -> bool:
 
 def _audit_object_rules(user: User) -> dict:
     """{model: filter on that model}: the objects whose audit rows `user` may see."""
-    from access.models import AccessRequest
-    from cases import models as cases
-    from conferences import models as conferences
-    from privacy.models import CaseRestriction
-    from referrals import models as referrals
-    from releases.models import Release, ReleaseAcknowledgement
 
     def on_case(path: str) -> Q:
         return case_filter(user, case_field=path)
@@ -496,52 +497,46 @@ def _audit_object_rules(user: User) -> dict:
         """Objects under those `rule` allows on `model` (all of them when it allows all)."""
         return Q() if rule == Q() else Q(**{f"{path}__in": model.objects.filter(rule).values("pk")})
 
-    meetings = within(meeting_filter(user), "meeting_id", conferences.Meeting)
+    meetings = within(meeting_filter(user), "meeting_id", Meeting)
     items = meetings & agenda_item_filter(user)
     runs_series = is_information_officer(user) or may_run_conferences(user)
     releases = Q() if may_write_releases(user) else release_recipient_filter(user)
     return {
-        cases.Case: case_filter(user),
-        cases.Person: person_identity_filter(user),
-        cases.ChronologyEntry: on_case("case_id") & item_filter(user),
-        cases.Attachment: on_case("entry__case_id")
+        Case: case_filter(user),
+        Person: person_identity_filter(user),
+        ChronologyEntry: on_case("case_id") & item_filter(user),
+        Attachment: on_case("entry__case_id")
         & item_filter(user, level_field="entry__level", agency_field="entry__agency"),
-        cases.Assessment: on_case("case_id") & item_filter(user),
-        cases.AssessmentRating: on_case("assessment__case_id")
+        Assessment: on_case("case_id") & item_filter(user),
+        AssessmentRating: on_case("assessment__case_id")
         & item_filter(user, level_field="assessment__level", agency_field="assessment__agency"),
-        cases.Action: on_case("case_id"),
-        cases.Escalation: escalation_filter(user),
-        cases.AftercareReview: on_case("case_id"),
-        cases.StatusChange: on_case("case_id"),
-        cases.CaseUserObjectPermission: on_case("content_object_id"),
-        cases.CaseGroupObjectPermission: on_case("content_object_id"),
+        Action: on_case("case_id"),
+        Escalation: escalation_filter(user),
+        AftercareReview: on_case("case_id"),
+        StatusChange: on_case("case_id"),
+        CaseUserObjectPermission: on_case("content_object_id"),
+        CaseGroupObjectPermission: on_case("content_object_id"),
         CaseRestriction: on_case("case_id"),
         AccessRequest: on_case("case_id"),
         Release: releases,
         ReleaseAcknowledgement: Q() if may_write_releases(user) else Q(user_id=user.pk),
-        conferences.ConferenceSeries: Q() if runs_series else NOTHING,
-        conferences.Meeting: meeting_filter(user),
-        conferences.Attendance: meetings,
-        conferences.DeclarationSignature: meetings,
-        conferences.AgendaItem: items,
-        conferences.Amendment: within(items, "item_id", conferences.AgendaItem) & item_filter(user),
-        referrals.Referral: referral_screening_filter(user),
-        referrals.Screening: within(
-            referral_screening_filter(user), "referral_id", referrals.Referral
-        ),
-        referrals.OutboundReferral: on_case("case_id"),
-        referrals.PrisonRelease: on_case("case_id"),
-        referrals.PrisonReleaseTask: on_case("protocol__case_id"),
+        ConferenceSeries: Q() if runs_series else NOTHING,
+        Meeting: meeting_filter(user),
+        Attendance: meetings,
+        DeclarationSignature: meetings,
+        AgendaItem: items,
+        Amendment: within(items, "item_id", AgendaItem) & item_filter(user),
+        Referral: referral_screening_filter(user),
+        Screening: within(referral_screening_filter(user), "referral_id", Referral),
+        OutboundReferral: on_case("case_id"),
+        PrisonRelease: on_case("case_id"),
+        PrisonReleaseTask: on_case("protocol__case_id"),
     }
 
 
 def _audit_rows_on_readable_objects(user: User, *, values: bool) -> Q:
     """A filter on auditlog's LogEntry: rows about objects the user may read (for `values`:
     whose recorded values they may read, including rows about models without a rule)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from referrals.models import Referral
-
     rules = _audit_object_rules(user)
     types = ContentType.objects.get_for_models(*rules)
     allowed = ~Q(content_type__in=list(types.values())) if values else NOTHING
@@ -590,8 +585,6 @@ def access_request_decider_filter(user: User) -> Q:
     whose team they manage (its owner, or the coordinator), never their own."""
     if not may_work_on_cases(user):
         return NOTHING
-    from cases.models import Case
-
     manageable = Case.objects.filter(case_filter(user))
     if role_of(user) not in TEAM_MANAGER_ROLES:
         manageable = manageable.filter(owner_id=user.pk)
@@ -601,8 +594,6 @@ def access_request_decider_filter(user: User) -> Q:
 def may_decide_access_request(user: User, request) -> bool:
     """Refuse (or approve, below) this request: one EXISTS query. (Whether it still waits for a
     decision is the service's check, not an access rule.)"""
-    from access.models import AccessRequest
-
     return AccessRequest.objects.filter(access_request_decider_filter(user), pk=request.pk).exists()
 
 
@@ -646,8 +637,6 @@ def may_decide_screening(user: User) -> bool:
 
 def may_decide_referral(user: User, referral) -> bool:
     """Record the screening of this referral: a decider who reads it in full (one EXISTS)."""
-    from referrals.models import Referral
-
     return (
         may_decide_screening(user)
         and Referral.objects.filter(referral_screening_filter(user), pk=referral.pk).exists()
@@ -656,8 +645,6 @@ def may_decide_referral(user: User, referral) -> bool:
 
 def referral_screening_filter(user: User) -> Q:
     """A filter on Referral: those the user may read in full, for screening."""
-    from referrals.models import Referral
-
     status = Referral.Status
     role = role_of(user)
     if role in REFERRAL_DECIDER_ROLES:
@@ -692,8 +679,6 @@ def person_identity_filter(user: User) -> Q:
         return Q()
     if not may_read_identities(user):
         return NOTHING
-    from cases.models import Case
-
     return Q(Exists(Case.objects.filter(case_filter(user), person=OuterRef("pk"))))
 
 
@@ -717,8 +702,6 @@ def may_send_outbound_referral(user: User, case) -> bool:
 def may_revoke_outbound_referral(user: User, outbound) -> bool:
     """Withdraw it from the provider: the case team. Revoking ends a disclosure, so a
     restriction of processing does not stop it."""
-    from cases.models import Case
-
     return (
         may_edit_case(user) and Case.objects.filter(case_filter(user), pk=outbound.case_id).exists()
     )
@@ -731,8 +714,6 @@ def may_override_outbound_consent(user: User) -> bool:
 def may_answer_outbound_referral(user: User, outbound) -> bool:
     """The provider agency accepts, declines or completes it, but not while processing of the
     case is restricted (an answer is processing too)."""
-    from privacy.models import CaseRestriction
-
     return (
         role_of(user) in PROVIDER_ROLES
         and outbound.provider_id == agency_id_of(user)
@@ -785,6 +766,4 @@ def may_restrict_processing(user: User) -> bool:
 
 def case_is_restricted(case) -> bool:
     """A restricted case is read-only for everyone until the restriction is lifted."""
-    from privacy.models import CaseRestriction
-
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
