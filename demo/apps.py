@@ -1,7 +1,6 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "demo"
-    verbose_name = _("Demo city")
+    verbose_name = "Demo city"  # development only, never in the admin: not translated
