@@ -190,3 +190,31 @@ def test_check_deploy_finds_nothing_in_production():
 @pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
 def test_it_reads_true_in_any_common_spelling(value):
     assert read_settings({**PRODUCTION, "DEBUG": value}, "DEBUG") == {"DEBUG": True}
+
+
+def test_the_demo_and_the_benchmark_are_installed_in_a_checkout():
+    apps = read_settings(PRODUCTION, "INSTALLED_APPS")["INSTALLED_APPS"]
+    assert {"demo", "bench"} <= set(apps)
+
+
+def test_without_the_demo_and_the_benchmark_the_application_starts_and_checks_clean():
+    """As in the Docker image, which copies neither folder: settings leave them out, nothing
+    imports them, and the deployment checks pass."""
+    absent = "import sys\nsys.modules['demo'] = sys.modules['bench'] = None\n"
+    code = (
+        "from django.conf import settings\n"
+        "from django.core.management import call_command\n"
+        "assert not {'demo', 'bench'} & set(settings.INSTALLED_APPS), settings.INSTALLED_APPS\n"
+        "call_command('check', '--deploy', '--fail-level', 'WARNING')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in _VARIABLES}
+    env.update(PRODUCTION, SECRET_KEY="k7#Qz!" * 10, DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", absent + "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
