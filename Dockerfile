@@ -5,12 +5,19 @@ WORKDIR /app
 
 RUN useradd --system --create-home --uid 10001 msc
 COPY pyproject.toml README.md ./
+# The application's packages; demo/ and bench/ (development only) stay out of the image.
 COPY config config
+COPY core core
+COPY accounts accounts
 COPY access access
 COPY cases cases
 COPY conferences conferences
 COPY referrals referrals
+COPY releases releases
 COPY oversight oversight
+COPY privacy privacy
+COPY audit audit
+COPY home home
 RUN pip install .
 COPY manage.py ./
 COPY templates templates

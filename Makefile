@@ -24,9 +24,11 @@ install: $(VENV)/.installed
 
 # Every step runs with DEBUG on, so settings use the checkout's development key
 # (.dev-secret-key, made on first use): the audit chain sealed while seeding verifies later.
-# E-mails go to files under sent-emails/.
+# E-mails go to files under sent-emails/. A db.sqlite3 built by an older checkout, whose
+# migrations this code no longer has, is removed first and the demo city built afresh.
 run: install
 	@echo "Preparing the database (db.sqlite3)"
+	@DEBUG=1 $(PY) manage.py check_demo_database
 	@DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	@DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
 	@DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py run_demo $(HOST):$(PORT)

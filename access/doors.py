@@ -13,17 +13,19 @@ for the caller's convenience, never the only check.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 
 from access import policy
-from access.audit import record_read
-
-if TYPE_CHECKING:
-    from access.models import AccessRequest, Release
-    from cases.models import Case, Escalation
+from access.models import AccessRequest
+from audit import reads
+from cases.models import Attachment, Case, Escalation
+from conferences.models import AgendaItem, ConferenceSeries, Meeting
+from referrals.models import OutboundReferral, Referral
+from releases.models import Release
 
 # --- Cases and escalations --------------------------------------------------------------------
 # A case is opened by its reference; what hangs on it (chronology entries, attachments,
@@ -53,14 +55,6 @@ def access_case(
 ):
     """The case with this reference, if the user may see it (404 otherwise). for_write: the
     user's role writes on cases; for_team: they manage its team (owner or coordinator)."""
-    from django.core.exceptions import PermissionDenied
-    from django.db.models import OuterRef, Subquery
-    from django.http import Http404
-
-    from access import policy
-    from access.audit import record_read
-    from cases.models import Case
-
     if "\x00" in reference:  # PostgreSQL refuses NUL in a text parameter: no case has one
         raise Http404
     # A repeat names the earlier case only to who may see that one too (rule 1): its reference
@@ -79,18 +73,13 @@ def access_case(
     if for_team and not policy.is_team_manager(user, case):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=case, what=what)
+        reads.record_read(user=user, obj=case, what=what)
     return case
 
 
 def access_entry(user, case, entry_id: int, *, audit: bool = True, what: str = "entry"):
     """A chronology entry of a case the user sees (access_case first), if its level and
     originating agency let the user read it (404 otherwise). The read is the case's."""
-    from django.http import Http404
-
-    from access import policy
-    from access.audit import record_read
-
     if _no_such_id(entry_id):
         raise Http404
     entry = (
@@ -101,18 +90,12 @@ def access_entry(user, case, entry_id: int, *, audit: bool = True, what: str = "
     if entry is None:
         raise Http404
     if audit:
-        record_read(user=user, obj=case, what=f"{what} {entry.pk}")
+        reads.record_read(user=user, obj=case, what=f"{what} {entry.pk}")
     return entry
 
 
 def access_attachment(user, case, attachment_id: int, *, audit: bool = True):
     """An attachment of an entry the user may read, on a case they see (access_case first)."""
-    from django.http import Http404
-
-    from access import policy
-    from access.audit import record_read
-    from cases.models import Attachment
-
     if _no_such_id(attachment_id):
         raise Http404
     attachment = (
@@ -127,24 +110,20 @@ def access_attachment(user, case, attachment_id: int, *, audit: bool = True):
     if attachment is None:
         raise Http404
     if audit:
-        record_read(user=user, obj=attachment, what="attachment")
+        reads.record_read(user=user, obj=attachment, what="attachment")
     return attachment
 
 
 def access_action(user, case, action_id: int, *, audit: bool = True, what: str = "action"):
     """An action of the support plan of a case the user sees (access_case first). Actions and
     their owners are L1: whoever sees the case reads them. The read is the case's."""
-    from django.http import Http404
-
-    from access.audit import record_read
-
     if _no_such_id(action_id):
         raise Http404
     action = case.actions.filter(pk=action_id).select_related("owner", "owner_agency").first()
     if action is None:
         raise Http404
     if audit:
-        record_read(user=user, obj=case, what=f"{what} {action.pk}")
+        reads.record_read(user=user, obj=case, what=f"{what} {action.pk}")
     return action
 
 
@@ -153,12 +132,6 @@ def access_escalation(
 ):
     """An escalation on a case the user sees (access_case first; 404 otherwise).
     for_decision: it is addressed to the user's role (403 otherwise)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from access import policy
-    from access.audit import record_read
-
     if _no_such_id(escalation_id):
         raise Http404
     escalation = case.escalations.filter(policy.escalation_filter(user), pk=escalation_id).first()
@@ -167,25 +140,21 @@ def access_escalation(
     if for_decision and not policy.decides_escalations_to(user, escalation.audience):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=escalation, what="escalation")
+        reads.record_read(user=user, obj=escalation, what="escalation")
     return escalation
 
 
 # --- Conferences: series, meetings, agenda items ------------------------------------------------
-# Imports inside each door, as access.policy does for the apps above it (and so that this
-# section merges on its own).
 
 
 def access_series(user, series_id: int, *, for_chair: bool = False):
     """A conference series: its members', its meetings' attendees', and the coordinator's.
     for_chair: to call a meeting of it. A series holds no case content: nothing to audit."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from access import policy
-    from conferences.selectors import series_list
-
-    series = series_list(user=user).filter(pk=series_id).first()
+    series = (
+        ConferenceSeries.objects.filter(policy.series_filter(user), pk=series_id)
+        .select_related("chair")
+        .first()
+    )
     if series is None:
         raise Http404
     if for_chair and not policy.may_chair(user, series):
@@ -200,13 +169,6 @@ def access_meeting(user, meeting_id: int, *, for_chair: bool = False, audit: boo
     audit is off by default: a meeting shows case content only through its agenda and its
     minutes, and conferences.selectors.agenda/minutes record that read themselves, once, when
     they return it (after the declaration is signed)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from access import policy
-    from access.audit import record_read
-    from conferences.models import Meeting
-
     meeting = (
         Meeting.objects.filter(policy.meeting_filter(user), pk=meeting_id)
         .select_related("series")
@@ -217,7 +179,7 @@ def access_meeting(user, meeting_id: int, *, for_chair: bool = False, audit: boo
     if for_chair and not policy.may_chair(user, meeting.series):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=meeting, what="meeting")
+        reads.record_read(user=user, obj=meeting, what="meeting")
     return meeting
 
 
@@ -232,13 +194,6 @@ def access_agenda_item(
     not read), so 403 tells nothing new; its minute is never shown.
     The read is recorded (the item carries its case's reference and its minute) unless the page
     records it itself (the agenda page, through conferences.selectors.agenda)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from access import policy
-    from access.audit import record_read
-    from conferences.models import AgendaItem
-
     item = (
         AgendaItem.objects.filter(policy.agenda_item_filter(user), meeting=meeting, pk=item_id)
         .select_related("case__person", "escalation", "guest")
@@ -250,7 +205,7 @@ def access_agenda_item(
     if for_minute and not policy.may_replace_minute(user, item):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=item, what="minute" if for_minute else "agenda item")
+        reads.record_read(user=user, obj=item, what="minute" if for_minute else "agenda item")
     return item
 
 
@@ -282,13 +237,11 @@ def access_release(
     for_revision: bool = False,
     for_acknowledgement: bool = False,
     audit: bool = True,
-) -> "Release":
+) -> Release:
     """A release: its author (the information officer) reads every one, a recipient the live
     ones addressed to them. For management (revise, revoke) it exists only for its author; for
     acknowledgement only for a live recipient; for revision, 403 while processing of its case is
     restricted."""
-    from access.models import Release
-
     if for_acknowledgement:
         visible = policy.release_recipient_filter(user)
     elif for_management or for_revision:
@@ -304,11 +257,11 @@ def access_release(
     if for_revision and not policy.may_revise_release(user, release):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=release, what="release")
+        reads.record_read(user=user, obj=release, what="release")
     return release
 
 
-def access_case_for_release(user, reference: str, *, audit: bool = True) -> "Case":
+def access_case_for_release(user, reference: str, *, audit: bool = True) -> Case:
     """The case a release is written from: only for those who write releases (404 for the rest,
     even on their own cases); 403 while processing of the case is restricted."""
     if not policy.may_write_releases(user):
@@ -319,11 +272,9 @@ def access_case_for_release(user, reference: str, *, audit: bool = True) -> "Cas
     return case
 
 
-def access_access_request(user, request_id: int, *, audit: bool = True) -> "AccessRequest":
+def access_access_request(user, request_id: int, *, audit: bool = True) -> AccessRequest:
     """A pending access request, to decide: for the owner of its case or the coordinator, who
     see the case; 404 for everyone else (the requester included)."""
-    from access.models import AccessRequest
-
     request = (
         AccessRequest.objects.filter(
             policy.access_request_decider_filter(user),
@@ -336,7 +287,7 @@ def access_access_request(user, request_id: int, *, audit: bool = True) -> "Acce
     if request is None:
         raise Http404
     if audit:
-        record_read(user=user, obj=request, what="access request")
+        reads.record_read(user=user, obj=request, what="access request")
     return request
 
 
@@ -359,11 +310,9 @@ MAYOR_ESCALATION_FIELDS = (
 
 def access_mayor_escalation(
     user, escalation_id: int, *, for_decision: bool = False, audit: bool = True
-) -> "Escalation":
+) -> Escalation:
     """An escalation on the mayor's office's list: its short text and the decision asked,
     never the case. For decision, 403 unless the policy lets the user decide it."""
-    from cases.models import Escalation
-
     escalation = (
         Escalation.objects.filter(policy.mayor_escalation_filter(user), pk=escalation_id)
         .only(*MAYOR_ESCALATION_FIELDS)
@@ -374,7 +323,7 @@ def access_mayor_escalation(
     if for_decision and not policy.may_decide_escalation(user, escalation):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=escalation, what="escalation")
+        reads.record_read(user=user, obj=escalation, what="escalation")
     return escalation
 
 
@@ -401,8 +350,6 @@ def access_referral(
     edit a draft or answer a question). `for_screening`: only in full. `for_decision`: in full,
     and 403 unless the user may decide its screening. A full read is logged unless audit=False
     (a page that logs it itself, with what else it shows)."""
-    from referrals.models import Referral
-
     if not as_referrer:
         referral = (
             Referral.objects.filter(policy.referral_screening_filter(user), pk=referral_id)
@@ -413,7 +360,7 @@ def access_referral(
             if for_decision and not policy.may_decide_screening(user):
                 raise PermissionDenied
             if audit:
-                record_read(user=user, obj=referral, what="referral")
+                reads.record_read(user=user, obj=referral, what="referral")
             return ReferralAccess(referral=referral, full=True)
         if for_screening or for_decision:
             raise Http404
@@ -443,8 +390,6 @@ def access_outbound_referral(
     """An outbound referral: for the case team, and for the provider agency until it is
     revoked; 404 for everyone else. `for_answer`: 403 unless the user may answer it (the
     provider); `for_revocation`: 403 unless they may revoke it (the case team)."""
-    from referrals.models import OutboundReferral
-
     outbound = (
         OutboundReferral.objects.filter(pk=outbound_id)
         .select_related("case", "provider", "sent_by__profile__agency", "answered_by")
@@ -467,5 +412,5 @@ def access_outbound_referral(
     if for_revocation and not (as_team and policy.may_revoke_outbound_referral(user, outbound)):
         raise PermissionDenied
     if audit:
-        record_read(user=user, obj=outbound, what="outbound referral")
+        reads.record_read(user=user, obj=outbound, what="outbound referral")
     return OutboundAccess(outbound=outbound, as_team=as_team, as_provider=as_provider)

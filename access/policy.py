@@ -1,17 +1,54 @@
-"""The rules of need-to-know (DESIGN section 3). They live here and nowhere else.
+"""The rules of need-to-know (DESIGN section 3). They live here and nowhere else; what a
+user's role and clearance are, and the rules about accounts themselves, are accounts.rules.
 
 Views and templates never decide access: they call selectors, and selectors call this module.
 Filters are returned as Q objects so every list is filtered in SQL, with Exists subqueries over
 the grant tables, never by loading ids into Python.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from access.models import ROLE_CLEARANCE, Level, Role
-
-User = AbstractBaseUser | AnonymousUser
+from access.models import AccessRequest
+from accounts.models import Level, Role
+from accounts.rules import User, agency_id_of, clearance_of, is_information_officer, role_of
+from cases.models import (
+    Action,
+    AftercareReview,
+    Assessment,
+    AssessmentRating,
+    Attachment,
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    ChronologyEntry,
+    Escalation,
+    Person,
+    StatusChange,
+)
+from conferences.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    ConferenceSeries,
+    DeclarationSignature,
+    Meeting,
+)
+from privacy.models import CaseRestriction
+from referrals.models import (
+    OutboundReferral,
+    PrisonRelease,
+    PrisonReleaseTask,
+    Referral,
+    Screening,
+)
+from releases.models import Release, ReleaseAcknowledgement
 
 # Roles that can be on a case team at all. A youth worker, partner or the mayor's office reads
 # only what is released or escalated to them, even if someone grants them a case by mistake.
@@ -21,37 +58,6 @@ TEAM_MANAGER_ROLES = frozenset({Role.COORDINATOR})
 VIEW_CASE = "view_case"
 
 NOTHING = Q(pk__in=[])
-
-
-def role_of(user: User) -> str | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    profile = getattr(user, "profile", None)
-    return profile.role if profile is not None else None
-
-
-def clearance_of(user: User) -> int | None:
-    """The highest level the user may read, or None for no case content at all."""
-    role = role_of(user)
-    if role is None:
-        return None
-    ceiling = ROLE_CLEARANCE[role]
-    own = user.profile.clearance
-    if ceiling is None or own is None:
-        return None
-    return min(own, ceiling)
-
-
-def agency_id_of(user: User) -> int | None:
-    return user.profile.agency_id if role_of(user) else None
-
-
-def is_information_officer(user: User) -> bool:
-    return role_of(user) == Role.INFORMATION_OFFICER
-
-
-def may_administer_accounts(user: User) -> bool:
-    return role_of(user) == Role.ADMIN
 
 
 def may_work_on_cases(user: User) -> bool:
@@ -68,11 +74,6 @@ def case_filter(user: User, case_field: str = "pk") -> Q:
         return Q()
     if role_of(user) not in CASE_TEAM_ROLES:
         return NOTHING
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
-
     today = timezone.localdate()
     # The permission and the user's groups as subqueries rather than joins, so that the
     # planner estimates the user's grants well (bench/README.md).
@@ -149,8 +150,6 @@ def may_edit_case(user: User) -> bool:
 
 def case_visible(user: User, case) -> bool:
     """Rule 1 for one case already in hand (one EXISTS query)."""
-    from cases.models import Case
-
     return Case.objects.filter(case_filter(user), pk=case.pk).exists()
 
 
@@ -160,9 +159,6 @@ def may_write_case(user: User, case) -> bool:
     query."""
     if not may_edit_case(user):
         return False
-    from access.models import CaseRestriction
-    from cases.models import Case
-
     restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
     return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case.pk).exists()
 
@@ -215,8 +211,6 @@ def may_raise_escalation(user: User, audience: str) -> bool:
 
 def decides_escalations_to(user: User, audience: str) -> bool:
     """The role part of may_decide_escalation: whose decision an audience asks for."""
-    from cases.models import Escalation
-
     deciders = {
         Escalation.Audience.COORDINATOR: {Role.COORDINATOR},
         Escalation.Audience.MAYOR: {Role.MAYOR_OFFICE},
@@ -230,8 +224,6 @@ def decides_escalations_to(user: User, audience: str) -> bool:
 def may_decide_escalation(user: User, escalation) -> bool:
     """The escalation is addressed to the user's role, the user may read it, and the case is not
     restricted (the decision is written into the case)."""
-    from cases.models import Escalation
-
     return (
         decides_escalations_to(user, escalation.audience)
         and Escalation.objects.filter(escalation_filter(user), pk=escalation.pk).exists()
@@ -271,8 +263,6 @@ def release_recipient_filter(user: User) -> Q:
     """Releases addressed to the user, by name or through their agency, and live."""
     if not may_receive_releases(user):
         return NOTHING
-    from access.models import Release
-
     to_user = Release.recipient_users.through.objects.filter(user_id=user.pk).values("release_id")
     to_agency = Release.recipient_agencies.through.objects.filter(
         agency_id=agency_id_of(user)
@@ -312,8 +302,6 @@ def may_revoke_release(user: User, release) -> bool:
 
 def may_acknowledge_release(user: User, release) -> bool:
     """A live recipient records that they read it (one EXISTS query)."""
-    from access.models import Release
-
     return Release.objects.filter(release_recipient_filter(user), pk=release.pk).exists()
 
 
@@ -359,14 +347,24 @@ def meeting_filter(user: User) -> Q:
         return Q()
     if role_of(user) is None or role_of(user) == Role.ADMIN:
         return NOTHING
-    from conferences.models import AgendaItem, Attendance, ConferenceSeries
-
     member = ConferenceSeries.core_members.through.objects.filter(
         conferenceseries_id=OuterRef("series_id"), user_id=user.pk
     )
     attending = Attendance.objects.filter(meeting_id=OuterRef("pk"), user_id=user.pk)
     guest = AgendaItem.objects.filter(meeting_id=OuterRef("pk"), guest_id=user.pk)
     return Q(Exists(member)) | Q(Exists(attending)) | Q(Exists(guest))
+
+
+def series_filter(user: User) -> Q:
+    """Series a user may see: as a core member, or through a meeting of it they see (all of
+    them for the coordinator and the information officer)."""
+    if is_information_officer(user) or may_run_conferences(user):
+        return Q()
+    member = ConferenceSeries.core_members.through.objects.filter(
+        conferenceseries_id=OuterRef("pk"), user_id=user.pk
+    )
+    meeting = Meeting.objects.filter(meeting_filter(user), series_id=OuterRef("pk"))
+    return Q(Exists(member)) | Q(Exists(meeting))
 
 
 def agenda_item_filter(user: User) -> Q:
@@ -377,8 +375,6 @@ def agenda_item_filter(user: User) -> Q:
     clearance = clearance_of(user)
     if clearance is None:
         return NOTHING
-    from cases.models import Escalation
-
     unrestricted = Q(restricted_to_level__isnull=True) | Q(restricted_to_level__lte=clearance)
     general = Q(case__isnull=True, escalation__isnull=True)
     on_visible_case = Q(case__isnull=False) & case_filter(user, case_field="case_id")
@@ -395,14 +391,10 @@ def minute_filter(user: User) -> Q:
 
 
 def may_see_meeting(user: User, meeting) -> bool:
-    from conferences.models import Meeting
-
     return Meeting.objects.filter(meeting_filter(user), pk=meeting.pk).exists()
 
 
 def may_see_agenda_item(user: User, item) -> bool:
-    from conferences.models import AgendaItem
-
     return AgendaItem.objects.filter(agenda_item_filter(user), pk=item.pk).exists()
 
 
@@ -462,10 +454,6 @@ def may_invite_guest(user: User, item) -> bool:
 def guest_grant_ends_on(meeting, *, today=None):
     """The last day a guest's grant lasts: the day after the meeting, and never more than
     settings.GUEST_GRANT_MAX_DAYS from today (a meeting called for 2099 grants a week)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
     today = today or timezone.localdate()
     day_after = timezone.localtime(meeting.starts_at).date() + timedelta(days=1)
     return min(day_after, today + timedelta(days=settings.GUEST_GRANT_MAX_DAYS))
@@ -523,10 +511,6 @@ def may_run_subject_access_report(user: User) -> bool:
 
 def _audit_object_rules(user: User) -> dict:
     """{model: filter on that model}: the objects whose audit rows `user` may see."""
-    from access.models import AccessRequest, CaseRestriction, Release, ReleaseAcknowledgement
-    from cases import models as cases
-    from conferences import models as conferences
-    from referrals import models as referrals
 
     def on_case(path: str) -> Q:
         return case_filter(user, case_field=path)
@@ -535,52 +519,46 @@ def _audit_object_rules(user: User) -> dict:
         """Objects under those `rule` allows on `model` (all of them when it allows all)."""
         return Q() if rule == Q() else Q(**{f"{path}__in": model.objects.filter(rule).values("pk")})
 
-    meetings = within(meeting_filter(user), "meeting_id", conferences.Meeting)
+    meetings = within(meeting_filter(user), "meeting_id", Meeting)
     items = meetings & agenda_item_filter(user)
     runs_series = is_information_officer(user) or may_run_conferences(user)
     releases = Q() if may_write_releases(user) else release_recipient_filter(user)
     return {
-        cases.Case: case_filter(user),
-        cases.Person: person_identity_filter(user),
-        cases.ChronologyEntry: on_case("case_id") & item_filter(user),
-        cases.Attachment: on_case("entry__case_id")
+        Case: case_filter(user),
+        Person: person_identity_filter(user),
+        ChronologyEntry: on_case("case_id") & item_filter(user),
+        Attachment: on_case("entry__case_id")
         & item_filter(user, level_field="entry__level", agency_field="entry__agency"),
-        cases.Assessment: on_case("case_id") & item_filter(user),
-        cases.AssessmentRating: on_case("assessment__case_id")
+        Assessment: on_case("case_id") & item_filter(user),
+        AssessmentRating: on_case("assessment__case_id")
         & item_filter(user, level_field="assessment__level", agency_field="assessment__agency"),
-        cases.Action: on_case("case_id"),
-        cases.Escalation: escalation_filter(user),
-        cases.AftercareReview: on_case("case_id"),
-        cases.StatusChange: on_case("case_id"),
-        cases.CaseUserObjectPermission: on_case("content_object_id"),
-        cases.CaseGroupObjectPermission: on_case("content_object_id"),
+        Action: on_case("case_id"),
+        Escalation: escalation_filter(user),
+        AftercareReview: on_case("case_id"),
+        StatusChange: on_case("case_id"),
+        CaseUserObjectPermission: on_case("content_object_id"),
+        CaseGroupObjectPermission: on_case("content_object_id"),
         CaseRestriction: on_case("case_id"),
         AccessRequest: on_case("case_id"),
         Release: releases,
         ReleaseAcknowledgement: Q() if may_write_releases(user) else Q(user_id=user.pk),
-        conferences.ConferenceSeries: Q() if runs_series else NOTHING,
-        conferences.Meeting: meeting_filter(user),
-        conferences.Attendance: meetings,
-        conferences.DeclarationSignature: meetings,
-        conferences.AgendaItem: items,
-        conferences.Amendment: within(items, "item_id", conferences.AgendaItem) & item_filter(user),
-        referrals.Referral: referral_screening_filter(user),
-        referrals.Screening: within(
-            referral_screening_filter(user), "referral_id", referrals.Referral
-        ),
-        referrals.OutboundReferral: on_case("case_id"),
-        referrals.PrisonRelease: on_case("case_id"),
-        referrals.PrisonReleaseTask: on_case("protocol__case_id"),
+        ConferenceSeries: Q() if runs_series else NOTHING,
+        Meeting: meeting_filter(user),
+        Attendance: meetings,
+        DeclarationSignature: meetings,
+        AgendaItem: items,
+        Amendment: within(items, "item_id", AgendaItem) & item_filter(user),
+        Referral: referral_screening_filter(user),
+        Screening: within(referral_screening_filter(user), "referral_id", Referral),
+        OutboundReferral: on_case("case_id"),
+        PrisonRelease: on_case("case_id"),
+        PrisonReleaseTask: on_case("protocol__case_id"),
     }
 
 
 def _audit_rows_on_readable_objects(user: User, *, values: bool) -> Q:
     """A filter on auditlog's LogEntry: rows about objects the user may read (for `values`:
     whose recorded values they may read, including rows about models without a rule)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from referrals.models import Referral
-
     rules = _audit_object_rules(user)
     types = ContentType.objects.get_for_models(*rules)
     allowed = ~Q(content_type__in=list(types.values())) if values else NOTHING
@@ -629,8 +607,6 @@ def access_request_decider_filter(user: User) -> Q:
     whose team they manage (its owner, or the coordinator), never their own."""
     if not may_work_on_cases(user):
         return NOTHING
-    from cases.models import Case
-
     manageable = Case.objects.filter(case_filter(user))
     if role_of(user) not in TEAM_MANAGER_ROLES:
         manageable = manageable.filter(owner_id=user.pk)
@@ -640,8 +616,6 @@ def access_request_decider_filter(user: User) -> Q:
 def may_decide_access_request(user: User, request) -> bool:
     """Refuse (or approve, below) this request: one EXISTS query. (Whether it still waits for a
     decision is the service's check, not an access rule.)"""
-    from access.models import AccessRequest
-
     return AccessRequest.objects.filter(access_request_decider_filter(user), pk=request.pk).exists()
 
 
@@ -685,8 +659,6 @@ def may_decide_screening(user: User) -> bool:
 
 def may_decide_referral(user: User, referral) -> bool:
     """Record the screening of this referral: a decider who reads it in full (one EXISTS)."""
-    from referrals.models import Referral
-
     return (
         may_decide_screening(user)
         and Referral.objects.filter(referral_screening_filter(user), pk=referral.pk).exists()
@@ -695,8 +667,6 @@ def may_decide_referral(user: User, referral) -> bool:
 
 def referral_screening_filter(user: User) -> Q:
     """A filter on Referral: those the user may read in full, for screening."""
-    from referrals.models import Referral
-
     status = Referral.Status
     role = role_of(user)
     if role in REFERRAL_DECIDER_ROLES:
@@ -731,8 +701,6 @@ def person_identity_filter(user: User) -> Q:
         return Q()
     if not may_read_identities(user):
         return NOTHING
-    from cases.models import Case
-
     return Q(Exists(Case.objects.filter(case_filter(user), person=OuterRef("pk"))))
 
 
@@ -756,8 +724,6 @@ def may_send_outbound_referral(user: User, case) -> bool:
 def may_revoke_outbound_referral(user: User, outbound) -> bool:
     """Withdraw it from the provider: the case team. Revoking ends a disclosure, so a
     restriction of processing does not stop it."""
-    from cases.models import Case
-
     return (
         may_edit_case(user) and Case.objects.filter(case_filter(user), pk=outbound.case_id).exists()
     )
@@ -770,8 +736,6 @@ def may_override_outbound_consent(user: User) -> bool:
 def may_answer_outbound_referral(user: User, outbound) -> bool:
     """The provider agency accepts, declines or completes it, but not while processing of the
     case is restricted (an answer is processing too)."""
-    from access.models import CaseRestriction
-
     return (
         role_of(user) in PROVIDER_ROLES
         and outbound.provider_id == agency_id_of(user)
@@ -796,22 +760,11 @@ def may_set_up_prison_release(user: User, case) -> bool:
 
 
 # --- Security and data protection ---
-# Two-factor sign-in is required (when settings.REQUIRE_2FA is on) for every role cleared above
-# L1 and for administrators. The audit log is browsed by the information officer (everything,
-# with the before-and-after of each change) and the coordinator (who did what to which object,
-# when and from where, without the changed values, which can hold L3 and L4 text). Destruction
-# at the end of retention is confirmed by a holder of the data-protection-officer permission,
-# who sees references and dates only.
-
-
-def must_use_second_factor(user: User) -> bool:
-    from django.conf import settings
-
-    if not settings.REQUIRE_2FA or user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff or role_of(user) == Role.ADMIN:
-        return True
-    return (clearance_of(user) or 0) > Level.L1
+# The audit log is browsed by the information officer (everything, with the before-and-after of
+# each change) and the coordinator (who did what to which object, when and from where, without
+# the changed values, which can hold L3 and L4 text). Destruction at the end of retention is
+# confirmed by a holder of the data-protection-officer permission, who sees references and
+# dates only. Who administers accounts, and the second factor: accounts.rules.
 
 
 def may_browse_audit(user: User) -> bool:
@@ -824,7 +777,7 @@ def may_see_audit_changes(user: User) -> bool:
 
 def may_confirm_destruction(user: User) -> bool:
     # Never the technical administrator: the retention pages show case references (rule 5).
-    return role_of(user) not in (None, Role.ADMIN) and user.has_perm("access.confirm_destruction")
+    return role_of(user) not in (None, Role.ADMIN) and user.has_perm("privacy.confirm_destruction")
 
 
 def may_restrict_processing(user: User) -> bool:
@@ -835,115 +788,4 @@ def may_restrict_processing(user: User) -> bool:
 
 def case_is_restricted(case) -> bool:
     """A restricted case is read-only for everyone until the restriction is lifted."""
-    from access.models import CaseRestriction
-
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
-
-
-# --- Administration ---
-# No role grants itself more (DESIGN section 7). Nobody changes their own account through the
-# administration: not its role, agency or clearance, not its permissions, password or second
-# factor. On another account, these take effect only when a second person confirms: a role that
-# reads above L1 (and the administrator's, who confirms, and the mayor's office, which reads
-# escalations: the stricter reading), a clearance raise, the data-protection-officer permission,
-# and a new password or second-factor reset for an account that holds any of these (whoever sets
-# them can sign in as its holder). The second person is another administrator, or the
-# information officer when the role concerned is police or information officer; never the
-# person who asked, never the account's holder. Lowering (a role at or below L1, a lower
-# clearance, taking the permission away, disabling) takes effect at once.
-
-CONFIRMED_ROLES = frozenset(
-    {role for role, ceiling in ROLE_CLEARANCE.items() if ceiling is not None and ceiling > Level.L1}
-    | {Role.ADMIN, Role.MAYOR_OFFICE}
-)
-POLICE_ROLES = frozenset({Role.POLICE, Role.INFORMATION_OFFICER})
-DATA_PROTECTION_OFFICER = "confirm_destruction"
-
-
-def may_request_account_change(user: User, account) -> bool:
-    return may_administer_accounts(user) and account.pk != user.pk
-
-
-def _effective_clearance(role: str | None, clearance: int | None) -> int:
-    ceiling = ROLE_CLEARANCE.get(role) if role else None
-    if ceiling is None or clearance is None:
-        return -1
-    return min(ceiling, clearance)
-
-
-def profile_change_needs_confirmation(
-    profile, *, agency_id: int, role: str, clearance: int | None
-) -> bool:
-    """`profile`: the account's profile now (None for a new account)."""
-    if clearance is None:
-        clearance = ROLE_CLEARANCE[role]
-    if profile is None:
-        return role in CONFIRMED_ROLES
-    raised = _effective_clearance(role, clearance) > _effective_clearance(
-        profile.role, profile.clearance
-    )
-    moved = role != profile.role or agency_id != profile.agency_id
-    return raised or (moved and role in CONFIRMED_ROLES)
-
-
-def holds_data_protection_officer(account) -> bool:
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(
-        Q(user=account) | Q(group__user=account),
-        codename=DATA_PROTECTION_OFFICER,
-        content_type__app_label="access",
-    ).exists()
-
-
-def may_hold_data_protection_officer(account) -> bool:
-    profile = getattr(account, "profile", None)
-    return profile is not None and profile.role != Role.ADMIN
-
-
-def credentials_need_confirmation(account) -> bool:
-    """Whether a new password or second factor, set by someone else, waits for a second person."""
-    profile = getattr(account, "profile", None)
-    if profile is not None and (
-        profile.role in CONFIRMED_ROLES
-        or _effective_clearance(profile.role, profile.clearance) > Level.L1
-    ):
-        return True
-    return account.is_staff or account.is_superuser or holds_data_protection_officer(account)
-
-
-def account_change_role(change) -> str | None:
-    """The role that decides who may confirm: the role asked for, or the account's own."""
-    if change.kind == "profile":
-        return change.role
-    profile = getattr(change.user, "profile", None)
-    return profile.role if profile is not None else None
-
-
-def may_confirm_account_change(user: User, change) -> bool:
-    if user.pk in (change.requested_by_id, change.user_id):
-        return False
-    if may_administer_accounts(user):
-        return True
-    return (
-        is_information_officer(user)
-        and change.kind != "data_protection_officer"
-        and account_change_role(change) in POLICE_ROLES
-    )
-
-
-def may_see_account_changes(user: User) -> bool:
-    return may_administer_accounts(user) or is_information_officer(user)
-
-
-def account_change_filter(user: User) -> Q:
-    """A filter on AccountChange: those the user takes part in confirming."""
-    if may_administer_accounts(user):
-        return Q()
-    if is_information_officer(user):
-        police_profile = Q(kind="profile", role__in=POLICE_ROLES)
-        police_account = Q(kind__in=["password", "second_factor_reset"]) & Q(
-            user__profile__role__in=POLICE_ROLES
-        )
-        return police_profile | police_account
-    return NOTHING

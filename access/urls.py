@@ -1,51 +1,9 @@
-from django.urls import include, path
+from django.urls import path
 
-from access import security_views, views
+from access import views
 
-release_patterns = (
-    [
-        path("", views.release_list, name="list"),
-        path("manage/", views.release_manage, name="manage"),
-        path("from-case/<str:reference>/", views.release_create, name="create"),
-        path("<int:release_id>/", views.release_detail, name="detail"),
-        path("<int:release_id>/acknowledge/", views.release_acknowledge, name="acknowledge"),
-        path("<int:release_id>/revise/", views.release_revise, name="revise"),
-        path("<int:release_id>/revoke/", views.release_revoke, name="revoke"),
-    ],
-    "releases",
-)
-
-access_request_patterns = (
-    [
-        path("", views.access_requests, name="mine"),
-        path("<int:request_id>/decide/", views.access_request_decide, name="decide"),
-    ],
-    "access_requests",
-)
-
-audit_patterns = (
-    [
-        path("cases/<str:reference>/", views.case_reads, name="case_reads"),
-        path("persons/<str:code>/", views.person_access_report, name="person_report"),
-        path("log/", security_views.audit_log, name="log"),
-        path(
-            "persons/<str:code>/export/",
-            security_views.person_report_export,
-            name="person_report_export",
-        ),
-        path(
-            "cases/<str:reference>/restriction/",
-            security_views.case_restriction,
-            name="restriction",
-        ),
-        path("log/export/", security_views.audit_export, name="export"),
-    ],
-    "audit",
-)
-
+app_name = "access_requests"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("releases/", include(release_patterns)),
-    path("access-requests/", include(access_request_patterns)),
-    path("audit/", include(audit_patterns)),
+    path("", views.access_requests, name="mine"),
+    path("<int:request_id>/decide/", views.access_request_decide, name="decide"),
 ]

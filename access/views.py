@@ -1,216 +1,15 @@
-from functools import cache, partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from access import doors, forms, health, policy, selectors, services
-from access.audit import record_read
-from cases import selectors as case_selectors
-from cases.forms import apply_errors
-from cases.models import Escalation
-from conferences import selectors as conference_selectors
-from oversight import selectors as oversight_selectors
-from referrals import selectors as referral_selectors
-
-PAGE_SIZE = 25
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's home page: the panels its template shows. Every list is fetched only if the
-    role's template shows it, and the protected rows shown are recorded in one read-audit row."""
-    user = request.user
-    panels: dict[str, selectors.ShownRows] = {}
-
-    def panel(name: str, rows) -> selectors.ShownRows:
-        panels[name] = selectors.ShownRows(rows)
-        return panels[name]
-
-    context: dict = {"role": policy.role_of(user)}
-    if policy.may_work_on_cases(user):
-        # The panel shows reference, status and the overdue flag: no categories, no joins.
-        cases = case_selectors.case_list(user=user).select_related(None).prefetch_related(None)
-        context["my_cases"] = panel("case", cases[:10])
-        context["my_overdue_actions"] = panel(
-            "own overdue action", case_selectors.overdue_actions_for_owner(user=user)[:10]
-        )
-        context["requests_to_decide"] = panel(
-            "access request", selectors.access_requests_to_decide(user=user)[:10]
-        )
-        context["upcoming_meetings"] = conference_selectors.upcoming_meetings(user=user)[:5]
-    if policy.may_see_dashboard(user):
-        context["overdue_actions"] = panel(
-            "overdue action", case_selectors.overdue_actions_visible(user=user)[:20]
-        )
-        context["coordinator_escalations"] = panel(
-            "escalation",
-            case_selectors.open_escalations(user=user, audiences=[Escalation.Audience.COORDINATOR])[
-                :10
-            ],
-        )
-    if policy.may_screen_referrals(user):
-        context["screening_queue"] = panel(
-            "referral", referral_selectors.screening_list(user=user)[:10]
-        )
-        context["screening_overdue"] = cache(
-            partial(referral_selectors.screening_overdue_count, user=user)
-        )
-    if policy.may_refer(user):
-        context["my_referrals"] = referral_selectors.referrals_of(user=user)[:10]
-    if policy.may_receive_releases(user):
-        context["releases"] = panel("release", selectors.releases_for_recipient(user=user)[:10])
-    if policy.may_see_mayor_escalations(user):
-        open_to_mayor = oversight_selectors.mayor_escalations(user=user).filter(
-            status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW]
-        )
-        context["mayor_escalations"] = panel("escalation to the mayor", open_to_mayor[:10])
-    response = render(request, "access/home.html", context)
-    selectors.record_list_read(user=user, page="home", shown=panels)
-    return response
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": health.database_ok()}
-    broker = health.broker_ok()
-    if broker is not None:
-        checks["broker"] = broker
-    healthy = all(checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
-
-
-# --- Releases --------------------------------------------------------------------------------
-
-
-def _paginate(request: HttpRequest, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-@login_required
-@doors.page_for(policy.may_receive_releases)
-def release_list(request: HttpRequest) -> HttpResponse:
-    page = _paginate(request, selectors.releases_for_recipient(user=request.user))
-    selectors.record_list_read(user=request.user, page="releases for you", shown={"release": page})
-    return render(request, "access/release_list.html", {"page": page})
-
-
-@login_required
-@doors.page_for(policy.may_write_releases)
-def release_manage(request: HttpRequest) -> HttpResponse:
-    form = forms.ReleaseSearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.releases_authored(user=request.user, search=search))
-    selectors.record_list_read(user=request.user, page="releases", shown={"release": page})
-    return render(
-        request,
-        "access/release_manage.html",
-        {"page": page, "q": search, "query": urlencode({"q": search}) if search else ""},
-    )
-
-
-@login_required
-def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = doors.access_release(request.user, release_id)
-    author_view = policy.may_write_releases(request.user)
-    context = {"release": release, "author_view": author_view}
-    if author_view:
-        context["acknowledgements"] = selectors.release_acknowledgements(release=release)
-    else:
-        context["acknowledged"] = selectors.release_acknowledged(user=request.user, release=release)
-    return render(request, "access/release_detail.html", context)
-
-
-@login_required
-@require_POST
-def release_acknowledge(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = doors.access_release(request.user, release_id, for_acknowledgement=True, audit=False)
-    services.release_acknowledge(release=release, user=request.user)
-    messages.success(request, _("Thank you: your reading is recorded."))
-    return redirect(release)
-
-
-def _release_form_page(request, form, title, case=None, release=None) -> HttpResponse:
-    return render(
-        request,
-        "access/release_form.html",
-        {"form": form, "title": title, "case": case, "release": release},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def release_create(request: HttpRequest, reference: str) -> HttpResponse:
-    case = doors.access_case_for_release(request.user, reference)
-    form = forms.ReleaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            release = services.release_create(case=case, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, _("Released. The recipients are told by a content-free e-mail.")
-            )
-            return redirect(release)
-    return _release_form_page(request, form, _("Write a release"), case=case)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def release_revise(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = doors.access_release(request.user, release_id, for_revision=True)
-    initial = {
-        "title": release.title,
-        "summary": release.summary,
-        "purpose": release.purpose,
-        "legal_basis": release.legal_basis,
-        "expires_on": release.expires_on,
-        "recipient_users": list(release.recipient_users.all()),
-        "recipient_agencies": list(release.recipient_agencies.all()),
-    }
-    form = forms.ReleaseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            revised = services.release_revise(
-                release=release, author=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("New version released; the old one is kept."))
-            return redirect(revised)
-    return _release_form_page(request, form, _("Revise a release"), release=release)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def release_revoke(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = doors.access_release(request.user, release_id, for_management=True)
-    form = forms.RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.release_revoke(
-                release=release, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Revoked: the recipients no longer see it."))
-            return redirect(release)
-    return _release_form_page(request, form, _("Revoke a release"), release=release)
-
+from access import doors, forms, policy, selectors, services
+from audit import reads
+from core.forms import apply_errors
+from core.pagination import paginate
 
 # --- Access requests -------------------------------------------------------------------------
 
@@ -235,9 +34,9 @@ def access_requests(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("access_requests:mine")
-    page = _paginate(request, selectors.access_requests_of(user=request.user))
+    page = paginate(request, selectors.access_requests_of(user=request.user))
     to_decide = list(selectors.access_requests_to_decide(user=request.user))
-    selectors.record_list_read(
+    reads.record_list_read(
         user=request.user, page="access requests", shown={"access request": to_decide}
     )
     return render(
@@ -275,26 +74,3 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
             "may_approve": may_approve,
         },
     )
-
-
-# --- Read audit ------------------------------------------------------------------------------
-
-
-@login_required
-@doors.page_for(policy.may_see_read_audit)
-def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
-    # Who read the case, not the case: the page itself is not a read of it.
-    case = doors.access_case(request.user, reference, audit=False)
-    page = _paginate(request, selectors.case_reads(user=request.user, case=case))
-    return render(request, "access/case_reads.html", {"case": case, "page": page})
-
-
-@login_required
-@doors.page_for(policy.may_run_subject_access_report)
-def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
-    person = case_selectors.person_by_code(user=request.user, code=code)
-    if person is None:
-        raise Http404
-    report = selectors.person_access_report(user=request.user, person=person)
-    record_read(user=request.user, obj=person, what="subject access report")
-    return render(request, "access/person_access_report.html", report)

@@ -1,4 +1,4 @@
-"""The key pages of the benchmark, as the bench-* users of access/scale.py reach them.
+"""The key pages of the benchmark, as the bench-* users of bench/synthetic.py reach them.
 
 Used by the load driver (bench/run.py) and by the CI smoke test (tests/test_scale_smoke.py),
 so both measure the same pages with the same users.
@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from access.models import Role
-from access.scale import BENCH_USERNAMES, LAST_NAMES
+from accounts.models import Role
+from bench.synthetic import BENCH_USERNAMES, LAST_NAMES
 
 PAGE_SIZE = 25
 DEEP_PAGE = 40  # "a deep page": page 40 (rows 976-1000), or the last page if there are fewer
@@ -51,7 +51,7 @@ def _case_urls(user, samples: int, rng: random.Random) -> list[str]:
     makes, whatever the size); then a random sample of the user's cases."""
     from django.db.models import Exists, OuterRef
 
-    from access.models import Level
+    from accounts.models import Level
     from cases import selectors
     from cases.models import Assessment, ChronologyEntry, Escalation
 

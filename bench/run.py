@@ -90,7 +90,7 @@ def seeded_scale() -> float | None:
     """The scale the data in the database was built at, if it holds a synthetic city."""
     from django.contrib.auth import get_user_model
 
-    from access.scale import BENCH_USERNAMES, SIZES
+    from bench.synthetic import BENCH_USERNAMES, SIZES
     from cases.models import Case
 
     users = get_user_model().objects.filter(username__in=BENCH_USERNAMES.values()).count()
@@ -301,7 +301,7 @@ def visibility_comparison(repeats: int) -> list[dict]:
     from guardian.shortcuts import get_objects_for_user
 
     from access import policy
-    from access.models import Role
+    from accounts.models import Role
     from bench.pages import bench_users
     from cases.models import Case
 
@@ -581,7 +581,7 @@ async def _drive(args, base: str, password: str, pages, queries) -> dict:
     """The bare view first, then each page right after a short bare phase of its own: a page's
     ratio is to the bare view measured next to it, so that a change in the machine's other
     load during the run does not skew it."""
-    from access.scale import BENCH_USERNAMES
+    from bench.synthetic import BENCH_USERNAMES
 
     database = urlsplit(args.database_url).path.lstrip("/")
     users = {str(k): v for k, v in BENCH_USERNAMES.items()}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from access.models import Agency, Level
+from accounts.models import Agency, Level
 
 
 class ConcernCategory(models.Model):

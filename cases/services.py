@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import policy
-from access.models import Agency, Level
+from accounts.models import Agency, Level
 from cases import selectors
 from cases.models import (
     Action,
@@ -36,6 +36,7 @@ from cases.models import (
 )
 from cases.tasks import notify_escalation_decided
 from cases.uploads import check_upload
+from core.dates import FUTURE_TOLERANCE
 
 S = Case.Status
 
@@ -52,8 +53,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 AFTERCARE_MONTHS = (6, 12)
 REPEAT_WINDOW_DAYS = 365
-# Clocks differ a little between a laptop and the server.
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 class ConflictError(Exception):

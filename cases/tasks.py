@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils.translation import gettext as _
 
-from access.notifications import send_content_free
+from core.notifications import send_content_free
 
 
 @shared_task

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from access import doors, policy
 from cases import forms, selectors, services
 from cases.models import Case
+from core.forms import apply_errors, try_write
 
 PAGE_SIZE = 25
 
@@ -93,7 +94,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 not_informed_reason=data["not_informed_reason"],
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect(case)
@@ -151,7 +152,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
             conflict = error.current
             form = _rebase(form, conflict, may_change_team)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Case details saved."))
             return redirect(case)
@@ -213,7 +214,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"status": conflict.get_status_display()},
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Status changed."))
             return redirect(case)
@@ -229,7 +230,7 @@ def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.entry_add(case=case, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Entry added to the chronology."))
             return redirect(case)
@@ -246,7 +247,7 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpRe
         try:
             services.entry_correct(entry=entry, author=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Correction added; the original entry is kept."))
             return redirect(case)
@@ -285,7 +286,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
                 ratings=form.ratings(),
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect(case)
@@ -301,7 +302,7 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.action_add(case=case, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Action added to the support plan."))
             return redirect(case)
@@ -326,7 +327,7 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
         try:
             services.action_update(action=action, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Action updated."))
             return redirect(case)
@@ -342,7 +343,7 @@ def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.escalation_raise(case=case, raised_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Escalation raised."))
             return redirect(case)
@@ -361,7 +362,7 @@ def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) 
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Escalation updated."))
             return redirect(case)
@@ -393,7 +394,7 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
             user_form = forms.TeamUserForm(request.POST, prefix="user")
             if user_form.is_valid():
                 d = user_form.cleaned_data
-                done = forms.try_write(
+                done = try_write(
                     request,
                     user_form,
                     lambda: services.team_add_user(
@@ -408,7 +409,7 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
             agency_form = forms.TeamAgencyForm(request.POST, prefix="agency")
             if agency_form.is_valid():
                 d = agency_form.cleaned_data
-                done = forms.try_write(
+                done = try_write(
                     request,
                     agency_form,
                     lambda: services.team_add_agency(

@@ -1,0 +1,2 @@
+"""Conference series, meetings, agendas, minutes, attendance, declarations and guests.
+Imports cases, referrals' selectors, access, audit.reads, accounts and core."""

@@ -3,10 +3,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Level, Role
-from cases.forms import DATE, UserChoiceField, WallClockDateTimeField
+from accounts.models import Level, Role
+from cases.forms import UserChoiceField
 from cases.models import Case
 from conferences.models import AgendaItem, Attendance, ConferenceSeries
+from core.forms import DATE, WallClockDateTimeField
 
 
 def members_choices():

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from access.models import Agency, Level
+from accounts.models import Agency, Level
 
 
 class ConferenceSeries(models.Model):

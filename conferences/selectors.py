@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from access import policy
-from access.audit import record_read
+from audit.reads import record_read
 from cases.models import Action, AftercareReview, Case, Escalation
 from conferences.models import (
     AgendaItem,
@@ -22,14 +22,11 @@ from conferences.models import (
 
 
 def series_list(*, user) -> QuerySet[ConferenceSeries]:
-    visible_meetings = Meeting.objects.filter(policy.meeting_filter(user))
-    if policy.is_information_officer(user) or policy.may_run_conferences(user):
-        series = ConferenceSeries.objects.all()
-    else:
-        series = ConferenceSeries.objects.filter(
-            Q(core_members=user) | Q(Exists(visible_meetings.filter(series=OuterRef("pk"))))
-        ).distinct()
-    return series.select_related("chair").order_by("name")
+    return (
+        ConferenceSeries.objects.filter(policy.series_filter(user))
+        .select_related("chair")
+        .order_by("name")
+    )
 
 
 def meetings_visible(*, user) -> QuerySet[Meeting]:

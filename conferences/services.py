@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import Level
+from accounts.models import Level
 from cases import services as case_services
 from cases.models import Case, Escalation
 from conferences import selectors
@@ -23,6 +23,7 @@ from conferences.models import (
     Meeting,
 )
 from conferences.tasks import notify_agenda_published
+from core.notifications import send_content_free as _send
 
 S = Case.Status
 D = AgendaItem.Decision
@@ -607,7 +608,6 @@ def _mark_sent(meeting: Meeting, kind: str) -> bool:
 
 def reminders_send(*, now: datetime) -> int:
     """Content-free reminders; safe to run as often as wanted."""
-    from access.notifications import send_content_free as _send
     from conferences.tasks import _members_emails
 
     sent = 0

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.notifications import send_content_free
+from core.notifications import send_content_free
 
 
 def _members_emails(meeting) -> set[str]:

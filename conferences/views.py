@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy
 from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
-from cases.forms import try_write
 from conferences import forms, selectors, services
+from core.forms import try_write
 
 
 @login_required

@@ -8,7 +8,7 @@ from config.beat_health import HEARTBEAT
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # OutboxTask keeps a task that cannot reach the broker, to send it once the broker is back.
-app = Celery("config", task_cls="access.outbox:OutboxTask")
+app = Celery("config", task_cls="core.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -5,6 +5,7 @@ REDIS_URL or CELERY_BROKER_URL Celery tasks run inline.
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Django's admin, audited and without "view on site" for case content (issue 14).
-    "access.admin_site.AdminConfig",
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,17 +52,27 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The project's apps, from the bottom layer up (README.md, "Layout").
+    "core",
+    "accounts",
     "access",
     "cases",
     "conferences",
     "referrals",
+    "releases",
     "oversight",
+    "privacy",
+    "audit",
+    "home",
+    # Development only: the demo city and the load benchmark, installed where their package is
+    # (a checkout; the Docker image leaves them out).
+    *[app for app in ("demo", "bench") if find_spec(app) is not None],
 ]
 
 MIDDLEWARE = [
     # First: REMOTE_ADDR becomes the client's address, as far as our proxies vouch for it.
-    "access.middleware.ClientAddressMiddleware",
-    "access.middleware.RequestSanityMiddleware",
+    "core.middleware.ClientAddressMiddleware",
+    "core.middleware.RequestSanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,12 +83,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "access.middleware.IdleTimeoutMiddleware",
-    "access.middleware.TwoFactorMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "access.middleware.AuditAddressMiddleware",
-    "access.middleware.NoStoreMiddleware",
-    "access.middleware.SecurityHeadersMiddleware",
+    "audit.middleware.AuditAddressMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Last: turns a lockout detected during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "access.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },
@@ -121,8 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the profile with the user (access/backends.py).
-    "access.backends.ModelBackend",
+    # Django's ModelBackend, reading the profile with the user (accounts/backends.py).
+    "accounts.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user; every reader is signed in.
@@ -179,7 +190,7 @@ CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-# Fail fast when the broker is down: the task goes to the outbox (access/outbox.py) instead of
+# Fail fast when the broker is down: the task goes to the outbox (core/outbox.py) instead of
 # holding up the request.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -190,7 +201,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job is also a management command of the same name, for sites that use cron.
 CELERY_BEAT_SCHEDULE: dict = {
     "flush-outbox": {
-        "task": "access.tasks.flush_outbox",
+        "task": "core.tasks.flush_outbox",
         "schedule": 60.0,
     },
     "remove-expired-grants": {
@@ -210,23 +221,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour="7-18"),
     },
     "seal-audit-log": {
-        "task": "access.tasks.seal_audit_log",
+        "task": "audit.tasks.seal_audit_log",
         "schedule": crontab(minute="*/10"),
     },
     "verify-audit-chain": {
-        "task": "access.tasks.verify_audit_chain",
+        "task": "audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=3, minute=10),
     },
     "disable-dormant-accounts": {
-        "task": "access.tasks.disable_dormant_accounts",
+        "task": "accounts.tasks.disable_dormant_accounts",
         "schedule": crontab(hour=2, minute=30),
     },
     "list-cases-due-for-retention": {
-        "task": "access.tasks.list_cases_due_for_retention",
+        "task": "privacy.tasks.list_cases_due_for_retention",
         "schedule": crontab(hour=5, minute=15),
     },
     "apply-audit-log-retention": {
-        "task": "access.tasks.apply_audit_log_retention",
+        "task": "audit.tasks.apply_audit_log_retention",
         "schedule": crontab(hour=3, minute=40),
     },
 }

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
+from access.doors import MAYOR_ESCALATION_FIELDS
 from cases.models import Action, Case, Escalation
 from conferences.models import AgendaItem, Attendance
 from referrals import selectors as referral_selectors
@@ -173,8 +174,6 @@ def dashboard(*, user) -> Dashboard:
 def mayor_escalations(*, user):
     """Escalations addressed to the mayor or the MAC: the short text and the decision asked,
     never the case. (One of them: access.doors.access_mayor_escalation.)"""
-    from access.doors import MAYOR_ESCALATION_FIELDS
-
     return (
         Escalation.objects.filter(policy.mayor_escalation_filter(user))
         .only(*MAYOR_ESCALATION_FIELDS)

@@ -13,7 +13,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.models import Agency
+from accounts.models import Agency
 from cases.models import Case, ConcernCategory, Person
 from conferences.models import AgendaItem
 from referrals.models import Referral

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
-from access import selectors as access_selectors
+from audit import reads
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.forms import apply_errors
+from core.forms import apply_errors
 from oversight import charts, forms, selectors, statistics
 
 
@@ -80,7 +80,7 @@ def mayor_escalations(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     # The list shows each escalation's text.
-    access_selectors.record_list_read(
+    reads.record_list_read(
         user=request.user, page="escalations to the mayor", shown={"escalation": page}
     )
     return render(request, "oversight/mayor_escalations.html", {"page": page})

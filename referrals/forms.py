@@ -6,10 +6,11 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
-from access.models import Agency
+from accounts.models import Agency
 from cases import selectors as case_selectors
-from cases.forms import DATE, UserChoiceField
+from cases.forms import UserChoiceField
 from cases.models import Case, Indicator, Person
+from core.forms import DATE
 from referrals.models import OutboundReferral, Referral, Screening
 from referrals.services import OUTBOUND_ANSWERS, REFERRAL_FIELDS
 

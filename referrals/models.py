@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access.models import Agency
+from accounts.models import Agency
 from cases.models import Case, Indicator, Person
 
 

@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
-from access.audit import record_read
-from access.models import Role
+from accounts.models import Role
+from audit.reads import record_read
 from cases import selectors as case_selectors
 from cases.models import Case, Person
 from referrals import matching

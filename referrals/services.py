@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from access.models import Agency, Level
+from accounts.models import Agency, Level
 from cases import services as case_services
 from cases.models import Action, Case, ChronologyEntry, Indicator, Person
 from referrals import selectors

@@ -5,7 +5,7 @@ run twice."""
 from celery import shared_task
 from django.utils.translation import gettext as _
 
-from access.notifications import send_content_free as _send
+from core.notifications import send_content_free as _send
 
 
 def _sign_in() -> str:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
-from access import selectors as access_selectors
+from audit import reads
 from cases import selectors as case_selectors
-from cases.forms import apply_errors
 from cases.models import Case
+from core.forms import apply_errors
 from referrals import forms, selectors, services
 from referrals.models import Referral
 
@@ -266,7 +266,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         )
     page = _paginate(request, selectors.screening_list(user=request.user, filters=filters))
     # The list shows each person's name and date of birth.
-    access_selectors.record_list_read(user=request.user, page="screening", shown={"referral": page})
+    reads.record_list_read(user=request.user, page="screening", shown={"referral": page})
     return render(
         request,
         "referrals/screening_list.html",
@@ -331,7 +331,7 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(request, selectors.outbound_received(user=request.user, search=search))
-    access_selectors.record_list_read(
+    reads.record_list_read(
         user=request.user, page="referrals to your agency", shown={"outbound referral": page}
     )
     return render(
@@ -475,7 +475,7 @@ def prison_release_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = _paginate(request, selectors.upcoming_prison_releases(user=request.user, search=search))
-    access_selectors.record_list_read(
+    reads.record_list_read(
         user=request.user, page="releases from prison", shown={"prison release": page}
     )
     return render(

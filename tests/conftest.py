@@ -23,7 +23,7 @@ def _test_client_settings(settings):
     # The test client speaks plain HTTP; TLS is the proxy's job and check --deploy's test.
     settings.SECURE_SSL_REDIRECT = False
     # Tests sign in with force_login. The tests of two-factor sign-in and of sign-in throttling
-    # turn these on again (tests/access/test_two_factor.py, test_sign_in_throttling.py).
+    # turn these on again (tests/accounts/test_two_factor.py, test_sign_in_throttling.py).
     settings.REQUIRE_2FA = False
     settings.AXES_ENABLED = False
 

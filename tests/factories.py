@@ -1,7 +1,7 @@
 import factory
 
-from access import services
-from access.models import Agency, Role
+from accounts import services
+from accounts.models import Agency, Role
 
 PASSWORD = "correct-horse-battery"
 

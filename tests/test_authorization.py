@@ -16,14 +16,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from access import security
 from access import services as access_services
-from access.models import Level, Role
+from accounts import security
+from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Escalation
 from conferences import services as conference_services
 from referrals import services as referral_services
 from referrals.models import OutboundReferral, Screening
+from releases import services as release_services
 from tests.factories import AgencyFactory, make_case, make_person, make_referral, make_user
 
 CANARY_L4 = "CANARY-L4-police-intelligence-7731"
@@ -178,7 +179,7 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
     )
     expires = timezone.localdate() + timedelta(days=30)
     with django_capture_on_commit_callbacks(execute=True):
-        release_in = access_services.release_create(
+        release_in = release_services.release_create(
             case=case_in,
             author=users["information_officer"],
             title="For outreach",
@@ -188,7 +189,7 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
             expires_on=expires,
             recipient_users=[users["youth_worker"]],
         )
-        release_out = access_services.release_create(
+        release_out = release_services.release_create(
             case=case_out,
             author=users["information_officer"],
             title="For someone else",

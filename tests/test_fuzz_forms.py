@@ -36,7 +36,18 @@ NOT_CONTENT = {
     "accesslog",
     "accessfailurelog",
 }
-APPS = ("access", "cases", "conferences", "referrals", "auth")
+APPS = (
+    "core",
+    "accounts",
+    "access",
+    "cases",
+    "conferences",
+    "referrals",
+    "releases",
+    "privacy",
+    "audit",
+    "auth",
+)
 
 
 class FormFields(HTMLParser):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from access import scale
+from bench import synthetic
 from bench.pages import count_queries, key_pages
 
 pytestmark = pytest.mark.clock
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.clock
 QUERY_BUDGET = 15
 SMALL, LARGER = 0.01, 0.03
 # A read of a case, an agenda or minutes is logged, and the log row sealed into the audit chain
-# as it commits (access/audit.py, access/audit_chain.py). Those statements are counted apart.
-AUDIT = re.compile(r"auditlog_logentry|access_auditseal|access_auditretentionrun|pg_advisory")
+# as it commits (audit/reads.py, audit/chain.py). Those statements are counted apart.
+AUDIT = re.compile(r"auditlog_logentry|audit_auditseal|audit_auditretentionrun|pg_advisory")
 TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
 AUDITED_PAGES = {"case_detail", "case_list", "case_list_deep", "case_search", "agenda", "minutes"}
 # Pages that list protected rows log one read when they show some, none when they show nothing
@@ -25,8 +25,8 @@ MAY_AUDIT = AUDITED_PAGES | {"home", "release_list", "referral_screening"}
 
 def measure(scale_factor: float, on_commit) -> dict[tuple[str, str], tuple[int, int]]:
     """(page, role) -> (queries of the page itself, statements of its read audit)."""
-    scale.wipe()
-    scale.seed(scale=scale_factor, password="")
+    synthetic.wipe()
+    synthetic.seed(scale=scale_factor, password="")
     counts = {}
     for count in count_queries(key_pages(detail_samples=1), on_commit=on_commit):
         assert count.status == 200, (count.page, count.role, count.url, count.status)

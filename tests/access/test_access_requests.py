@@ -7,10 +7,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from access import services, subject_rights
-from access.models import AccessRequest, Role
+from access import services
+from access.models import AccessRequest
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+from privacy import subject_rights
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.clock

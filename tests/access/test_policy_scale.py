@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from access.models import Role
+from accounts.models import Role
 from cases import selectors
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
 from tests.factories import make_user

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import services
 from cases.models import Action
 from tests.cases.conftest import join

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services
 from cases.models import Assessment, AssessmentRating, Indicator
 from tests.cases.conftest import join

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services
 from cases.models import (
     Action,

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access import subject_rights
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services
 from cases.models import Case
+from privacy import subject_rights
 from tests.factories import make_case, make_person, make_user
 
 pytestmark = pytest.mark.clock

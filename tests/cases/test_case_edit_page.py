@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from access.models import Agency, Role
+from accounts.models import Agency, Role
 from cases import selectors
 from cases.models import (
     Case,

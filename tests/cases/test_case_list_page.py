@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import services
 from cases.models import Case, ConcernCategory
 from tests.factories import make_case, make_person, make_user

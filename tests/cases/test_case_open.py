@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import selectors, services
 from cases.models import (
     Case,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import services
 from cases.models import AftercareReview, Case, StatusChange
 from tests.cases.conftest import join, path_to

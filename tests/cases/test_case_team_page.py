@@ -3,9 +3,9 @@ processing of the case is restricted (issue 14, finding 5)."""
 
 from django.urls import reverse
 
-from access import subject_rights
-from access.models import Role
+from accounts.models import Role
 from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
+from privacy import subject_rights
 from tests.cases.conftest import join
 from tests.factories import make_user
 

@@ -5,7 +5,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from access.models import Agency, Role
+from accounts.models import Agency, Role
 from cases import selectors, services
 from cases.models import (
     Case,

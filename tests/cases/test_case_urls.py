@@ -11,7 +11,7 @@ ENORMOUS = 2**64  # beyond the database's 64-bit integers
 
 def test_a_reference_with_a_nul_byte_is_no_case(client, case):
     client.force_login(case.owner)
-    # A bad request before any view (access.middleware.RequestSanityMiddleware); the door
+    # A bad request before any view (core.middleware.RequestSanityMiddleware); the door
     # itself also answers 404 for a NUL byte, whoever calls it.
     assert client.get(f"/cases/{case.reference}%00/").status_code == 400
     with pytest.raises(Http404):

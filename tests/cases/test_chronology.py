@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services, uploads
 from cases.models import Attachment, ChronologyEntry
 from tests.cases.conftest import join

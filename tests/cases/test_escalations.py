@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from access.models import Level, Role
 from access.policy import CASE_TEAM_ROLES, escalation_filter
+from accounts.models import Level, Role
 from cases import services
 from cases.models import ChronologyEntry, Escalation
 from tests.cases.conftest import join

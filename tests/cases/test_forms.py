@@ -5,9 +5,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import forms, services
 from cases.models import Action, Case, ChronologyEntry, ConcernCategory, Escalation, Indicator
+from core.forms import apply_errors
 from tests.factories import AgencyFactory, make_case, make_user
 
 pytestmark = pytest.mark.clock
@@ -260,7 +261,7 @@ def test_status_form_shows_the_services_refusal_on_the_field(case):
             to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
         )
-    forms.apply_errors(form, refused.value)
+    apply_errors(form, refused.value)
     assert "to_status" in form.errors
     assert not form.non_field_errors()
 
@@ -285,14 +286,14 @@ def test_status_form_refuses_an_unknown_closure_reason(case):
 def test_apply_errors_puts_an_error_without_a_field_above_the_form(case):
     form = forms.CorrectionForm({"text": "Corrected"})
     assert form.is_valid()
-    forms.apply_errors(form, ValidationError("Already corrected."))
+    apply_errors(form, ValidationError("Already corrected."))
     assert form.non_field_errors() == ["Already corrected."]
 
 
 def test_apply_errors_puts_an_unknown_fields_error_above_the_form(case):
     form = forms.CorrectionForm({"text": "Corrected"})
     assert form.is_valid()
-    forms.apply_errors(form, ValidationError({"level": "Not at this level."}))
+    apply_errors(form, ValidationError({"level": "Not at this level."}))
     assert form.non_field_errors() == ["Not at this level."]
     assert "level" not in form.errors
 

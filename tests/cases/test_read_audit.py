@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access import audit
-from access.models import Level
+from accounts.models import Level
+from audit import reads as read_audit
 from cases import selectors, services
 from cases.models import Escalation
 from tests import documents
@@ -125,7 +125,7 @@ def test_recording_the_read_costs_one_query(client, furnished, coordinator, monk
     client.get(url)  # warm the caches (content types, session)
     with CaptureQueriesContext(connection) as audited:
         client.get(url)
-    monkeypatch.setattr(audit, "record_read", lambda **kwargs: None)
+    monkeypatch.setattr(read_audit, "record_read", lambda **kwargs: None)
     with CaptureQueriesContext(connection) as silent:
         client.get(url)
     assert len(audited) == len(silent) + 1

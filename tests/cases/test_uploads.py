@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from access.models import Level
+from accounts.models import Level
 from cases import services
 from cases.models import Attachment, ChronologyEntry
 from cases.uploads import check_upload

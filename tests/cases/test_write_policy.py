@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from access import subject_rights
-from access.models import Agency, Level, Role
+from accounts.models import Agency, Level, Role
 from cases import services
 from cases.models import (
     Action,
@@ -27,6 +26,7 @@ from cases.models import (
     Indicator,
     StatusChange,
 )
+from privacy import subject_rights
 from tests.factories import AgencyFactory, make_case, make_user
 
 CASE_TABLES = (

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from conferences import services
 from conferences.models import ConferenceSeries
 from tests.factories import make_user

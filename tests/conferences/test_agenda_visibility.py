@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem

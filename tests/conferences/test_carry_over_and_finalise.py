@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from access.models import Level
+from accounts.models import Level
 from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem, ConferenceSeries, Meeting

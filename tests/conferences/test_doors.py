@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from access.doors import access_agenda_item, access_meeting, access_series
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from conferences import services
 from tests.factories import make_case, make_user

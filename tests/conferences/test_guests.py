@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import CaseUserObjectPermission
 from conferences import services

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem, ConferenceSeries

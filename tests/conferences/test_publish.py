@@ -1,6 +1,6 @@
 """Publishing an agenda puts its cases "on agenda", but only the cases the publisher may see."""
 
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import Case
 from conferences import services

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import (
     Action,

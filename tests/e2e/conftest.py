@@ -87,7 +87,7 @@ def _plain_http_on_loopback():
 @pytest.fixture(autouse=True)
 def _e2e_settings(settings):
     # The security engineer's two-factor sign-in and lockout are tested on their own
-    # (tests/access); here every role signs in with a password.
+    # (tests/accounts); here every role signs in with a password.
     settings.REQUIRE_2FA = False
     settings.AXES_ENABLED = False
     settings.DEBUG = False

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from access import policy
-from access.models import Agency, Level, Role
+from accounts.models import Agency, Level, Role
 from cases import services as case_services
 from cases.models import Assessment, Case, ChronologyEntry, Escalation
 from conferences import services as conference_services

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Agency, Role
+from accounts.models import Agency, Role
 from oversight import statistics
 from oversight.statistics import Row, suppress
 from tests.factories import AgencyFactory, make_referral, make_user

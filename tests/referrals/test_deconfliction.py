@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import Case
 from referrals import matching, selectors

@@ -8,7 +8,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, Indicator
 from referrals.models import Referral, Screening

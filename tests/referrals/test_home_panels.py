@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from referrals.models import Referral
 from tests.factories import make_referral, make_user
 from tests.referrals.conftest import decide

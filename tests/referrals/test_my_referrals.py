@@ -4,7 +4,7 @@ content of a case (nor, once sent, of the referral)."""
 import pytest
 from django.urls import reverse
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from referrals.models import Referral, Screening
 from tests.factories import make_referral, make_user

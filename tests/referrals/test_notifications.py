@@ -4,7 +4,7 @@ name, no case reference, no text of the referral."""
 import pytest
 from django.core import mail
 
-from access.models import Role
+from accounts.models import Role
 from referrals import services, tasks
 from referrals.models import OutboundReferral, Screening
 from tests.factories import AgencyFactory, make_case, make_referral, make_user

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases import services as case_services
 from referrals import services
 from referrals.models import OutboundReferral

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases.models import Action, Case
 from referrals import selectors, services
 from referrals.models import OutboundReferral, PrisonRelease, PrisonReleaseTask

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from referrals import services
 from referrals.models import OutboundReferral, Referral

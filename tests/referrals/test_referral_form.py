@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 
-from access.models import Role
+from accounts.models import Role
 from cases.models import Indicator
 from referrals.forms import sign_token
 from referrals.models import Referral

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from access.models import Role
+from accounts.models import Role
 from cases.models import Case, Indicator
 from referrals.models import Referral
 from tests.factories import make_user

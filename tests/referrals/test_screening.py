@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import Level, Role
+from accounts.models import Level, Role
 from cases.models import Case, ChronologyEntry
 from referrals import selectors
 from referrals.models import Referral, Screening

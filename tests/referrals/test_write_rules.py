@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from access import subject_rights
-from access.models import Role
+from accounts.models import Role
 from cases import services as case_services
 from cases.models import (
     Action,
@@ -22,6 +21,7 @@ from cases.models import (
     ChronologyEntry,
     Person,
 )
+from privacy import subject_rights
 from referrals import services
 from referrals.models import (
     OutboundReferral,

@@ -1,0 +1,223 @@
+"""Who uses the application: agencies, their people's profiles (role, clearance, language),
+and the security record of their accounts (sign-ins, two-factor, changes that wait for a
+second person)."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    """Information levels (DESIGN section 3). A user's clearance is the highest they may read."""
+
+    L0 = 0, _("L0 aggregate")
+    L1 = 1, _("L1 case existence")
+    L2 = 2, _("L2 professional secrecy")
+    L3 = 3, _("L3 agency-held")
+    L4 = 4, _("L4 police / intelligence")
+
+
+class Role(models.TextChoices):
+    """Every user has one role; each role is also a Django group of the same name."""
+
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    YOUTH_WORKER = "youth_worker", _("Youth or street-corner worker")
+    POLICE = "police", _("Police")
+    INFORMATION_OFFICER = "information_officer", _("Information officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MAYOR_OFFICE = "mayor_office", _("Mayor's office")
+    PARTNER = "partner", _("Partner")
+    ADMIN = "admin", _("Technical administrator")
+
+
+# The highest level each role may ever read; None: no case content at all.
+ROLE_CLEARANCE: dict[str, int | None] = {
+    Role.SOCIAL_WORKER: Level.L2,
+    Role.YOUTH_WORKER: Level.L1,
+    Role.POLICE: Level.L4,
+    Role.INFORMATION_OFFICER: Level.L4,
+    Role.COORDINATOR: Level.L2,
+    Role.MAYOR_OFFICE: Level.L0,
+    Role.PARTNER: Level.L0,
+    Role.ADMIN: None,
+}
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        SOCIAL_SERVICES = "social_services", _("Social services")
+        YOUTH_WORK = "youth_work", _("Youth work")
+        POLICE = "police", _("Police")
+        PRISON = "prison", _("Prison")
+        SCHOOL = "school", _("School")
+        SPORT_CLUB = "sport_club", _("Sport club")
+        GRASSROOTS = "grassroots", _("Grassroots organisation")
+        HEALTH = "health", _("Health")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The agency's members as a Django group, so a case can be granted to a whole agency.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="profiles", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # At most the role's ceiling; a site may set it lower for one person.
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Level.choices, null=True, blank=True
+    )
+    # The interface language the user chose; blank: the browser's.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clearance__isnull=True) | models.Q(clearance__lte=Level.L4),
+                name="profile_clearance_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.agency})"
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, a failure, a lockout, a two-factor change, an account disabled. Kept with the
+    audit: append-only on PostgreSQL, each row sealed in the audit chain through auditlog."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out after repeated failures")
+        SIGNED_OUT_IDLE = "signed_out_idle", _("Signed out after inactivity")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor sign-in set up")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Two-factor code refused")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an administrator")
+        ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
+        AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+        # The administration (issue 14): who changed whose account, and who confirmed it.
+        PASSWORD_SET = "password_set", _("Password set by an administrator")
+        ACCOUNT_CHANGE_REQUESTED = (
+            "account_change_requested",
+            _("Account change asked for, waiting for a second person"),
+        )
+        ACCOUNT_CHANGE_CONFIRMED = "account_change_confirmed", _("Account change confirmed")
+        ACCOUNT_CHANGE_DECLINED = "account_change_declined", _("Account change declined")
+        ACCOUNT_CHANGE_REFUSED = (
+            "account_change_refused",
+            _("Account change refused (one's own account)"),
+        )
+        DPO_GRANTED = "dpo_granted", _("Data-protection-officer permission given")
+        DPO_REMOVED = "dpo_removed", _("Data-protection-officer permission taken away")
+        ADMIN_ACTION = "admin_action", _("Change made in the administration site")
+        AUDIT_CHECK_FAILED = "audit_check_failed", _("Audit log check failed")
+        AUDIT_LATE_SEALED = "audit_late_sealed", _("Late audit rows sealed by hand")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    # As typed at sign-in, also when no such account exists.
+    username = models.CharField(max_length=150, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username}"
+
+
+class AccountChange(models.Model):
+    """A change to an account that takes effect only once a second person confirms it (DESIGN
+    section 7: no role grants itself more). Until then the account keeps its role, clearance,
+    permissions and credentials; the row says who asked, when, and who confirmed or declined."""
+
+    class Kind(models.TextChoices):
+        PROFILE = "profile", _("Agency, role or clearance")
+        DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection-officer permission")
+        PASSWORD = "password", _("New password")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Reset of the two-factor sign-in")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second person")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Replaced by a later request")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="account_changes",
+        verbose_name=_("account"),
+    )
+    kind = models.CharField(_("change"), max_length=32, choices=Kind.choices)
+    # A profile change: what the account is to become.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Level.choices, null=True, blank=True
+    )
+    # A new password, hashed as in auth_user; blank: password sign-in turned off. Never audited.
+    password = models.CharField(max_length=128, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(status="pending"),
+                name="one_pending_account_change_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"account change {self.pk} ({self.kind}) of user {self.user_id}"

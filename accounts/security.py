@@ -1,0 +1,518 @@
+"""Sign-in security: the second factor, idle sessions, security events, dormant accounts.
+
+Writes here are atomic and leave a trace: a SecurityEvent row (itself audited and sealed) and,
+for changes to accounts and grants, auditlog's before-and-after rows.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from access.models import AccessRequest
+from accounts import rules, services
+from accounts.models import ROLE_CLEARANCE, AccountChange, Profile, SecurityEvent
+from cases.models import CaseUserObjectPermission
+
+logger = logging.getLogger("msc.security")
+
+# When the session last saw a request (accounts.middleware.IdleTimeoutMiddleware).
+LAST_ACTIVITY_KEY = "msc_last_activity"
+RECOVERY_DEVICE_NAME = "recovery codes"
+TOTP_DEVICE_NAME = "authenticator app"
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def event_record(
+    *,
+    kind: str,
+    user=None,
+    username: str = "",
+    request: HttpRequest | None = None,
+    detail: str = "",
+) -> SecurityEvent:
+    if user is not None and not username:
+        username = user.get_username()
+    event = SecurityEvent.objects.create(
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        username=username[:150],
+        remote_addr=client_address(request),
+        detail=detail[:300],
+    )
+    logger.info("security event %s user=%s addr=%s", kind, username, event.remote_addr)
+    return event
+
+
+# --- The second factor -----------------------------------------------------------------------
+
+
+def has_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_needed(user) -> bool:
+    """The policy's requirement, or the user's own choice once they set one up."""
+    return rules.must_use_second_factor(user) or has_second_factor(user)
+
+
+@transaction.atomic
+def totp_device_for_setup(*, user) -> TOTPDevice:
+    """The unconfirmed device a user is setting up (a new secret only once per setup)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The enrolment QR code as an SVG element: no script, no style, no external request."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    return image.to_string(encoding="unicode")
+
+
+def _clean_token(token: str) -> str:
+    return "".join(token.split()).lower()
+
+
+@transaction.atomic
+def totp_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm a new authenticator app with a code from it; returns fresh recovery codes."""
+    user = request.user
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError(_("Start the set-up again."))
+    if not device.verify_token(_clean_token(token)):
+        event_record(kind=SecurityEvent.Kind.TWO_FACTOR_FAILED, user=user, request=request)
+        raise ValidationError({"token": _("That code is not right. Try the newest one.")})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save()
+    codes = recovery_codes_renew(user=user, request=request, log=False)
+    otp_login(request, device)
+    event_record(kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED, user=user, request=request)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user, request: HttpRequest | None = None, log: bool = True):
+    """New single-use recovery codes; the old ones stop working. Shown to the user once."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    if log:
+        event_record(kind=SecurityEvent.Kind.RECOVERY_CODES_RENEWED, user=user, request=request)
+    return codes
+
+
+def recovery_codes_left(*, user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def second_factor_verify(*, request: HttpRequest, token: str) -> bool:
+    """Check a code from the app, or a recovery code (used up), and mark the session verified."""
+    user = request.user
+    token = _clean_token(token)
+    # Six digits: the app; anything else: a recovery code. Each kind is throttled by
+    # django-otp after failures, so trying one kind must not slow down the other.
+    app_code = token.isdigit() and len(token) == 6
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True) if app_code else ():
+        if device.verify_token(token):
+            otp_login(request, device)
+            return True
+    for device in () if app_code else StaticDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            otp_login(request, device)
+            event_record(kind=SecurityEvent.Kind.RECOVERY_CODE_USED, user=user, request=request)
+            return True
+    event_record(kind=SecurityEvent.Kind.TWO_FACTOR_FAILED, user=user, request=request)
+    return False
+
+
+@transaction.atomic
+def second_factor_reset(
+    *, user, reset_by, request: HttpRequest | None = None, detail: str = ""
+) -> None:
+    """An administrator's answer to a lost phone: the user sets up a new app at next sign-in.
+    Applies at once; the administration goes through `second_factor_reset_request`."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    event_record(
+        kind=SecurityEvent.Kind.TWO_FACTOR_RESET,
+        user=user,
+        request=request,
+        detail=detail or f"by {reset_by.get_username()}",
+    )
+
+
+# --- Sessions --------------------------------------------------------------------------------
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    last = request.session.get(LAST_ACTIVITY_KEY)
+    if last is None:
+        return settings.SESSION_IDLE_TIMEOUT
+    return max(0, settings.SESSION_IDLE_TIMEOUT - (int(time.time()) - last))
+
+
+def session_touch(request: HttpRequest) -> None:
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+def session_expire_idle(*, request: HttpRequest) -> None:
+    event_record(kind=SecurityEvent.Kind.SIGNED_OUT_IDLE, user=request.user, request=request)
+    logout(request)
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+
+def accounts_dormant(*, days: int | None = None) -> QuerySet:
+    """Active accounts nobody has signed in to for `days` (never: counted from their creation)."""
+    days = settings.DORMANT_ACCOUNT_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def account_disable(*, user, reason: str, disabled_by=None) -> None:
+    """Disable an account and take away what it was given: its case grants, its agency and role
+    groups (and so its agency's grants) and its pending access requests. Each removal is
+    audited one by one. An administrator re-enables by saving the profile again."""
+    if user.is_active:
+        user.is_active = False
+        user.save()
+    for grant in CaseUserObjectPermission.objects.filter(user=user):
+        grant.delete()
+    user.groups.clear()
+    for request in AccessRequest.objects.filter(
+        requested_by=user, status=AccessRequest.Status.PENDING
+    ):
+        request.status = AccessRequest.Status.WITHDRAWN
+        request.decision_note = _("Withdrawn: the account was disabled.")
+        request.save()
+    by = f" by {disabled_by.get_username()}" if disabled_by is not None else ""
+    event_record(kind=SecurityEvent.Kind.ACCOUNT_DISABLED, user=user, detail=f"{reason}{by}")
+
+
+def accounts_disable_dormant() -> list[str]:
+    """The periodic job: disable every dormant account. Returns the usernames disabled."""
+    days = settings.DORMANT_ACCOUNT_DAYS
+    disabled = []
+    for user in accounts_dormant(days=days):
+        account_disable(user=user, reason=f"not used for {days} days")
+        disabled.append(user.get_username())
+    return disabled
+
+
+@transaction.atomic
+def data_protection_officer_set(
+    *, user, is_officer: bool, by=None, request: HttpRequest | None = None, detail: str = ""
+) -> None:
+    """Give or take the data-protection-officer permission (confirming destruction), at once.
+    For setting up a site (seed, shell); people ask through `data_protection_officer_request`,
+    which waits for a second person."""
+    permission = Permission.objects.get(
+        codename=rules.DATA_PROTECTION_OFFICER, content_type__app_label="privacy"
+    )
+    if is_officer:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)
+    for cache in ("_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+    event_record(
+        kind=SecurityEvent.Kind.DPO_GRANTED if is_officer else SecurityEvent.Kind.DPO_REMOVED,
+        user=user,
+        request=request,
+        detail=detail or (f"by {by.get_username()}" if by is not None else ""),
+    )
+
+
+# --- Account changes that wait for a second person (policy: "Administration") ----------------
+
+
+def account_change_check(*, account, requested_by, what: str, request=None) -> None:
+    """Refuse a change to one's own account (and any change by a non-administrator). A refusal
+    of one's own account is a security event, written before the refusal is raised: call this
+    outside a transaction that the refusal rolls back (a form's clean, for the admin)."""
+    if rules.may_request_account_change(requested_by, account):
+        return
+    if account.pk == requested_by.pk:
+        event_record(
+            kind=SecurityEvent.Kind.ACCOUNT_CHANGE_REFUSED,
+            user=account,
+            request=request,
+            detail=what,
+        )
+        raise PermissionDenied(
+            _("Nobody changes their own account here: ask another administrator.")
+        )
+    raise PermissionDenied(_("Only an administrator changes accounts."))
+
+
+def _change_summary(change: AccountChange) -> str:
+    if change.kind == AccountChange.Kind.PROFILE:
+        level = "-" if change.clearance is None else f"L{change.clearance}"
+        return f"{change.kind}: {change.role} at {change.agency}, clearance {level}"
+    return change.kind
+
+
+def _change_request(*, account, kind: str, requested_by, request=None, **fields) -> AccountChange:
+    """The pending row; an earlier pending request of the same kind is replaced (kept)."""
+    pending = AccountChange.objects.select_for_update().filter(
+        user=account, kind=kind, status=AccountChange.Status.PENDING
+    )
+    for earlier in pending:
+        same = all(getattr(earlier, name) == value for name, value in fields.items())
+        if same and kind != AccountChange.Kind.PASSWORD:
+            return earlier
+        earlier.status, earlier.password = AccountChange.Status.WITHDRAWN, ""
+        earlier.decided_at = timezone.now()
+        earlier.save()
+    change = AccountChange.objects.create(
+        user=account, kind=kind, requested_by=requested_by, **fields
+    )
+    event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_CHANGE_REQUESTED,
+        user=account,
+        request=request,
+        detail=f"{_change_summary(change)}; asked by {requested_by.get_username()}",
+    )
+    return change
+
+
+# Each of these checks first, outside its transaction, so that a refusal stays recorded.
+
+
+def profile_change(
+    *, account, agency, role: str, clearance: int | None, requested_by, request=None
+) -> AccountChange | None:
+    """Give an account its agency, role and clearance: at once when that grants nothing more,
+    otherwise as a pending change (returned) that a second person confirms. Saving a profile
+    unchanged restores its groups (re-enabling a disabled account), as before."""
+    if not rules.may_administer_accounts(requested_by):
+        raise PermissionDenied(_("Only an administrator changes accounts."))
+    if clearance is None:
+        clearance = ROLE_CLEARANCE[role]
+    profile = Profile.objects.filter(user=account).first()
+    if profile is not None and (profile.agency_id, profile.role, profile.clearance) == (
+        agency.pk,
+        role,
+        clearance,
+    ):
+        services.profile_set(user=account, agency=agency, role=role, clearance=clearance)
+        return None
+    account_change_check(account=account, requested_by=requested_by, what="profile")
+    services.check_clearance(role, clearance)
+    with transaction.atomic():
+        if rules.profile_change_needs_confirmation(
+            profile, agency_id=agency.pk, role=role, clearance=clearance
+        ):
+            return _change_request(
+                account=account,
+                kind=AccountChange.Kind.PROFILE,
+                requested_by=requested_by,
+                request=request,
+                agency=agency,
+                role=role,
+                clearance=clearance,
+            )
+        services.profile_set(user=account, agency=agency, role=role, clearance=clearance)
+        return None
+
+
+def data_protection_officer_request(*, account, requested_by, request=None) -> AccountChange:
+    """Ask for the data-protection-officer permission for someone else; a second person
+    confirms it. Never for the technical administrator, who must not see case references."""
+    account_change_check(account=account, requested_by=requested_by, what="dpo")
+    if not rules.may_hold_data_protection_officer(account):
+        raise ValidationError(
+            _("%(user)s cannot be data protection officer: not with their role.")
+            % {"user": account.get_username()}
+        )
+    if rules.holds_data_protection_officer(account):
+        raise ValidationError(
+            _("%(user)s is already data protection officer.") % {"user": account.get_username()}
+        )
+    with transaction.atomic():
+        return _change_request(
+            account=account,
+            kind=AccountChange.Kind.DATA_PROTECTION_OFFICER,
+            requested_by=requested_by,
+            request=request,
+        )
+
+
+def data_protection_officer_remove(*, account, removed_by, request=None) -> None:
+    """Taking the permission away grants nothing: at once."""
+    account_change_check(account=account, requested_by=removed_by, what="dpo removal")
+    with transaction.atomic():
+        AccountChange.objects.filter(
+            user=account,
+            kind=AccountChange.Kind.DATA_PROTECTION_OFFICER,
+            status=AccountChange.Status.PENDING,
+        ).update(status=AccountChange.Status.WITHDRAWN, decided_at=timezone.now())
+        data_protection_officer_set(user=account, is_officer=False, by=removed_by, request=request)
+
+
+def _password_apply(*, account, hashed: str, detail: str, request=None) -> None:
+    account.password = hashed
+    account.save(update_fields=["password"])
+    event_record(kind=SecurityEvent.Kind.PASSWORD_SET, user=account, request=request, detail=detail)
+
+
+def password_set(*, account, password: str | None, set_by, request=None) -> AccountChange | None:
+    """An administrator sets someone else's password (None: password sign-in turned off, at
+    once). On an account whose holder reads case content, or confirms, the new password waits
+    for a second person: whoever knows it can sign in as the holder."""
+    account_change_check(account=account, requested_by=set_by, what="password")
+    hashed = make_password(password)
+    with transaction.atomic():
+        if password is None or not rules.credentials_need_confirmation(account):
+            what = "set" if password is not None else "sign-in with a password turned off"
+            _password_apply(
+                account=account,
+                hashed=hashed,
+                detail=f"{what} by {set_by.get_username()}",
+                request=request,
+            )
+            return None
+        return _change_request(
+            account=account,
+            kind=AccountChange.Kind.PASSWORD,
+            requested_by=set_by,
+            request=request,
+            password=hashed,
+        )
+
+
+def account_created(*, account, created_by, request=None) -> None:
+    """A new account with its first password, set by an administrator: a security event."""
+    event_record(
+        kind=SecurityEvent.Kind.PASSWORD_SET,
+        user=account,
+        request=request,
+        detail=f"first password, account created by {created_by.get_username()}",
+    )
+
+
+def second_factor_reset_request(*, account, requested_by, request=None) -> AccountChange | None:
+    """A lost phone: reset at once, or, on an account that reads case content or confirms,
+    once a second person confirms (a reset lets whoever holds the password enrol their own)."""
+    account_change_check(account=account, requested_by=requested_by, what="second factor")
+    with transaction.atomic():
+        if not rules.credentials_need_confirmation(account):
+            second_factor_reset(user=account, reset_by=requested_by, request=request)
+            return None
+        return _change_request(
+            account=account,
+            kind=AccountChange.Kind.SECOND_FACTOR_RESET,
+            requested_by=requested_by,
+            request=request,
+        )
+
+
+def account_changes_pending(*, user) -> QuerySet:
+    """The pending changes the user takes part in confirming, oldest first."""
+    if not rules.may_see_account_changes(user):
+        return AccountChange.objects.none()
+    return (
+        AccountChange.objects.filter(
+            rules.account_change_filter(user), status=AccountChange.Status.PENDING
+        )
+        .select_related("user__profile__agency", "agency", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def account_change_get(*, user, change_id: int) -> AccountChange:
+    """The door to one account change: 404 unless the user takes part in confirming it."""
+    change = (
+        AccountChange.objects.filter(rules.account_change_filter(user), pk=change_id)
+        .select_related("user__profile", "requested_by")
+        .first()
+    )
+    if change is None or not rules.may_see_account_changes(user):
+        raise Http404
+    return change
+
+
+@transaction.atomic
+def account_change_decide(*, change_id: int, user, confirm: bool, request=None) -> AccountChange:
+    """The second person confirms (the change takes effect now) or declines it."""
+    visible = AccountChange.objects.filter(rules.account_change_filter(user), pk=change_id)
+    if not rules.may_see_account_changes(user) or not visible.exists():
+        raise PermissionDenied
+    change = AccountChange.objects.select_for_update().get(pk=change_id)
+    if not rules.may_confirm_account_change(user, change):
+        raise PermissionDenied(_("Someone other than the person who asked must decide this."))
+    if change.status != AccountChange.Status.PENDING:
+        raise ValidationError(_("This change has already been decided."))
+    account = change.user
+    if (
+        confirm
+        and change.kind == AccountChange.Kind.DATA_PROTECTION_OFFICER
+        and not rules.may_hold_data_protection_officer(account)
+    ):
+        raise ValidationError(_("This account's role cannot hold the permission any more."))
+    asked = change.requested_by.get_username()
+    detail = f"{_change_summary(change)}; asked by {asked}, decided by {user.get_username()}"
+    change.status = AccountChange.Status.CONFIRMED if confirm else AccountChange.Status.DECLINED
+    change.decided_by, change.decided_at = user, timezone.now()
+    hashed, change.password = change.password, ""
+    change.save()
+    if not confirm:
+        event_record(
+            kind=SecurityEvent.Kind.ACCOUNT_CHANGE_DECLINED,
+            user=account,
+            request=request,
+            detail=detail,
+        )
+        return change
+    event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_CHANGE_CONFIRMED,
+        user=account,
+        request=request,
+        detail=detail,
+    )
+    by = f"asked by {asked}, confirmed by {user.get_username()}"
+    if change.kind == AccountChange.Kind.PROFILE:
+        services.profile_set(
+            user=account, agency=change.agency, role=change.role, clearance=change.clearance
+        )
+    elif change.kind == AccountChange.Kind.DATA_PROTECTION_OFFICER:
+        data_protection_officer_set(user=account, is_officer=True, request=request, detail=by)
+    elif change.kind == AccountChange.Kind.PASSWORD:
+        _password_apply(account=account, hashed=hashed, detail=by, request=request)
+    elif change.kind == AccountChange.Kind.SECOND_FACTOR_RESET:
+        second_factor_reset(user=account, reset_by=change.requested_by, request=request, detail=by)
+    return change

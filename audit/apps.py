@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from auditlog.models import LogEntry
+        from auditlog.registry import auditlog
+        from django.db.models.signals import post_save
+
+        from audit import chain, models
+
+        # Every new audit row is sealed into the chain once its transaction commits.
+        post_save.connect(chain.seal_after_commit, sender=LogEntry, dispatch_uid="seal")
+        auditlog.register(models.AuditRetentionRun)

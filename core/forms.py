@@ -1,0 +1,62 @@
+"""Form helpers every app uses: the date widgets, a date-and-time field read on the site's
+wall clock, and showing a service's refusal on the form that asked for the write."""
+
+from datetime import UTC
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.dates import FUTURE_TOLERANCE
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as read on a clock of the site's time zone. When the clocks go back,
+    an hour happens twice: a time in it means the later one if that has already come (give or
+    take FUTURE_TOLERANCE), else the earlier one. A time skipped when the clocks go forward is
+    refused, as Django does."""
+
+    widget = DATETIME
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            naive = (error.params or {}).get("datetime")
+            if error.code != "ambiguous_timezone" or naive is None:
+                raise
+            zone = timezone.get_current_timezone()
+            earlier, later = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+            if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+                raise  # skipped when the clocks went forward: it never happened here
+            return later if later <= timezone.now() + FUTURE_TOLERANCE else earlier
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def try_write(request, form, write, success: str = "") -> bool:
+    """Run a service call; on refusal show why (on the form, or as messages when there is
+    none) and answer False; on success say `success` (if given) and answer True."""
+    try:
+        write()
+    except ValidationError as error:
+        if form is None:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            apply_errors(form, error)
+        return False
+    if success:
+        messages.success(request, success)
+    return True

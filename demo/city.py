@@ -1,0 +1,75 @@
+"""Demo agencies and accounts of a fictional city (DESIGN section 8). Idempotent."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+
+from accounts import services as account_services
+from accounts.models import Agency, Role
+
+CITY = "Havenstad"
+
+AGENCIES = [
+    ("City of Havenstad", Agency.Kind.MUNICIPALITY),
+    ("Havenstad Social Prevention Service", Agency.Kind.SOCIAL_SERVICES),
+    ("Havenstad Youth Work", Agency.Kind.YOUTH_WORK),
+    ("Havenstad Street-Corner Work", Agency.Kind.YOUTH_WORK),
+    ("Havenstad Police Zone", Agency.Kind.POLICE),
+    ("Havenstad Prison", Agency.Kind.PRISON),
+    ("Sint-Jozef Secondary School", Agency.Kind.SCHOOL),
+    ("FC Havenstad Community Trust", Agency.Kind.SPORT_CLUB),
+    ("Bridges Grassroots Network", Agency.Kind.GRASSROOTS),
+    ("Havenstad Mental Health Centre", Agency.Kind.HEALTH),
+]
+
+# username, first name, last name, agency, role
+USERS = [
+    ("social", "Sofie", "Janssens", "Havenstad Social Prevention Service", Role.SOCIAL_WORKER),
+    ("youth", "Youssef", "El Amrani", "Havenstad Youth Work", Role.YOUTH_WORKER),
+    ("street", "Stijn", "Peeters", "Havenstad Street-Corner Work", Role.YOUTH_WORKER),
+    ("police", "Pieter", "Claes", "Havenstad Police Zone", Role.POLICE),
+    ("info", "Ines", "Willems", "Havenstad Police Zone", Role.INFORMATION_OFFICER),
+    ("coordinator", "Chantal", "Dubois", "Havenstad Social Prevention Service", Role.COORDINATOR),
+    ("mayor", "Marc", "Van den Broeck", "City of Havenstad", Role.MAYOR_OFFICE),
+    ("partner", "Petra", "Maes", "Havenstad Prison", Role.PARTNER),
+    ("admin", "Adam", "Goossens", "City of Havenstad", Role.ADMIN),
+]
+
+
+@dataclass
+class DemoCity:
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    users: dict[str, AbstractUser] = field(default_factory=dict)
+
+
+@transaction.atomic
+def seed(*, password: str) -> DemoCity:
+    city = DemoCity()
+    for name, kind in AGENCIES:
+        agency = Agency.objects.filter(name=name).first()
+        city.agencies[name] = agency or account_services.agency_create(name=name, kind=kind)
+    User = get_user_model()
+    for username, first, last, agency_name, role in USERS:
+        agency = city.agencies[agency_name]
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = account_services.account_create(
+                username=username,
+                password=password,
+                agency=agency,
+                role=role,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@{CITY.lower()}.example",
+            )
+        else:
+            if not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            profile = getattr(user, "profile", None)
+            if profile is None or (profile.agency_id, profile.role) != (agency.pk, role):
+                account_services.profile_set(user=user, agency=agency, role=role)
+        city.users[username] = user
+    return city

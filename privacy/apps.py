@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from privacy import models
+
+        auditlog.register(models.DestructionRecord)
+        auditlog.register(models.CaseRestriction)

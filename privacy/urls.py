@@ -1,0 +1,21 @@
+"""The retention pages (namespace retention:) and the subject-rights pages, which config/urls.py
+mounts under /audit/ in the audit: namespace, where they have always been."""
+
+from django.urls import path
+
+from privacy import views
+
+retention_patterns = (
+    [
+        path("", views.retention_due, name="due"),
+        path("<str:reference>/destroy/", views.retention_confirm, name="confirm"),
+        path("destroyed/", views.destruction_log, name="log"),
+    ],
+    "retention",
+)
+
+subject_patterns = [
+    path("persons/<str:code>/", views.person_access_report, name="person_report"),
+    path("persons/<str:code>/export/", views.person_report_export, name="person_report_export"),
+    path("cases/<str:reference>/restriction/", views.case_restriction, name="restriction"),
+]

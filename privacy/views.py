@@ -1,0 +1,126 @@
+"""The data protection officer's retention pages, and the information officer's subject-rights
+pages: the subject-access report (page and file) and the restriction of processing. Thin:
+parse, call, render."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access import doors, policy
+from audit import reads
+from cases import selectors as case_selectors
+from core.forms import apply_errors
+from core.pagination import paginate
+from privacy import forms, retention, subject_rights
+
+PAGE_SIZE = 50
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+
+@login_required
+def retention_due(request: HttpRequest) -> HttpResponse:
+    due = retention.cases_due_for(user=request.user)
+    return render(request, "privacy/retention_due.html", {"due": due})
+
+
+@login_required
+@require_POST
+def retention_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    if not policy.may_confirm_destruction(request.user):
+        raise Http404
+    try:
+        retention.case_destroy(reference=reference, confirmed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The personal data of %(ref)s is destroyed.") % {"ref": reference}
+        )
+    return redirect("retention:due")
+
+
+@login_required
+def destruction_log(request: HttpRequest) -> HttpResponse:
+    records = retention.destruction_log(user=request.user)
+    page = paginate(request, records, PAGE_SIZE)
+    return render(request, "privacy/destruction_log.html", {"page": page})
+
+
+# --- Subject rights --------------------------------------------------------------------------
+
+
+@login_required
+@doors.page_for(policy.may_run_subject_access_report)
+def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
+    person = case_selectors.person_by_code(user=request.user, code=code)
+    if person is None:
+        raise Http404
+    report = subject_rights.person_access_report(user=request.user, person=person)
+    reads.record_read(user=request.user, obj=person, what="subject access report")
+    return render(request, "privacy/person_access_report.html", report)
+
+
+@login_required
+def person_report_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The subject-access report as a file: the data held, who read it, the releases made."""
+    if not policy.may_run_subject_access_report(request.user):
+        raise Http404
+    person = case_selectors.person_by_code(user=request.user, code=code)
+    if person is None:
+        raise Http404
+    data = subject_rights.person_report_data(user=request.user, person=person)
+    reads.record_read(user=request.user, obj=person, what="subject access report exported")
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="access-report-{person.pk}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
+    if not policy.may_restrict_processing(request.user):
+        raise Http404
+    case = doors.access_case(request.user, reference, audit=False)
+    restricted = policy.case_is_restricted(case)
+    form = forms.RestrictionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if restricted:
+                subject_rights.case_restriction_lift(case=case, user=request.user, reason=reason)
+            else:
+                subject_rights.case_restrict(case=case, user=request.user, reason=reason)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The restriction is lifted.")
+                if restricted
+                else _("Processing is restricted: nobody can add to this case."),
+            )
+            return redirect("audit:restriction", reference=case.reference)
+    # Once per page shown (not for a post that redirects): the page shows the case.
+    reads.record_read(user=request.user, obj=case, what="restriction of processing")
+    return render(
+        request,
+        "privacy/case_restriction.html",
+        {
+            "case": case,
+            "form": form,
+            "restricted": restricted,
+            "restrictions": subject_rights.case_restrictions(user=request.user, case=case),
+        },
+    )

@@ -1,0 +1,111 @@
+"""Writes for releases: write, revise, revoke, acknowledge. Each runs in one transaction, asks
+the policy first and is audited by auditlog; recipients are told after the commit."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from releases.models import Release, ReleaseAcknowledgement
+from releases.tasks import notify_release
+
+
+def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, recipients):
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = _("Write the summary for the recipients.")
+    if not purpose.strip():
+        errors["purpose"] = _("Say what the release is for.")
+    if not legal_basis.strip():
+        errors["legal_basis"] = _("Give the legal basis.")
+    if expires_on is None or expires_on < timezone.localdate():
+        errors["expires_on"] = _("The expiry date must be today or later.")
+    if not any(recipients):
+        errors["recipient_users"] = _("Choose at least one person or agency.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def release_create(
+    *,
+    case,
+    author,
+    title: str,
+    summary: str,
+    purpose: str,
+    legal_basis: str,
+    expires_on,
+    recipient_users=(),
+    recipient_agencies=(),
+    previous=None,
+):
+    if not policy.may_release(author, case):
+        raise PermissionDenied
+    recipient_users, recipient_agencies = list(recipient_users), list(recipient_agencies)
+    _check_release(
+        summary=summary,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        expires_on=expires_on,
+        recipients=(recipient_users, recipient_agencies),
+    )
+    if any(not policy.may_receive_releases(u) for u in recipient_users):
+        raise ValidationError({"recipient_users": _("One of the people cannot receive releases.")})
+    release = Release.objects.create(
+        case=case,
+        title=title,
+        summary=summary,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        expires_on=expires_on,
+        created_by=author,
+        previous=previous,
+        version=previous.version + 1 if previous else 1,
+    )
+    release.recipient_users.set(recipient_users)
+    release.recipient_agencies.set(recipient_agencies)
+    notify_release.delay_on_commit(release.pk)
+    return release
+
+
+@transaction.atomic
+def release_revise(*, release, author, **fields):
+    """A new version replaces the old one, which is kept; recipients acknowledge again."""
+    locked = (
+        Release.objects.select_for_update(of=("self",)).select_related("case").get(pk=release.pk)
+    )
+    if not policy.may_revise_release(author, locked):
+        raise PermissionDenied
+    if locked.revoked_at or Release.objects.filter(previous=locked).exists():
+        raise ValidationError(_("Only the current, unrevoked version can be revised."))
+    return release_create(case=locked.case, author=author, previous=locked, **fields)
+
+
+@transaction.atomic
+def release_revoke(*, release, user, reason: str):
+    """Recipients lose it at once. A restriction of processing does not stop this: it ends a
+    disclosure (access.policy.may_revoke_release)."""
+    locked = Release.objects.select_for_update().get(pk=release.pk)
+    if not policy.may_revoke_release(user, locked):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for revoking.")})
+    if locked.revoked_at:
+        raise ValidationError(_("This release is already revoked."))
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = user
+    locked.revoke_reason = reason
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def release_acknowledge(*, release, user):
+    if not policy.may_acknowledge_release(user, release):
+        raise PermissionDenied
+    acknowledgement, _created = ReleaseAcknowledgement.objects.get_or_create(
+        release=release, user=user
+    )
+    return acknowledgement

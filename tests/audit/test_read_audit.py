@@ -1,0 +1,61 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from cases import services
+from tests.documents import PDF
+from tests.factories import make_case, make_user
+
+
+def test_the_coordinator_sees_who_has_read_the_case_and_its_documents(
+    client, db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    coordinator = make_user(role=Role.COORDINATOR)
+    owner = make_user(role=Role.SOCIAL_WORKER, agency=coordinator.profile.agency)
+    case = make_case(owner=owner)
+    entry = services.entry_add(
+        case=case,
+        author=owner,
+        kind="document",
+        level=2,
+        occurred_at=timezone.now(),
+        text="Report",
+        attachment=SimpleUploadedFile("r.pdf", PDF),
+    )
+    client.force_login(owner)
+    client.get(case.get_absolute_url())
+    client.get(reverse("cases:attachment", args=[case.reference, entry.attachments.get().pk]))
+    client.force_login(coordinator)
+    rows = list(client.get(reverse("audit:case_reads", args=[case.reference])).context["page"])
+    assert [(r.actor, r.content_type.model) for r in rows] == [
+        (owner, "attachment"),
+        (owner, "case"),
+    ]
+
+
+def test_the_subject_access_report_lists_every_case_reader_and_release(client, db):
+    info = make_user(role=Role.INFORMATION_OFFICER)
+    owner = make_user(role=Role.SOCIAL_WORKER)
+    first = make_case(owner=owner)
+    second = make_case(owner=owner, person=first.person)
+    unrelated = make_case(owner=owner)
+    client.force_login(owner)
+    client.get(first.get_absolute_url())
+    client.get(second.get_absolute_url())
+    client.get(unrelated.get_absolute_url())
+    client.force_login(info)
+    report = client.get(reverse("audit:person_report", args=[first.person.code])).context
+    assert report["cases"] == [first, second]
+    assert [(r.actor, r.object_repr) for r in report["reads"]] == [
+        (owner, first.reference),
+        (owner, second.reference),
+    ]
+
+
+def test_the_social_worker_cannot_see_the_read_audit(client, social_worker):
+    case = make_case(owner=social_worker)
+    client.force_login(social_worker)
+    assert client.get(reverse("audit:case_reads", args=[case.reference])).status_code == 404
+    assert client.get(reverse("audit:person_report", args=[case.person.code])).status_code == 404
