@@ -416,8 +416,6 @@ def may_replace_minute(user: User, item) -> bool:
 
 
 def _on_restricted_case(item) -> bool:
-    from access.models import CaseRestriction
-
     return (
         item.case_id is not None
         and CaseRestriction.objects.filter(case_id=item.case_id, lifted_at__isnull=True).exists()

@@ -39,14 +39,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 
-from access import security, subject_rights
-from access.models import (
-    AccessRequest,
-    Level,
-    ReleaseAcknowledgement,
-    Role,
-    SecurityEvent,
-)
+from access.models import AccessRequest
+from accounts import security
+from accounts.models import Level, Role, SecurityEvent
 from cases.models import (
     Action,
     Assessment,
@@ -60,8 +55,10 @@ from cases.models import (
     Indicator,
 )
 from conferences.models import AgendaItem, DeclarationSignature, Meeting
+from privacy import subject_rights
 from referrals import forms as referral_forms
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
+from releases.models import ReleaseAcknowledgement
 from tests.factories import PASSWORD, make_case, make_user, referral_fields
 from tests.test_authorization import (  # noqa: F401 (fixture)
     ALL_SIGNED_IN,
@@ -1338,12 +1335,12 @@ def test_a_restricted_case_takes_no_write_from_any_page(client, world, role, cap
 # The administration: reference data and agencies, each as its form is posted.
 ADMIN_WRITES = [
     (
-        "admin:access_agency_add",
+        "admin:accounts_agency_add",
         lambda w: {},
         lambda w: {"name": "Prison of Haren", "kind": "prison", "is_active": "on"},
     ),
     (
-        "admin:access_agency_change",
+        "admin:accounts_agency_change",
         lambda w: {"object_id": w.users["police"].profile.agency_id},
         lambda w: {"name": "Police Zone West", "kind": "police", "is_active": "on"},
     ),
