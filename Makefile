@@ -34,8 +34,11 @@ run: install
 	@DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py run_demo $(HOST):$(PORT)
 
 # SECRET_KEY only matters for the test run itself; DATABASE_URL and REDIS_URL pass through.
+# The suite runs on every core (pytest-xdist, a test database per worker); TEST_JOBS=0 runs it
+# in one process.
+TEST_JOBS ?= auto
 test: install
-	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m "not e2e" $(ARGS)
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m "not e2e" -n $(TEST_JOBS) $(ARGS)
 
 # The browser suite (tests/e2e, about two minutes): the system's Chromium (Debian package
 # `chromium`, never downloaded) driven by Playwright against the live server; axe-core is
