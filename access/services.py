@@ -70,3 +70,23 @@ def grants_remove_expired() -> int:
         grant.delete()
         count += 1
     return count
+
+
+@transaction.atomic
+def account_access_remove(*, user) -> None:
+    """What a disabled account loses here: its case grants and its pending access requests,
+    each removal audited."""
+    for grant in CaseUserObjectPermission.objects.filter(user=user):
+        grant.delete()
+    for request in AccessRequest.objects.filter(
+        requested_by=user, status=AccessRequest.Status.PENDING
+    ):
+        request.status = AccessRequest.Status.WITHDRAWN
+        request.decision_note = _("Withdrawn: the account was disabled.")
+        request.save()
+
+
+def on_account_disabled(sender, *, user, **kwargs) -> None:
+    """Receives accounts.security.account_disabled (connected in access/apps.py), inside the
+    transaction that disables the account."""
+    account_access_remove(user=user)

@@ -1,2 +1,3 @@
 """Agencies, profiles (role, clearance), sign-in, two-factor, sessions, security events, account
-changes and their rules. Imports core, and the grant and request models a disabled account loses."""
+changes and their rules. Imports core only: what a disabled account loses elsewhere, the apps
+above take back on security.account_disabled."""

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,11 +12,10 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        # local import: auditlog, axes, django-otp and models load only once the app registry is
+        # ready.
         from auditlog.registry import auditlog
         from axes.signals import user_locked_out
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.db.models.signals import post_migrate
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +25,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access.models import AccessRequest
 from accounts import rules, services
 from accounts.models import ROLE_CLEARANCE, AccountChange, Profile, SecurityEvent
-from cases.models import CaseUserObjectPermission
 
 logger = logging.getLogger("msc.security")
 
@@ -202,23 +201,22 @@ def accounts_dormant(*, days: int | None = None) -> QuerySet:
     )
 
 
+# Sent inside account_disable's transaction with `user`: the apps above accounts that gave the
+# account something take it back (access: its case grants and pending access requests).
+account_disabled = Signal()
+
+
 @transaction.atomic
 def account_disable(*, user, reason: str, disabled_by=None) -> None:
-    """Disable an account and take away what it was given: its case grants, its agency and role
-    groups (and so its agency's grants) and its pending access requests. Each removal is
-    audited one by one. An administrator re-enables by saving the profile again."""
+    """Disable an account and take away what it was given: its agency and role groups (and so
+    its agency's grants) here, its case grants and pending access requests through
+    account_disabled. Each removal is audited one by one. An administrator re-enables by saving
+    the profile again."""
     if user.is_active:
         user.is_active = False
         user.save()
-    for grant in CaseUserObjectPermission.objects.filter(user=user):
-        grant.delete()
     user.groups.clear()
-    for request in AccessRequest.objects.filter(
-        requested_by=user, status=AccessRequest.Status.PENDING
-    ):
-        request.status = AccessRequest.Status.WITHDRAWN
-        request.decision_note = _("Withdrawn: the account was disabled.")
-        request.save()
+    account_disabled.send(sender=get_user_model(), user=user)
     by = f" by {disabled_by.get_username()}" if disabled_by is not None else ""
     event_record(kind=SecurityEvent.Kind.ACCOUNT_DISABLED, user=user, detail=f"{reason}{by}")
 

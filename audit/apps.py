@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,9 +8,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
+        # local import: auditlog and models load only once the app registry is ready.
         from auditlog.models import LogEntry
         from auditlog.registry import auditlog
-        from django.db.models.signals import post_save
 
         from audit import chain, models
 

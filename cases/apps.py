@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        # local import: auditlog and models load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from cases import models

@@ -17,6 +17,7 @@ from cases.models import (
     Indicator,
     Person,
 )
+from cases.selectors import case_team_members
 from cases.services import ALLOWED_TRANSITIONS
 from cases.widgets import FastSelect, UserChoiceValues
 from core.dates import FUTURE_TOLERANCE
@@ -313,8 +314,6 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from cases.selectors import case_team_members
-
         self.fields["owner"].queryset = case_team_members(case=case)
 
 

@@ -54,6 +54,9 @@ class Person(models.Model):
 
 
 class Case(models.Model):
+    # A person referred again within this many days of a case closing is a repeat referral.
+    REPEAT_WINDOW_DAYS = 365
+
     class Status(models.TextChoices):
         INTAKE = "intake", _("Intake")
         INFORMATION_GATHERING = "information_gathering", _("Information gathering")

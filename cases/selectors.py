@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +16,8 @@ from cases.models import (
     Assessment,
     AssessmentRating,
     Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
     ChronologyEntry,
     Escalation,
     Indicator,
@@ -251,8 +254,6 @@ class CaseTeam:
 
 def case_team(*, user, case: Case) -> CaseTeam:
     """The grants on a case the user already sees (case_get first)."""
-    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
-
     return CaseTeam(
         users=list(
             CaseUserObjectPermission.objects.filter(content_object=case)
@@ -270,10 +271,6 @@ def case_team(*, user, case: Case) -> CaseTeam:
 def case_team_members(*, case: Case) -> QuerySet:
     """The people who may see the case (for choosing an action's owner), information officers
     aside: granted by name, or members of a granted agency."""
-    from django.contrib.auth import get_user_model
-
-    from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
-
     today = timezone.localdate()
     by_name = CaseUserObjectPermission.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today),

@@ -34,7 +34,7 @@ from cases.models import (
     Person,
     StatusChange,
 )
-from cases.tasks import notify_escalation_decided
+from cases.notifications import notify_escalation_decided
 from cases.uploads import check_upload
 from core.dates import FUTURE_TOLERANCE
 
@@ -52,7 +52,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.AFTERCARE: frozenset({S.CLOSED, S.INFORMATION_GATHERING}),
 }
 AFTERCARE_MONTHS = (6, 12)
-REPEAT_WINDOW_DAYS = 365
 
 
 class ConflictError(Exception):
@@ -167,7 +166,7 @@ def _next_reference(year: int) -> str:
 
 
 def _recent_closed_case(person: Person) -> Case | None:
-    since = timezone.now() - timedelta(days=REPEAT_WINDOW_DAYS)
+    since = timezone.now() - timedelta(days=Case.REPEAT_WINDOW_DAYS)
     return (
         person.cases.filter(status__in=[S.CLOSED, S.AFTERCARE], closed_at__gte=since)
         .order_by("-closed_at")

@@ -7,6 +7,7 @@ class ConferencesConfig(AppConfig):
     verbose_name = _("Conferences")
 
     def ready(self) -> None:
+        # local import: auditlog and models load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from conferences import models

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from conferences.models import (
     DeclarationSignature,
     Meeting,
 )
+from referrals.selectors import prison_releases_between
 
 
 def series_list(*, user) -> QuerySet[ConferenceSeries]:
@@ -224,10 +226,6 @@ def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
 def _prison_releases(*, user, meeting: Meeting, visible) -> list[Case]:
     """Cases whose release from prison falls before the next meeting after this one: this
     is the last conference before the release."""
-    try:
-        from referrals.selectors import prison_releases_between
-    except ImportError:  # the referrals app has no prison-release protocol yet
-        return []
     start = timezone.localtime(meeting.starts_at).date()
     end = start + timezone.timedelta(days=meeting.series.cadence_days)
     case_ids = [r.case_id for r in prison_releases_between(start=start, end=end)]
@@ -253,8 +251,6 @@ def meetings_needing_reminder(*, kind: str, now: datetime) -> QuerySet[Meeting]:
 
 def action_owners_due_before(*, meeting: Meeting):
     """For the reminder job: owners of open actions on this meeting's cases due by then."""
-    from django.contrib.auth import get_user_model
-
     due = Action.objects.filter(
         owner=OuterRef("pk"),
         status=Action.Status.OPEN,
@@ -262,3 +258,10 @@ def action_owners_due_before(*, meeting: Meeting):
         case__agenda_items__meeting=meeting,
     )
     return get_user_model().objects.filter(Exists(due), is_active=True)
+
+
+def member_emails(*, meeting: Meeting) -> set[str]:
+    """For the notifications: the active attendees and core members of a meeting's series."""
+    users = {a.user for a in meeting.attendances.select_related("user")}
+    users |= set(meeting.series.core_members.all())
+    return {u.email for u in users if u.is_active and u.email}

@@ -22,7 +22,7 @@ from conferences.models import (
     DeclarationSignature,
     Meeting,
 )
-from conferences.tasks import notify_agenda_published
+from conferences.notifications import notify_agenda_published
 from core.notifications import send_content_free as _send
 
 S = Case.Status
@@ -608,8 +608,6 @@ def _mark_sent(meeting: Meeting, kind: str) -> bool:
 
 def reminders_send(*, now: datetime) -> int:
     """Content-free reminders; safe to run as often as wanted."""
-    from conferences.tasks import _members_emails
-
     sent = 0
     for meeting in selectors.meetings_needing_reminder(kind="cutoff", now=now):
         if _mark_sent(meeting, "cutoff"):
@@ -621,7 +619,7 @@ def reminders_send(*, now: datetime) -> int:
     for meeting in selectors.meetings_needing_reminder(kind="tomorrow", now=now):
         if _mark_sent(meeting, "tomorrow"):
             sent += _send(
-                _members_emails(meeting),
+                selectors.member_emails(meeting=meeting),
                 _("Conference tomorrow"),
                 _("A conference you attend meets tomorrow. Sign in for the agenda."),
             )

@@ -11,6 +11,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config", task_cls="core.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The e-mails that services queue on commit (an app's notifications.py); its tasks.py holds the
+# scheduled jobs, which call the services.
+app.autodiscover_tasks(related_name="notifications")
 
 
 class HeartbeatScheduler(PersistentScheduler):

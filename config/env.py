@@ -4,6 +4,7 @@ A value may also come from a file named by VAR_FILE (Docker and Kubernetes secre
 """
 
 import os
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -67,8 +68,6 @@ def dev_secret_key(path: Path) -> str | None:
     """The development key kept in `path`, made on first use; None if it cannot be kept."""
     try:
         if not path.exists():
-            import secrets
-
             path.write_text(secrets.token_urlsafe(50) + "\n", encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip() or None

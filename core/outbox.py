@@ -21,7 +21,7 @@ class OutboxTask(DjangoTask):
         try:
             return super().apply_async(args=args, kwargs=kwargs, **options)
         except UNREACHABLE as error:
-            # Imported here: Celery loads this class (config/celery.py's task_cls) before
+            # local import: Celery loads this class (config/celery.py's task_cls) before
             # Django's apps are ready, and a model cannot be imported before then.
             from core.models import OutboxMessage
 
@@ -38,7 +38,7 @@ class OutboxTask(DjangoTask):
 def flush_outbox(limit: int = 500) -> int:
     """Send what the outbox holds, oldest first; stop at the first failure. Returns how many
     were sent."""
-    from core.models import OutboxMessage  # as in OutboxTask: not before the apps are ready
+    from core.models import OutboxMessage  # local import: as in OutboxTask, models load late
 
     sent = 0
     for message in OutboxMessage.objects.order_by("pk")[:limit]:

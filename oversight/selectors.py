@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from access import policy
@@ -51,8 +52,6 @@ def _days(duration) -> str:
 
 
 def dashboard(*, user) -> Dashboard:
-    from django.urls import reverse
-
     if not policy.may_see_dashboard(user):
         raise Http404
     cases_url = reverse("cases:list")

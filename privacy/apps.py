@@ -7,6 +7,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
+        # local import: auditlog and models load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from privacy import models

@@ -207,9 +207,7 @@ def referral_matches(*, referral: Referral) -> dict[int, matching.Score]:
 
 
 def _recently_closed(person_ids) -> QuerySet[Case]:
-    from cases.services import REPEAT_WINDOW_DAYS
-
-    since = timezone.now() - timedelta(days=REPEAT_WINDOW_DAYS)
+    since = timezone.now() - timedelta(days=Case.REPEAT_WINDOW_DAYS)
     return Case.objects.filter(
         person_id__in=person_ids,
         status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE],

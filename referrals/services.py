@@ -21,7 +21,7 @@ from referrals.models import (
     Referral,
     Screening,
 )
-from referrals.tasks import (
+from referrals.notifications import (
     notify_outbound_answered,
     notify_outbound_sent,
     notify_referral_received,

@@ -1,86 +1,12 @@
-"""Notifications about referrals. Content-free by design: no name, no case reference, no text of
-a referral; the reader signs in to see what they may see. Each task takes an id and is safe to
-run twice."""
+"""The scheduled jobs of referrals (CELERY_BEAT_SCHEDULE, and a command each): thin, they call
+a service."""
 
 from celery import shared_task
-from django.utils.translation import gettext as _
 
-from core.notifications import send_content_free as _send
-
-
-def _sign_in() -> str:
-    return _("Sign in to the MSC case conference application to see it.")
-
-
-@shared_task
-def notify_referral_received(referral_id: int) -> int:
-    """To the coordinators: a referral waits for screening (new, or answered)."""
-    from referrals.selectors import coordinator_emails
-
-    return _send(
-        coordinator_emails(),
-        _("A referral is waiting for screening"),
-        _("A referral is waiting for screening.") + " " + _sign_in(),
-    )
-
-
-@shared_task
-def notify_screening_decided(screening_id: int) -> int:
-    """To the referrer: there is news about one of their referrals."""
-    from referrals.models import Screening
-    from referrals.selectors import referrer_emails
-
-    referral_id = (
-        Screening.objects.filter(pk=screening_id).values_list("referral_id", flat=True).first()
-    )
-    if referral_id is None:
-        return 0
-    return _send(
-        referrer_emails(referral_id=referral_id),
-        _("News about a referral you made"),
-        _("A referral you made has been screened.") + " " + _sign_in(),
-    )
-
-
-@shared_task
-def notify_outbound_sent(outbound_id: int) -> int:
-    """To the provider agency: a referral has been addressed to it."""
-    from referrals.selectors import provider_emails
-
-    return _send(
-        provider_emails(outbound_id=outbound_id),
-        _("A referral has been sent to your agency"),
-        _("A referral has been sent to your agency.") + " " + _sign_in(),
-    )
-
-
-@shared_task
-def notify_outbound_answered(outbound_id: int) -> int:
-    """To the case owner: a provider answered an outbound referral."""
-    from referrals.selectors import case_owner_emails
-
-    return _send(
-        case_owner_emails(outbound_id=outbound_id),
-        _("A service answered a referral"),
-        _("A service answered a referral on one of your cases.") + " " + _sign_in(),
-    )
-
-
-@shared_task
-def notify_release_approaching(release_id: int) -> int:
-    """To the case owner and the outreach worker: a release from prison is approaching."""
-    from referrals.selectors import prison_release_emails
-
-    return _send(
-        prison_release_emails(release_id=release_id),
-        _("A release from prison is approaching"),
-        _("A release from prison on one of your cases is approaching.") + " " + _sign_in(),
-    )
+from referrals import services
 
 
 @shared_task
 def notify_approaching_releases() -> int:
     """The daily job (also the management command of the same name)."""
-    from referrals.services import prison_release_reminders_send
-
-    return prison_release_reminders_send()
+    return services.prison_release_reminders_send()

@@ -7,6 +7,7 @@ class ReleasesConfig(AppConfig):
     verbose_name = _("Releases")
 
     def ready(self) -> None:
+        # local import: auditlog and models load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from releases import models

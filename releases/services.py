@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from releases.models import Release, ReleaseAcknowledgement
-from releases.tasks import notify_release
+from releases.notifications import notify_release
 
 
 def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, recipients):

@@ -64,7 +64,7 @@ def test_with_the_broker_down_a_write_succeeds_and_its_notice_waits(
     assert response.status_code == 302
     assert mail.outbox == []
     [kept] = OutboxMessage.objects.all()
-    assert kept.task_name == "releases.tasks.notify_release"
+    assert kept.task_name == "releases.notifications.notify_release"
     # Every page still answers.
     client.force_login(youth_worker)
     assert client.get(reverse("releases:list")).status_code == 200

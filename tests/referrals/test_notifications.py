@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Role
-from referrals import services, tasks
+from referrals import notifications, services
 from referrals.models import OutboundReferral, Screening
 from tests.factories import AgencyFactory, make_case, make_referral, make_user
 from tests.referrals.conftest import accept_new, decide
@@ -111,7 +111,7 @@ def test_the_e_mails_wait_for_the_commit(partner, coordinator, django_capture_on
 
 
 def test_a_task_for_a_row_that_is_gone_sends_nothing(db):
-    assert tasks.notify_screening_decided(999_999) == 0
-    assert tasks.notify_outbound_sent(999_999) == 0
-    assert tasks.notify_release_approaching(999_999) == 0
+    assert notifications.notify_screening_decided(999_999) == 0
+    assert notifications.notify_outbound_sent(999_999) == 0
+    assert notifications.notify_release_approaching(999_999) == 0
     assert mail.outbox == []

@@ -1,3 +1,6 @@
+"""The content-free e-mails that releases' services queue on commit, as Celery tasks: each takes
+an id, finds its recipients through the selectors and is safe to run twice."""
+
 from celery import shared_task
 from django.utils.translation import gettext as _
 
