@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -120,6 +121,15 @@ def may_read_item(user: Actor, level: int, agency_id: int | None) -> bool:
     if clearance is None or role_of(user) not in CASE_TEAM_ROLES or level > clearance:
         return False
     return level < Level.L3 or agency_id == agency_id_of(user)
+
+
+def writer_agency_id(user: Actor) -> int:
+    """The originating agency of what a user writes. Only a user with a role writes (a role
+    comes with a profile, a profile with an agency); anyone else is refused."""
+    agency_id = agency_id_of(user)
+    if agency_id is None:
+        raise PermissionDenied
+    return agency_id
 
 
 def writable_levels(user: Actor) -> list[int]:
