@@ -307,7 +307,7 @@ def may_revise_release(user: Actor, release: Release) -> bool:
     return may_release(user, release.case)
 
 
-def may_revoke_release(user: Actor, release: Release) -> bool:
+def may_revoke_release(user: Actor) -> bool:
     """Revoking ends a disclosure, so a restriction of processing does not stop it."""
     return may_write_releases(user)
 

@@ -251,8 +251,9 @@ class CaseTeam:
     agencies: list = field(default_factory=list)
 
 
-def case_team(*, user: Actor, case: Case) -> CaseTeam:
-    """The grants on a case the user already sees (case_get first)."""
+def case_team(*, user: Actor, case: Case) -> CaseTeam:  # noqa: ARG001
+    """The grants on a case the user already sees: its door (access_case) checked that, and
+    like every selector this one still takes the user."""
     from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
     return CaseTeam(

@@ -102,7 +102,7 @@ def release_revoke(*, release: Release, user: Actor, reason: str) -> Release:
     """Recipients lose it at once. A restriction of processing does not stop this: it ends a
     disclosure (access.policy.may_revoke_release)."""
     locked = Release.objects.select_for_update().get(pk=release.pk)
-    if not policy.may_revoke_release(user, locked):
+    if not policy.may_revoke_release(user):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for revoking.")})
