@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ROLE_CLEARANCE, Agency, Profile, Role
-from accounts.types import User
+from accounts.types import Actor, User
 
 AGENCY_GROUP_PREFIX = "agency:"
 
@@ -59,7 +59,7 @@ def profile_set(*, user: User, agency: Agency, role: str, clearance: int | None 
 
 
 @transaction.atomic
-def profile_set_language(*, user: User, language: str) -> None:
+def profile_set_language(*, user: Actor, language: str) -> None:
     """Remember the interface language a user chose ("" for the browser's); audited."""
     if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
         raise ValidationError(_("Unknown language."))
