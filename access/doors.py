@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 
 from access import policy
 from access.models import AccessRequest
+from accounts.types import Actor
 from audit import reads
-from cases.models import Attachment, Case, Escalation
+from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
 from referrals.models import OutboundReferral, Referral
 from releases.models import Release
@@ -45,14 +47,14 @@ def _no_such_id(object_id: int) -> bool:
 
 
 def access_case(
-    user,
+    user: Actor,
     reference: str,
     *,
     for_write: bool = False,
     for_team: bool = False,
     audit: bool = True,
     what: str = "case",
-):
+) -> Case:
     """The case with this reference, if the user may see it (404 otherwise). for_write: the
     user's role writes on cases; for_team: they manage its team (owner or coordinator)."""
     if "\x00" in reference:  # PostgreSQL refuses NUL in a text parameter: no case has one
@@ -77,7 +79,9 @@ def access_case(
     return case
 
 
-def access_entry(user, case, entry_id: int, *, audit: bool = True, what: str = "entry"):
+def access_entry(
+    user: Actor, case: Case, entry_id: int, *, audit: bool = True, what: str = "entry"
+) -> ChronologyEntry:
     """A chronology entry of a case the user sees (access_case first), if its level and
     originating agency let the user read it (404 otherwise). The read is the case's."""
     if _no_such_id(entry_id):
@@ -94,7 +98,9 @@ def access_entry(user, case, entry_id: int, *, audit: bool = True, what: str = "
     return entry
 
 
-def access_attachment(user, case, attachment_id: int, *, audit: bool = True):
+def access_attachment(
+    user: Actor, case: Case, attachment_id: int, *, audit: bool = True
+) -> Attachment:
     """An attachment of an entry the user may read, on a case they see (access_case first)."""
     if _no_such_id(attachment_id):
         raise Http404
@@ -114,7 +120,9 @@ def access_attachment(user, case, attachment_id: int, *, audit: bool = True):
     return attachment
 
 
-def access_action(user, case, action_id: int, *, audit: bool = True, what: str = "action"):
+def access_action(
+    user: Actor, case: Case, action_id: int, *, audit: bool = True, what: str = "action"
+) -> Action:
     """An action of the support plan of a case the user sees (access_case first). Actions and
     their owners are L1: whoever sees the case reads them. The read is the case's."""
     if _no_such_id(action_id):
@@ -128,8 +136,8 @@ def access_action(user, case, action_id: int, *, audit: bool = True, what: str =
 
 
 def access_escalation(
-    user, case, escalation_id: int, *, for_decision: bool = False, audit: bool = True
-):
+    user: Actor, case: Case, escalation_id: int, *, for_decision: bool = False, audit: bool = True
+) -> Escalation:
     """An escalation on a case the user sees (access_case first; 404 otherwise).
     for_decision: it is addressed to the user's role (403 otherwise)."""
     if _no_such_id(escalation_id):
@@ -147,7 +155,7 @@ def access_escalation(
 # --- Conferences: series, meetings, agenda items ------------------------------------------------
 
 
-def access_series(user, series_id: int, *, for_chair: bool = False):
+def access_series(user: Actor, series_id: int, *, for_chair: bool = False) -> ConferenceSeries:
     """A conference series: its members', its meetings' attendees', and the coordinator's.
     for_chair: to call a meeting of it. A series holds no case content: nothing to audit."""
     series = (
@@ -162,7 +170,9 @@ def access_series(user, series_id: int, *, for_chair: bool = False):
     return series
 
 
-def access_meeting(user, meeting_id: int, *, for_chair: bool = False, audit: bool = False):
+def access_meeting(
+    user: Actor, meeting_id: int, *, for_chair: bool = False, audit: bool = False
+) -> Meeting:
     """A meeting the user may see (core member, attendee, guest; the coordinator and the
     information officer). for_chair: to prepare, run or finalise it.
 
@@ -184,8 +194,8 @@ def access_meeting(user, meeting_id: int, *, for_chair: bool = False, audit: boo
 
 
 def access_agenda_item(
-    user, meeting, item_id: int, *, for_minute: bool = False, audit: bool = True
-):
+    user: Actor, meeting: Meeting, item_id: int, *, for_minute: bool = False, audit: bool = True
+) -> AgendaItem:
     """An item of a meeting the user came in through (access_meeting): 404 if it is hidden
     from them (on a case they may not see, or restricted above their clearance).
     for_minute: to write its minute, which replaces the one it has; refused (403) unless they
@@ -211,16 +221,18 @@ def access_agenda_item(
 
 # --- Releases and access requests ---------------------------------------------------------------
 
+View = Callable[..., HttpResponse]
 
-def page_for(may: Callable[[Any], bool]):
+
+def page_for(may: Callable[[Actor], bool]) -> Callable[[View], View]:
     """The door of a page that loads no protected object (a list, an empty form): 404 for a
     user the policy does not let use it, as if the page did not exist. Put it under
     login_required, so that a visitor who is not signed in is sent to sign in first."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not may(request.user):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if isinstance(request.user, AnonymousUser) or not may(request.user):
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -230,7 +242,7 @@ def page_for(may: Callable[[Any], bool]):
 
 
 def access_release(
-    user,
+    user: Actor,
     release_id: int,
     *,
     for_management: bool = False,
@@ -261,7 +273,7 @@ def access_release(
     return release
 
 
-def access_case_for_release(user, reference: str, *, audit: bool = True) -> Case:
+def access_case_for_release(user: Actor, reference: str, *, audit: bool = True) -> Case:
     """The case a release is written from: only for those who write releases (404 for the rest,
     even on their own cases); 403 while processing of the case is restricted."""
     if not policy.may_write_releases(user):
@@ -272,7 +284,7 @@ def access_case_for_release(user, reference: str, *, audit: bool = True) -> Case
     return case
 
 
-def access_access_request(user, request_id: int, *, audit: bool = True) -> AccessRequest:
+def access_access_request(user: Actor, request_id: int, *, audit: bool = True) -> AccessRequest:
     """A pending access request, to decide: for the owner of its case or the coordinator, who
     see the case; 404 for everyone else (the requester included)."""
     request = (
@@ -309,7 +321,7 @@ MAYOR_ESCALATION_FIELDS = (
 
 
 def access_mayor_escalation(
-    user, escalation_id: int, *, for_decision: bool = False, audit: bool = True
+    user: Actor, escalation_id: int, *, for_decision: bool = False, audit: bool = True
 ) -> Escalation:
     """An escalation on the mayor's office's list: its short text and the decision asked,
     never the case. For decision, 403 unless the policy lets the user decide it."""
@@ -332,12 +344,12 @@ def access_mayor_escalation(
 
 @dataclass(frozen=True)
 class ReferralAccess:
-    referral: Any
+    referral: Referral
     full: bool  # read in full, for screening; otherwise the referrer's status view
 
 
 def access_referral(
-    user,
+    user: Actor,
     referral_id: int,
     *,
     as_referrer: bool = False,
@@ -374,13 +386,13 @@ def access_referral(
 
 @dataclass(frozen=True)
 class OutboundAccess:
-    outbound: Any
+    outbound: OutboundReferral
     as_team: bool  # on the case team: sees the case reference and may revoke
     as_provider: bool  # in the provider agency: sees what the referral says and answers
 
 
 def access_outbound_referral(
-    user,
+    user: Actor,
     outbound_id: int,
     *,
     for_answer: bool = False,

@@ -6,18 +6,20 @@ Filters are returned as Q objects so every list is filtered in SQL, with Exists 
 the grant tables, never by loading ids into Python.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from access.models import AccessRequest
 from accounts.models import Level, Role
-from accounts.rules import User, agency_id_of, clearance_of, is_information_officer, role_of
+from accounts.rules import agency_id_of, clearance_of, is_information_officer, role_of
+from accounts.types import Actor
 from cases.models import (
     Action,
     AftercareReview,
@@ -60,7 +62,7 @@ VIEW_CASE = "view_case"
 NOTHING = Q(pk__in=[])
 
 
-def may_work_on_cases(user: User) -> bool:
+def may_work_on_cases(user: Actor) -> bool:
     """Whether the user can ever see a case (if granted one, or as the information officer)."""
     return is_information_officer(user) or role_of(user) in CASE_TEAM_ROLES
 
@@ -68,7 +70,7 @@ def may_work_on_cases(user: User) -> bool:
 # --- Rule 1: which cases exist for a user ----------------------------------------------------
 
 
-def case_filter(user: User, case_field: str = "pk") -> Q:
+def case_filter(user: Actor, case_field: str = "pk") -> Q:
     """A filter on Case (or, with case_field="case_id", on a model with a case foreign key)."""
     if is_information_officer(user):
         return Q()
@@ -98,7 +100,7 @@ def case_filter(user: User, case_field: str = "pk") -> Q:
 # --- Rule 2: which items on a visible case ---------------------------------------------------
 
 
-def item_filter(user: User, level_field: str = "level", agency_field: str = "agency") -> Q:
+def item_filter(user: Actor, level_field: str = "level", agency_field: str = "agency") -> Q:
     """A filter on case items (entries, assessments, minutes) by level and originating agency."""
     if is_information_officer(user):
         return Q()
@@ -112,7 +114,7 @@ def item_filter(user: User, level_field: str = "level", agency_field: str = "age
     return below_agency_held | own_agency
 
 
-def may_read_item(user: User, level: int, agency_id: int) -> bool:
+def may_read_item(user: Actor, level: int, agency_id: int | None) -> bool:
     if is_information_officer(user):
         return True
     clearance = clearance_of(user)
@@ -121,7 +123,16 @@ def may_read_item(user: User, level: int, agency_id: int) -> bool:
     return level < Level.L3 or agency_id == agency_id_of(user)
 
 
-def writable_levels(user: User) -> list[int]:
+def writer_agency_id(user: Actor) -> int:
+    """The originating agency of what a user writes. Only a user with a role writes (a role
+    comes with a profile, a profile with an agency); anyone else is refused."""
+    agency_id = agency_id_of(user)
+    if agency_id is None:
+        raise PermissionDenied
+    return agency_id
+
+
+def writable_levels(user: Actor) -> list[int]:
     """Levels a user may give an item they write: never above what they could read back."""
     if not may_work_on_cases(user):
         return []
@@ -132,7 +143,7 @@ def writable_levels(user: User) -> list[int]:
 # --- Persons ---------------------------------------------------------------------------------
 
 
-def may_read_identities(user: User) -> bool:
+def may_read_identities(user: Actor) -> bool:
     """Whether the user can ever read a person's identity (L2 on one of their cases)."""
     return is_information_officer(user) or (
         role_of(user) in CASE_TEAM_ROLES and (clearance_of(user) or 0) >= Level.L2
@@ -142,18 +153,18 @@ def may_read_identities(user: User) -> bool:
 # --- Writes on a visible case ----------------------------------------------------------------
 
 
-def may_edit_case(user: User) -> bool:
+def may_edit_case(user: Actor) -> bool:
     """Whether the user's role writes on the cases it sees: the role part of may_write_case,
     for a door or a page that already holds a case the user sees."""
     return may_work_on_cases(user)
 
 
-def case_visible(user: User, case) -> bool:
+def case_visible(user: Actor, case: Case) -> bool:
     """Rule 1 for one case already in hand (one EXISTS query)."""
     return Case.objects.filter(case_filter(user), pk=case.pk).exists()
 
 
-def may_write_case(user: User, case) -> bool:
+def may_write_case(user: Actor, case: Case) -> bool:
     """May the user add to this case and move it on: they see it, their role writes, and
     processing of the case is not restricted (then it is read-only for everyone). One EXISTS
     query."""
@@ -163,55 +174,55 @@ def may_write_case(user: User, case) -> bool:
     return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case.pk).exists()
 
 
-def may_write_opened_case(user: User, case) -> bool:
+def may_write_opened_case(user: Actor, case: Case) -> bool:
     """may_write_case for a case the user opened through its door (so one they see)."""
     return may_edit_case(user) and not case_is_restricted(case)
 
 
-def is_team_manager(user: User, case) -> bool:
+def is_team_manager(user: Actor, case: Case) -> bool:
     """The role part of may_manage_team: the case owner, or a coordinator."""
     return case.owner_id == user.pk or role_of(user) in TEAM_MANAGER_ROLES
 
 
-def may_manage_team(user: User, case) -> bool:
+def may_manage_team(user: Actor, case: Case) -> bool:
     """May the user grant and remove access to this case: the owner or a coordinator, who may
     write to it (so never on a restricted case)."""
     return is_team_manager(user, case) and may_write_case(user, case)
 
 
-def may_change_owner_or_lead_agency(user: User, case) -> bool:
+def may_change_owner_or_lead_agency(user: Actor, case: Case) -> bool:
     """A new owner or lead agency joins the case team: a team change like any other."""
     return may_manage_team(user, case)
 
 
-def may_join_case_team(user: User) -> bool:
+def may_join_case_team(user: Actor) -> bool:
     """Who may be granted a case by name, or own one: the roles that work in a case team."""
     return role_of(user) in CASE_TEAM_ROLES
 
 
-def may_open_cases(user: User) -> bool:
+def may_open_cases(user: Actor) -> bool:
     return role_of(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.INFORMATION_OFFICER}
 
 
-def may_correct_entry(user: User, entry) -> bool:
+def may_correct_entry(user: Actor, entry: ChronologyEntry) -> bool:
     """A correction reaches the readers of the entry it corrects: only one of them writes it."""
     return may_read_item(user, entry.level, entry.agency_id) and may_write_case(user, entry.case)
 
 
-def may_update_action(user: User, action) -> bool:
+def may_update_action(user: Actor, action: Action) -> bool:
     return may_write_case(user, action.case)
 
 
-def may_raise_escalation(user: User, audience: str) -> bool:
+def may_raise_escalation(user: Actor, audience: str) -> bool:
     """Only the coordinator asks the mayor for a meeting; any case worker escalates."""
     if audience == "mayor_meeting":
         return role_of(user) == Role.COORDINATOR
     return may_edit_case(user)
 
 
-def decides_escalations_to(user: User, audience: str) -> bool:
+def decides_escalations_to(user: Actor, audience: str) -> bool:
     """The role part of may_decide_escalation: whose decision an audience asks for."""
-    deciders = {
+    deciders: dict[str, set[str]] = {
         Escalation.Audience.COORDINATOR: {Role.COORDINATOR},
         Escalation.Audience.MAYOR: {Role.MAYOR_OFFICE},
         Escalation.Audience.MAC: {Role.MAYOR_OFFICE},
@@ -221,7 +232,7 @@ def decides_escalations_to(user: User, audience: str) -> bool:
     return role_of(user) in deciders.get(audience, set())
 
 
-def may_decide_escalation(user: User, escalation) -> bool:
+def may_decide_escalation(user: Actor, escalation: Escalation) -> bool:
     """The escalation is addressed to the user's role, the user may read it, and the case is not
     restricted (the decision is written into the case)."""
     return (
@@ -238,11 +249,11 @@ def may_decide_escalation(user: User, escalation) -> bool:
 # one: revoking stops the processing the restriction is about.
 
 
-def may_write_releases(user: User) -> bool:
+def may_write_releases(user: Actor) -> bool:
     return is_information_officer(user)
 
 
-def may_receive_releases(user: User) -> bool:
+def may_receive_releases(user: Actor) -> bool:
     return role_of(user) not in (None, Role.ADMIN)
 
 
@@ -259,19 +270,20 @@ def live_release_filter() -> Q:
     )
 
 
-def release_recipient_filter(user: User) -> Q:
+def release_recipient_filter(user: Actor) -> Q:
     """Releases addressed to the user, by name or through their agency, and live."""
-    if not may_receive_releases(user):
+    agency_id = agency_id_of(user)
+    if not may_receive_releases(user) or agency_id is None:
         return NOTHING
     to_user = Release.recipient_users.through.objects.filter(user_id=user.pk).values("release_id")
-    to_agency = Release.recipient_agencies.through.objects.filter(
-        agency_id=agency_id_of(user)
-    ).values("release_id")
+    to_agency = Release.recipient_agencies.through.objects.filter(agency_id=agency_id).values(
+        "release_id"
+    )
     # As in case_filter: one IN over both ways of being addressed, not EXISTS OR EXISTS.
     return live_release_filter() & Q(pk__in=to_user.union(to_agency, all=True))
 
 
-def release_filter(user: User) -> Q:
+def release_filter(user: Actor) -> Q:
     """Releases the user may read: all of them for their author, the information officer (live
     and past); the live ones addressed to them for everyone else."""
     if may_write_releases(user):
@@ -279,28 +291,28 @@ def release_filter(user: User) -> Q:
     return release_recipient_filter(user)
 
 
-def release_management_filter(user: User) -> Q:
+def release_management_filter(user: Actor) -> Q:
     """Releases the user may manage (revise, revoke, see who acknowledged): the author's."""
     return Q() if may_write_releases(user) else NOTHING
 
 
-def may_release(user: User, case) -> bool:
+def may_release(user: Actor, case: Case) -> bool:
     """Write a release from this case: the information officer, who sees every case, unless
     processing of the case is restricted (a release is a new disclosure)."""
     return may_write_releases(user) and not case_is_restricted(case)
 
 
-def may_revise_release(user: User, release) -> bool:
+def may_revise_release(user: Actor, release: Release) -> bool:
     """A revision is a new disclosure from the release's case: as may_release."""
     return may_release(user, release.case)
 
 
-def may_revoke_release(user: User, release) -> bool:
+def may_revoke_release(user: Actor) -> bool:
     """Revoking ends a disclosure, so a restriction of processing does not stop it."""
     return may_write_releases(user)
 
 
-def may_acknowledge_release(user: User, release) -> bool:
+def may_acknowledge_release(user: Actor, release: Release) -> bool:
     """A live recipient records that they read it (one EXISTS query)."""
     return Release.objects.filter(release_recipient_filter(user), pk=release.pk).exists()
 
@@ -310,7 +322,7 @@ def may_acknowledge_release(user: User, release) -> bool:
 MAYOR_AUDIENCES = ("mayor", "mac", "mayor_meeting")
 
 
-def escalation_filter(user: User) -> Q:
+def escalation_filter(user: Actor) -> Q:
     """Escalations the user may read: on cases they see, or addressed to the mayor's office."""
     if is_information_officer(user):
         return Q()
@@ -319,7 +331,7 @@ def escalation_filter(user: User) -> Q:
     return case_filter(user, case_field="case_id")
 
 
-def mayor_escalation_filter(user: User) -> Q:
+def mayor_escalation_filter(user: Actor) -> Q:
     """Escalations on the mayor's office's own list: addressed to the mayor or the MAC (their
     short text and the decision asked, never the case)."""
     if not may_see_mayor_escalations(user):
@@ -330,18 +342,18 @@ def mayor_escalation_filter(user: User) -> Q:
 # --- Conferences -----------------------------------------------------------------------------
 
 
-def may_run_conferences(user: User) -> bool:
+def may_run_conferences(user: Actor) -> bool:
     """Create series, call meetings and chair them: the coordinator."""
     return role_of(user) == Role.COORDINATOR
 
 
-def may_chair(user: User, series) -> bool:
+def may_chair(user: Actor, series: ConferenceSeries) -> bool:
     if role_of(user) in (None, Role.ADMIN):
         return False
     return series.chair_id == user.pk or may_run_conferences(user)
 
 
-def meeting_filter(user: User) -> Q:
+def meeting_filter(user: Actor) -> Q:
     """Meetings a user may see: as a core member of the series, an attendee or a guest."""
     if is_information_officer(user) or may_run_conferences(user):
         return Q()
@@ -355,7 +367,7 @@ def meeting_filter(user: User) -> Q:
     return Q(Exists(member)) | Q(Exists(attending)) | Q(Exists(guest))
 
 
-def series_filter(user: User) -> Q:
+def series_filter(user: Actor) -> Q:
     """Series a user may see: as a core member, or through a meeting of it they see (all of
     them for the coordinator and the information officer)."""
     if is_information_officer(user) or may_run_conferences(user):
@@ -367,7 +379,7 @@ def series_filter(user: User) -> Q:
     return Q(Exists(member)) | Q(Exists(meeting))
 
 
-def agenda_item_filter(user: User) -> Q:
+def agenda_item_filter(user: Actor) -> Q:
     """Items a (signed) attendee sees: general items, and items on cases they may see, unless
     restricted above their clearance (then even the item's existence is hidden)."""
     if is_information_officer(user):
@@ -385,26 +397,26 @@ def agenda_item_filter(user: User) -> Q:
     return unrestricted & (general | on_visible_case | escalation_only)
 
 
-def minute_filter(user: User) -> Q:
+def minute_filter(user: Actor) -> Q:
     """On visible items: the minute's text by its level and originating agency."""
     return item_filter(user, level_field="minute_level", agency_field="minute_agency")
 
 
-def may_see_meeting(user: User, meeting) -> bool:
+def may_see_meeting(user: Actor, meeting: Meeting) -> bool:
     return Meeting.objects.filter(meeting_filter(user), pk=meeting.pk).exists()
 
 
-def may_see_agenda_item(user: User, item) -> bool:
+def may_see_agenda_item(user: Actor, item: AgendaItem) -> bool:
     return AgendaItem.objects.filter(agenda_item_filter(user), pk=item.pk).exists()
 
 
-def may_edit_agenda_item(user: User, item) -> bool:
+def may_edit_agenda_item(user: Actor, item: AgendaItem) -> bool:
     """Move, remove, restrict, minute or amend an item: the chair, on an item they see (an item
     restricted above the chair's clearance is not theirs to touch, nor to learn of)."""
     return may_chair(user, item.meeting.series) and may_see_agenda_item(user, item)
 
 
-def may_replace_minute(user: User, item) -> bool:
+def may_replace_minute(user: Actor, item: AgendaItem) -> bool:
     """Write an item's minute over the one it has: only if the writer may read that minute, by
     its level and originating agency, so nobody overwrites (or declassifies) what they cannot
     read. An item not minuted yet has nothing to replace."""
@@ -415,27 +427,27 @@ def may_replace_minute(user: User, item) -> bool:
     return may_read_item(user, item.minute_level, item.minute_agency_id)
 
 
-def _on_restricted_case(item) -> bool:
+def _on_restricted_case(item: AgendaItem) -> bool:
     return (
         item.case_id is not None
         and CaseRestriction.objects.filter(case_id=item.case_id, lifted_at__isnull=True).exists()
     )
 
 
-def may_record_minute(user: User, item) -> bool:
+def may_record_minute(user: Actor, item: AgendaItem) -> bool:
     """may_replace_minute, and not while processing of the item's case is restricted: the
     minute (and the decision it applies) joins the case's record, which then takes no
     additions."""
     return may_replace_minute(user, item) and not _on_restricted_case(item)
 
 
-def may_amend_item(user: User, item) -> bool:
+def may_amend_item(user: Actor, item: AgendaItem) -> bool:
     """Amend the final minutes of an item: the chair who sees it, unless processing of its
     case is restricted (an amendment adds to the case's record, as a minute does)."""
     return may_edit_agenda_item(user, item) and not _on_restricted_case(item)
 
 
-def may_bring_guest_to(user: User, case) -> bool:
+def may_bring_guest_to(user: Actor, case: Case) -> bool:
     """A guest for one item joins the case team: only those who manage the team (the case
     owner, the coordinator) may bring one, not any chair."""
     if role_of(user) is None:
@@ -443,13 +455,13 @@ def may_bring_guest_to(user: User, case) -> bool:
     return case.owner_id == user.pk or role_of(user) in TEAM_MANAGER_ROLES
 
 
-def may_invite_guest(user: User, item) -> bool:
-    if item.case_id is None or not may_bring_guest_to(user, item.case):
+def may_invite_guest(user: Actor, item: AgendaItem) -> bool:
+    if item.case is None or not may_bring_guest_to(user, item.case):
         return False
     return may_edit_agenda_item(user, item) and not case_is_restricted(item.case)
 
 
-def guest_grant_ends_on(meeting, *, today=None):
+def guest_grant_ends_on(meeting: Meeting, *, today: date | None = None) -> date:
     """The last day a guest's grant lasts: the day after the meeting, and never more than
     settings.GUEST_GRANT_MAX_DAYS from today (a meeting called for 2099 grants a week)."""
     today = today or timezone.localdate()
@@ -460,25 +472,25 @@ def guest_grant_ends_on(meeting, *, today=None):
 # --- Oversight -------------------------------------------------------------------------------
 
 
-def may_see_statistics(user: User) -> bool:
+def may_see_statistics(user: Actor) -> bool:
     """Aggregate statistics (L0, small counts suppressed)."""
     return role_of(user) in {Role.MAYOR_OFFICE, Role.COORDINATOR}
 
 
-def may_see_dashboard(user: User) -> bool:
+def may_see_dashboard(user: Actor) -> bool:
     return role_of(user) == Role.COORDINATOR
 
 
-def may_see_mayor_escalations(user: User) -> bool:
+def may_see_mayor_escalations(user: Actor) -> bool:
     return role_of(user) == Role.MAYOR_OFFICE
 
 
-def may_request_mayor_meeting(user: User) -> bool:
+def may_request_mayor_meeting(user: Actor) -> bool:
     """The form that asks the mayor for a meeting about a case (an escalation to the MAC)."""
     return may_raise_escalation(user, "mayor_meeting")
 
 
-def may_see_conferences(user: User) -> bool:
+def may_see_conferences(user: Actor) -> bool:
     """The conference pages and their menu entry: every role but the technical administrator
     (each page lists only the meetings meeting_filter lets the user see)."""
     return role_of(user) not in (None, Role.ADMIN)
@@ -487,12 +499,12 @@ def may_see_conferences(user: User) -> bool:
 # --- Audit and access requests ---------------------------------------------------------------
 
 
-def may_see_read_audit(user: User) -> bool:
+def may_see_read_audit(user: Actor) -> bool:
     """Who has seen a case: for the information officer and the coordinator."""
     return role_of(user) in {Role.INFORMATION_OFFICER, Role.COORDINATOR}
 
 
-def may_run_subject_access_report(user: User) -> bool:
+def may_run_subject_access_report(user: Actor) -> bool:
     return is_information_officer(user)
 
 
@@ -507,15 +519,19 @@ def may_run_subject_access_report(user: User) -> bool:
 # draft's text as the "before"; a sent referral is read on its own page, through its door.
 
 
-def _audit_object_rules(user: User) -> dict:
+def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
     """{model: filter on that model}: the objects whose audit rows `user` may see."""
 
     def on_case(path: str) -> Q:
         return case_filter(user, case_field=path)
 
-    def within(rule: Q, path: str, model) -> Q:
+    def within(rule: Q, path: str, model: type[Model]) -> Q:
         """Objects under those `rule` allows on `model` (all of them when it allows all)."""
-        return Q() if rule == Q() else Q(**{f"{path}__in": model.objects.filter(rule).values("pk")})
+        return (
+            Q()
+            if rule == Q()
+            else Q(**{f"{path}__in": model._default_manager.filter(rule).values("pk")})
+        )
 
     meetings = within(meeting_filter(user), "meeting_id", Meeting)
     items = meetings & agenda_item_filter(user)
@@ -554,7 +570,7 @@ def _audit_object_rules(user: User) -> dict:
     }
 
 
-def _audit_rows_on_readable_objects(user: User, *, values: bool) -> Q:
+def _audit_rows_on_readable_objects(user: Actor, *, values: bool) -> Q:
     """A filter on auditlog's LogEntry: rows about objects the user may read (for `values`:
     whose recorded values they may read, including rows about models without a rule)."""
     rules = _audit_object_rules(user)
@@ -574,12 +590,12 @@ def _audit_rows_on_readable_objects(user: User, *, values: bool) -> Q:
             # Every row of the kind, also about objects destroyed since.
             allowed |= Q(content_type=types[model])
         else:
-            visible = model.objects.filter(rule).values("pk")
+            visible = model._default_manager.filter(rule).values("pk")
             allowed |= Q(content_type=types[model], object_id__in=visible)
     return allowed
 
 
-def audit_entry_filter(user: User) -> Q:
+def audit_entry_filter(user: Actor) -> Q:
     """A filter on auditlog's LogEntry: the rows the user sees listed in the audit log."""
     if is_information_officer(user):
         return Q()
@@ -588,7 +604,7 @@ def audit_entry_filter(user: User) -> Q:
     return _audit_rows_on_readable_objects(user, values=False)
 
 
-def audit_values_filter(user: User) -> Q:
+def audit_values_filter(user: Actor) -> Q:
     """A filter on LogEntry: the rows whose recorded values (changes, object name) the user
     sees. Rows on models without a rule are the information officer's (accounts, agencies)."""
     if not may_see_audit_changes(user):
@@ -596,11 +612,11 @@ def audit_values_filter(user: User) -> Q:
     return _audit_rows_on_readable_objects(user, values=True)
 
 
-def may_request_access(user: User) -> bool:
+def may_request_access(user: Actor) -> bool:
     return role_of(user) in CASE_TEAM_ROLES
 
 
-def access_request_decider_filter(user: User) -> Q:
+def access_request_decider_filter(user: Actor) -> Q:
     """A filter on AccessRequest: the requests the user decides. Those on a case they see and
     whose team they manage (its owner, or the coordinator), never their own."""
     if not may_work_on_cases(user):
@@ -611,16 +627,20 @@ def access_request_decider_filter(user: User) -> Q:
     return Q(case__in=manageable.values("pk")) & ~Q(requested_by_id=user.pk)
 
 
-def may_decide_access_request(user: User, request) -> bool:
+def may_decide_access_request(user: Actor, request: AccessRequest) -> bool:
     """Refuse (or approve, below) this request: one EXISTS query. (Whether it still waits for a
     decision is the service's check, not an access rule.)"""
     return AccessRequest.objects.filter(access_request_decider_filter(user), pk=request.pk).exists()
 
 
-def may_approve_access_request(user: User, request) -> bool:
+def may_approve_access_request(user: Actor, request: AccessRequest) -> bool:
     """Approval puts the requester on the case team: it widens access, so not while processing
     of the case is restricted."""
-    return may_decide_access_request(user, request) and not case_is_restricted(request.case)
+    return (
+        may_decide_access_request(user, request)
+        and request.case is not None
+        and not case_is_restricted(request.case)
+    )
 
 
 # --- Referrals ---
@@ -642,20 +662,20 @@ CONSENT_OVERRIDE_ROLES = frozenset({Role.COORDINATOR, Role.INFORMATION_OFFICER})
 PROVIDER_ROLES = frozenset(Role.values) - {Role.ADMIN, Role.MAYOR_OFFICE}
 
 
-def may_refer(user: User) -> bool:
+def may_refer(user: Actor) -> bool:
     return role_of(user) not in (None, Role.ADMIN)
 
 
-def may_screen_referrals(user: User) -> bool:
+def may_screen_referrals(user: Actor) -> bool:
     """Whether the user sees the screening queue and reads referrals in full."""
     return role_of(user) in REFERRAL_SCREENER_ROLES
 
 
-def may_decide_screening(user: User) -> bool:
+def may_decide_screening(user: Actor) -> bool:
     return role_of(user) in REFERRAL_DECIDER_ROLES
 
 
-def may_decide_referral(user: User, referral) -> bool:
+def may_decide_referral(user: Actor, referral: Referral) -> bool:
     """Record the screening of this referral: a decider who reads it in full (one EXISTS)."""
     return (
         may_decide_screening(user)
@@ -663,7 +683,7 @@ def may_decide_referral(user: User, referral) -> bool:
     )
 
 
-def referral_screening_filter(user: User) -> Q:
+def referral_screening_filter(user: Actor) -> Q:
     """A filter on Referral: those the user may read in full, for screening."""
     status = Referral.Status
     role = role_of(user)
@@ -674,18 +694,18 @@ def referral_screening_filter(user: User) -> Q:
     return NOTHING
 
 
-def referral_referrer_filter(user: User) -> Q:
+def referral_referrer_filter(user: Actor) -> Q:
     """A filter on Referral: the user's own, followed by status and outcome."""
     if not may_refer(user):
         return NOTHING
     return Q(referrer_id=user.pk)
 
 
-def may_edit_referral(user: User, referral) -> bool:
+def may_edit_referral(user: Actor, referral: Referral) -> bool:
     return may_refer(user) and referral.referrer_id == user.pk and referral.status == "draft"
 
 
-def may_answer_referral_question(user: User, referral) -> bool:
+def may_answer_referral_question(user: Actor, referral: Referral) -> bool:
     return (
         may_refer(user)
         and referral.referrer_id == user.pk
@@ -693,7 +713,7 @@ def may_answer_referral_question(user: User, referral) -> bool:
     )
 
 
-def person_identity_filter(user: User) -> Q:
+def person_identity_filter(user: Actor) -> Q:
     """A filter on Person: those whose identity the user may read (on a case they see)."""
     if is_information_officer(user):
         return Q()
@@ -702,24 +722,24 @@ def person_identity_filter(user: User) -> Q:
     return Q(Exists(Case.objects.filter(case_filter(user), person=OuterRef("pk"))))
 
 
-def may_receive_outbound_referrals(user: User) -> bool:
+def may_receive_outbound_referrals(user: Actor) -> bool:
     return role_of(user) in PROVIDER_ROLES
 
 
-def outbound_provider_filter(user: User) -> Q:
+def outbound_provider_filter(user: Actor) -> Q:
     """A filter on OutboundReferral: addressed to the user's agency and not revoked."""
     if not may_receive_outbound_referrals(user):
         return NOTHING
     return Q(provider_id=agency_id_of(user)) & ~Q(status="revoked")
 
 
-def may_send_outbound_referral(user: User, case) -> bool:
+def may_send_outbound_referral(user: Actor, case: Case) -> bool:
     """Refer the person on this case to a service (the provider agency then reads what the
     referral says): a case worker who sees the case, unless its processing is restricted."""
     return may_write_case(user, case)
 
 
-def may_revoke_outbound_referral(user: User, outbound) -> bool:
+def may_revoke_outbound_referral(user: Actor, outbound: OutboundReferral) -> bool:
     """Withdraw it from the provider: the case team. Revoking ends a disclosure, so a
     restriction of processing does not stop it."""
     return (
@@ -727,11 +747,11 @@ def may_revoke_outbound_referral(user: User, outbound) -> bool:
     )
 
 
-def may_override_outbound_consent(user: User) -> bool:
+def may_override_outbound_consent(user: Actor) -> bool:
     return role_of(user) in CONSENT_OVERRIDE_ROLES
 
 
-def may_answer_outbound_referral(user: User, outbound) -> bool:
+def may_answer_outbound_referral(user: Actor, outbound: OutboundReferral) -> bool:
     """The provider agency accepts, declines or completes it, but not while processing of the
     case is restricted (an answer is processing too)."""
     return (
@@ -743,13 +763,13 @@ def may_answer_outbound_referral(user: User, outbound) -> bool:
     )
 
 
-def may_manage_prison_release(user: User, case) -> bool:
+def may_manage_prison_release(user: Actor, case: Case) -> bool:
     """Change the prison-release protocol of this case (prison, date, conditions; the tasks
     follow): the case team, unless processing of the case is restricted."""
     return may_write_case(user, case)
 
 
-def may_set_up_prison_release(user: User, case) -> bool:
+def may_set_up_prison_release(user: Actor, case: Case) -> bool:
     """Start the protocol on this case. It widens access: it sends a referral the prison (the
     provider agency) reads, so the same people as may_send_outbound_referral; and when the
     outreach worker is not on the team yet, it adds them, which only those who may manage the
@@ -765,25 +785,25 @@ def may_set_up_prison_release(user: User, case) -> bool:
 # dates only. Who administers accounts, and the second factor: accounts.rules.
 
 
-def may_browse_audit(user: User) -> bool:
+def may_browse_audit(user: Actor) -> bool:
     return role_of(user) in {Role.INFORMATION_OFFICER, Role.COORDINATOR}
 
 
-def may_see_audit_changes(user: User) -> bool:
+def may_see_audit_changes(user: Actor) -> bool:
     return is_information_officer(user)
 
 
-def may_confirm_destruction(user: User) -> bool:
+def may_confirm_destruction(user: Actor) -> bool:
     # Never the technical administrator: the retention pages show case references (rule 5).
     return role_of(user) not in (None, Role.ADMIN) and user.has_perm("privacy.confirm_destruction")
 
 
-def may_restrict_processing(user: User) -> bool:
+def may_restrict_processing(user: Actor) -> bool:
     """Restriction of processing (a subject's right) is decided by the information officer,
     who also answers subject-access requests."""
     return is_information_officer(user)
 
 
-def case_is_restricted(case) -> bool:
+def case_is_restricted(case: Case) -> bool:
     """A restricted case is read-only for everyone until the restriction is lifted."""
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()

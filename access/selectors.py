@@ -4,15 +4,16 @@ from django.db.models import QuerySet
 
 from access import policy
 from access.models import AccessRequest
+from accounts.types import Actor
 
 # --- Access requests -------------------------------------------------------------------------
 
 
-def access_requests_of(*, user) -> QuerySet[AccessRequest]:
+def access_requests_of(*, user: Actor) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(requested_by=user).order_by("-requested_at")
 
 
-def access_requests_to_decide(*, user) -> QuerySet[AccessRequest]:
+def access_requests_to_decide(*, user: Actor) -> QuerySet[AccessRequest]:
     """Pending requests on cases the user sees and whose team they manage (owner, coordinator)."""
     return (
         AccessRequest.objects.filter(

@@ -1,6 +1,8 @@
 """Writes for access requests and case grants. Each runs in one transaction and is audited
 by auditlog."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.models import AccessRequest
+from accounts.types import Actor, User
 from cases import services as case_services
 from cases.models import Case, CaseUserObjectPermission
 
@@ -15,7 +18,7 @@ from cases.models import Case, CaseUserObjectPermission
 
 
 @transaction.atomic
-def access_request_create(*, user, reference: str, reason: str):
+def access_request_create(*, user: Actor, reference: str, reason: str) -> AccessRequest:
     if not policy.may_request_access(user):
         raise PermissionDenied
     if not reason.strip():
@@ -28,7 +31,9 @@ def access_request_create(*, user, reference: str, reason: str):
 
 
 @transaction.atomic
-def access_request_decide(*, request, user, approve: bool, until=None, note: str = ""):
+def access_request_decide(
+    *, request: AccessRequest, user: Actor, approve: bool, until: date | None = None, note: str = ""
+) -> AccessRequest:
     """Approval puts the requester on the case team until `until` (or for good): it widens
     access, so the policy decides who may approve (access.policy.may_approve_access_request)."""
     locked = (
@@ -50,6 +55,8 @@ def access_request_decide(*, request, user, approve: bool, until=None, note: str
     locked.decision_note = note
     locked.save()
     if approve:
+        if locked.case is None:  # may_approve_access_request asked for one
+            raise PermissionDenied
         case_services.team_add_user(
             case=locked.case,
             user=locked.requested_by,
@@ -73,7 +80,7 @@ def grants_remove_expired() -> int:
 
 
 @transaction.atomic
-def account_access_remove(*, user) -> None:
+def account_access_remove(*, user: User) -> None:
     """What a disabled account loses here: its case grants and its pending access requests,
     each removal audited."""
     for grant in CaseUserObjectPermission.objects.filter(user=user):
@@ -86,7 +93,7 @@ def account_access_remove(*, user) -> None:
         request.save()
 
 
-def on_account_disabled(sender, *, user, **kwargs) -> None:
+def on_account_disabled(sender: object, *, user: User, **kwargs: object) -> None:  # noqa: ARG001
     """Receives accounts.security.account_disabled (connected in access/apps.py), inside the
-    transaction that disables the account."""
+    transaction that disables the account. (Django passes the unused sender by name.)"""
     account_access_remove(user=user)

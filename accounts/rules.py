@@ -6,24 +6,23 @@ access.policy builds need-to-know on the first four and re-exports them (policy.
 """
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from accounts.models import ROLE_CLEARANCE, Level, Role
-
-User = AbstractBaseUser | AnonymousUser
+from accounts.models import ROLE_CLEARANCE, AccountChange, Level, Profile, Role
+from accounts.types import Actor, AnyUser, User
 
 NOTHING = Q(pk__in=[])
 
 
-def role_of(user: User) -> str | None:
+def role_of(user: AnyUser | None) -> str | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     profile = getattr(user, "profile", None)
     return profile.role if profile is not None else None
 
 
-def clearance_of(user: User) -> int | None:
+def clearance_of(user: Actor) -> int | None:
     """The highest level the user may read, or None for no case content at all."""
     role = role_of(user)
     if role is None:
@@ -35,15 +34,15 @@ def clearance_of(user: User) -> int | None:
     return min(own, ceiling)
 
 
-def agency_id_of(user: User) -> int | None:
+def agency_id_of(user: Actor) -> int | None:
     return user.profile.agency_id if role_of(user) else None
 
 
-def is_information_officer(user: User) -> bool:
+def is_information_officer(user: Actor) -> bool:
     return role_of(user) == Role.INFORMATION_OFFICER
 
 
-def may_administer_accounts(user: User) -> bool:
+def may_administer_accounts(user: Actor) -> bool:
     return role_of(user) == Role.ADMIN
 
 
@@ -52,7 +51,7 @@ def may_administer_accounts(user: User) -> bool:
 # administrators.
 
 
-def must_use_second_factor(user: User) -> bool:
+def must_use_second_factor(user: AnyUser | None) -> bool:
     if not settings.REQUIRE_2FA or user is None or not user.is_authenticated:
         return False
     if user.is_superuser or user.is_staff or role_of(user) == Role.ADMIN:
@@ -80,7 +79,7 @@ POLICE_ROLES = frozenset({Role.POLICE, Role.INFORMATION_OFFICER})
 DATA_PROTECTION_OFFICER = "confirm_destruction"
 
 
-def may_request_account_change(user: User, account) -> bool:
+def may_request_account_change(user: Actor, account: User) -> bool:
     return may_administer_accounts(user) and account.pk != user.pk
 
 
@@ -92,7 +91,7 @@ def _effective_clearance(role: str | None, clearance: int | None) -> int:
 
 
 def profile_change_needs_confirmation(
-    profile, *, agency_id: int, role: str, clearance: int | None
+    profile: Profile | None, *, agency_id: int, role: str, clearance: int | None
 ) -> bool:
     """`profile`: the account's profile now (None for a new account)."""
     if clearance is None:
@@ -106,7 +105,7 @@ def profile_change_needs_confirmation(
     return raised or (moved and role in CONFIRMED_ROLES)
 
 
-def holds_data_protection_officer(account) -> bool:
+def holds_data_protection_officer(account: User) -> bool:
     return Permission.objects.filter(
         Q(user=account) | Q(group__user=account),
         codename=DATA_PROTECTION_OFFICER,
@@ -114,12 +113,12 @@ def holds_data_protection_officer(account) -> bool:
     ).exists()
 
 
-def may_hold_data_protection_officer(account) -> bool:
+def may_hold_data_protection_officer(account: User) -> bool:
     profile = getattr(account, "profile", None)
     return profile is not None and profile.role != Role.ADMIN
 
 
-def credentials_need_confirmation(account) -> bool:
+def credentials_need_confirmation(account: User) -> bool:
     """Whether a new password or second factor, set by someone else, waits for a second person."""
     profile = getattr(account, "profile", None)
     if profile is not None and (
@@ -130,7 +129,7 @@ def credentials_need_confirmation(account) -> bool:
     return account.is_staff or account.is_superuser or holds_data_protection_officer(account)
 
 
-def account_change_role(change) -> str | None:
+def account_change_role(change: AccountChange) -> str | None:
     """The role that decides who may confirm: the role asked for, or the account's own."""
     if change.kind == "profile":
         return change.role
@@ -138,7 +137,7 @@ def account_change_role(change) -> str | None:
     return profile.role if profile is not None else None
 
 
-def may_confirm_account_change(user: User, change) -> bool:
+def may_confirm_account_change(user: Actor, change: AccountChange) -> bool:
     if user.pk in (change.requested_by_id, change.user_id):
         return False
     if may_administer_accounts(user):
@@ -150,11 +149,11 @@ def may_confirm_account_change(user: User, change) -> bool:
     )
 
 
-def may_see_account_changes(user: User) -> bool:
+def may_see_account_changes(user: Actor) -> bool:
     return may_administer_accounts(user) or is_information_officer(user)
 
 
-def account_change_filter(user: User) -> Q:
+def account_change_filter(user: Actor) -> Q:
     """A filter on AccountChange: those the user takes part in confirming."""
     if may_administer_accounts(user):
         return Q()

@@ -1,14 +1,17 @@
 """Writes for agencies, profiles and accounts. Each runs in one transaction and is audited by
 auditlog."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import ROLE_CLEARANCE, Agency, Profile, Role
+from accounts.types import Actor, User
 
 AGENCY_GROUP_PREFIX = "agency:"
 
@@ -38,9 +41,7 @@ def check_clearance(role: str, clearance: int | None) -> None:
 
 
 @transaction.atomic
-def profile_set(
-    *, user: AbstractUser, agency: Agency, role: str, clearance: int | None = None
-) -> Profile:
+def profile_set(*, user: User, agency: Agency, role: str, clearance: int | None = None) -> Profile:
     """Give a user their agency and role; the role's groups and staff flag follow from it."""
     if clearance is None:
         clearance = ROLE_CLEARANCE[role]
@@ -58,7 +59,7 @@ def profile_set(
 
 
 @transaction.atomic
-def profile_set_language(*, user: AbstractUser, language: str) -> None:
+def profile_set_language(*, user: Actor, language: str) -> None:
     """Remember the interface language a user chose ("" for the browser's); audited."""
     if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
         raise ValidationError(_("Unknown language."))
@@ -79,7 +80,7 @@ def account_create(
     last_name: str = "",
     email: str = "",
     clearance: int | None = None,
-) -> AbstractUser:
+) -> User:
     user = get_user_model().objects.create_user(
         username=username,
         password=password,
@@ -104,7 +105,7 @@ ADMIN_MODEL_PERMISSIONS = [
 ]
 
 
-def admin_role_grant_permissions(**_kwargs) -> None:
+def admin_role_grant_permissions(**_kwargs: Any) -> None:
     """The admin role manages accounts and agencies; called after every migrate."""
     group, _created = Group.objects.get_or_create(name=Role.ADMIN)
     wanted = [

@@ -29,7 +29,7 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     )
 
 
-def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+def on_locked_out(sender, request, username, **kwargs) -> None:
     security.event_record(
         kind=SecurityEvent.Kind.LOCKED_OUT,
         user=_user_named(username or ""),

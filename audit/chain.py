@@ -143,7 +143,7 @@ def _anchor_digest() -> str:
     return run.anchor_digest if run else GENESIS
 
 
-def seal_after_commit(sender, instance: LogEntry, created: bool, **kwargs) -> None:
+def seal_after_commit(sender, instance: LogEntry, created: bool, **kwargs) -> None:  # noqa: ARG001
     """post_save receiver: seal the new row once its transaction commits (so a sealer never
     holds the chain's lock while the request still waits on other locks). A failure here is
     logged; the periodic `seal_audit_log` job seals whatever was left."""

@@ -1,7 +1,7 @@
 """Reads of the audit log: who has read a case, and the audit log's own pages, each through
 the policy (which rows a reader lists, and whose recorded values they see)."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -11,10 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
+from accounts.types import Actor, User
 from cases.models import Attachment, Case
 
 
-def case_reads(*, user, case) -> QuerySet[LogEntry]:
+def case_reads(*, user: Actor, case: Case) -> QuerySet[LogEntry]:
     """Who has read this case and its documents, newest first."""
     if not policy.may_see_read_audit(user):
         raise Http404
@@ -44,11 +45,11 @@ AUDIT_DETAIL_COLUMNS = {
 }
 
 
-def audit_columns(*, user) -> tuple[str, ...]:
+def audit_columns(*, user: Actor) -> tuple[str, ...]:
     """What a reader of the audit log sees of each row (the policy says whose changes)."""
     if not policy.may_browse_audit(user):
         raise Http404
-    columns = (*AUDIT_COLUMNS, "remote_addr")
+    columns: tuple[str, ...] = (*AUDIT_COLUMNS, "remote_addr")
     if policy.may_see_audit_changes(user):
         columns += tuple(AUDIT_DETAIL_COLUMNS)
     return columns
@@ -56,12 +57,12 @@ def audit_columns(*, user) -> tuple[str, ...]:
 
 def audit_log(
     *,
-    user,
-    actor=None,
-    object_type=None,
+    user: Actor,
+    actor: User | None = None,
+    object_type: ContentType | None = None,
     object_id: str = "",
-    since=None,
-    until=None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet:
     """Audit rows newest first, as dicts of the columns the user may see; filtered in SQL:
     only rows the policy lists for the user, with the values only where they may read them."""

@@ -130,7 +130,7 @@ def _pids(predicate) -> list[int]:
 
 
 def app_pids() -> list[int]:
-    return _pids(lambda comm, cmd: "gunicorn" in cmd and "bench.wsgi" in cmd)
+    return _pids(lambda _comm, cmd: "gunicorn" in cmd and "bench.wsgi" in cmd)
 
 
 def db_pids(name: str) -> list[int]:

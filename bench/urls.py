@@ -9,7 +9,7 @@ from django.urls import path
 from config.urls import urlpatterns as application_urls
 
 
-def bare(request: HttpRequest) -> HttpResponse:
+def bare(_request: HttpRequest) -> HttpResponse:
     """No query of its own, no template: what the stack costs before a page does any work."""
     return HttpResponse(b"ok\n", content_type="text/plain")
 

@@ -380,6 +380,8 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Not a column: set on the actions of a case page (cases.selectors.case_detail).
+    is_overdue: bool
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -1,5 +1,6 @@
 """Reads of case data. Every one takes the requesting user and filters through access.policy."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from access import policy
+from accounts.types import Actor
 from cases.models import (
     Action,
     Assessment,
@@ -46,7 +48,7 @@ def active_indicators() -> QuerySet[Indicator]:
     return Indicator.objects.filter(is_active=True)
 
 
-def visible_cases(*, user) -> QuerySet[Case]:
+def visible_cases(*, user: Actor) -> QuerySet[Case]:
     return Case.objects.filter(policy.case_filter(user))
 
 
@@ -54,7 +56,7 @@ def _overdue_actions(today: date) -> QuerySet[Action]:
     return Action.objects.filter(case=OuterRef("pk"), status=Action.Status.OPEN, due_date__lt=today)
 
 
-def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(*, user: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """The cases a user may see, filtered and searched, ready to paginate."""
     filters = filters or CaseFilters()
     today = timezone.localdate()
@@ -95,7 +97,7 @@ def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
     return cases
 
 
-def _search(user, term: str) -> Q:
+def _search(user: Actor, term: str) -> Q:
     """Cases whose reference or person's code (and, for those who may read identities, names)
     contain the term or one of its words."""
 
@@ -119,7 +121,7 @@ def _search(user, term: str) -> Q:
     return Q(reference__icontains=term) | person("person__")
 
 
-def record_case_list_read(*, user, filters: CaseFilters, cases: list[Case]) -> LogEntry:
+def record_case_list_read(*, user: Actor, filters: CaseFilters, cases: list[Case]) -> LogEntry:
     """One read row for a page of the case list or a search: the term, the filters and the
     references shown (a list shows each case's person and owner). No object: the list."""
     term = filters.search.strip()
@@ -148,7 +150,7 @@ def record_case_list_read(*, user, filters: CaseFilters, cases: list[Case]) -> L
 class CaseDetail:
     case: Case
     show_identity: bool
-    entries: list[ChronologyEntry] = field(default_factory=list)
+    entries: Sequence[ChronologyEntry] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
@@ -160,7 +162,7 @@ class CaseDetail:
     repeat_of_reference: str | None = None
 
 
-def case_detail(*, user, case: Case) -> CaseDetail:
+def case_detail(*, user: Actor, case: Case) -> CaseDetail:
     """Everything on a case page that this user may read, in a fixed number of queries."""
     visible_items = policy.item_filter(user)
     entries = list(
@@ -201,7 +203,7 @@ def case_detail(*, user, case: Case) -> CaseDetail:
     )
 
 
-def person_identity_visible(*, user, person: Person) -> bool:
+def person_identity_visible(*, user: Actor, person: Person) -> bool:
     """Names and date of birth only for those who may read L2 on one of the person's cases."""
     if not policy.may_read_identities(user):
         return False
@@ -210,7 +212,7 @@ def person_identity_visible(*, user, person: Person) -> bool:
     return visible_cases(user=user).filter(person=person).exists()
 
 
-def person_by_code(*, user, code: str) -> Person | None:
+def person_by_code(*, user: Actor, code: str) -> Person | None:
     """A person the user may already see through one of their cases, by pseudonymous code."""
     return (
         Person.objects.filter(code__iexact=code.strip())
@@ -219,7 +221,7 @@ def person_by_code(*, user, code: str) -> Person | None:
     )
 
 
-def overdue_actions_for_owner(*, user) -> QuerySet[Action]:
+def overdue_actions_for_owner(*, user: Actor) -> QuerySet[Action]:
     """The user's own overdue actions, on cases they may still see."""
     return (
         Action.objects.filter(
@@ -233,7 +235,7 @@ def overdue_actions_for_owner(*, user) -> QuerySet[Action]:
     )
 
 
-def overdue_actions_visible(*, user) -> QuerySet[Action]:
+def overdue_actions_visible(*, user: Actor) -> QuerySet[Action]:
     """Every overdue action on the cases the user may see (the coordinator's panel)."""
     return (
         Action.objects.filter(
@@ -252,8 +254,9 @@ class CaseTeam:
     agencies: list = field(default_factory=list)
 
 
-def case_team(*, user, case: Case) -> CaseTeam:
-    """The grants on a case the user already sees (case_get first)."""
+def case_team(*, user: Actor, case: Case) -> CaseTeam:  # noqa: ARG001
+    """The grants on a case the user already sees: its door (access_case) checked that, and
+    like every selector this one still takes the user."""
     return CaseTeam(
         users=list(
             CaseUserObjectPermission.objects.filter(content_object=case)
@@ -292,7 +295,7 @@ def case_team_members(*, case: Case) -> QuerySet:
     )
 
 
-def open_escalations(*, user, audiences: list[str]) -> QuerySet[Escalation]:
+def open_escalations(*, user: Actor, audiences: list[str]) -> QuerySet[Escalation]:
     """Raised or under review, for these audiences, on cases the user may see."""
     return (
         Escalation.objects.filter(

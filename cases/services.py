@@ -3,8 +3,9 @@
 import calendar
 import unicodedata
 import uuid
-from datetime import date, timedelta
-from typing import NoReturn
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, NoReturn
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from access import policy
 from accounts.models import Agency, Level
+from accounts.types import Actor, User
 from cases import selectors
 from cases.models import (
     Action,
@@ -87,7 +89,7 @@ def _require(condition: bool) -> None:
 RESTRICTED = gettext_lazy("Processing of this case is restricted: nothing can be added or changed.")
 
 
-def _refuse(user, case: Case) -> NoReturn:
+def _refuse(user: Actor, case: Case) -> NoReturn:
     """The policy said no. On a case the user sees whose processing is restricted, say so (the
     form shows it); otherwise a plain refusal, which tells nothing about the case."""
     if policy.case_visible(user, case) and policy.case_is_restricted(case):
@@ -95,7 +97,7 @@ def _refuse(user, case: Case) -> NoReturn:
     raise PermissionDenied
 
 
-def _refuse_decision(user, escalation: Escalation) -> NoReturn:
+def _refuse_decision(user: Actor, escalation: Escalation) -> NoReturn:
     """As _refuse, for a decider who may read the escalation without seeing its case."""
     readable = Escalation.objects.filter(policy.escalation_filter(user), pk=escalation.pk)
     if readable.exists() and policy.case_is_restricted(escalation.case):
@@ -103,12 +105,12 @@ def _refuse_decision(user, escalation: Escalation) -> NoReturn:
     raise PermissionDenied
 
 
-def _require_write(user, case: Case) -> None:
+def _require_write(user: Actor, case: Case) -> None:
     if not policy.may_write_case(user, case):
         _refuse(user, case)
 
 
-def _require_team_manager(user, case: Case) -> None:
+def _require_team_manager(user: Actor, case: Case) -> None:
     if not policy.may_manage_team(user, case):
         _require(policy.is_team_manager(user, case))
         _refuse(user, case)
@@ -177,10 +179,10 @@ def _recent_closed_case(person: Person) -> Case | None:
 @transaction.atomic
 def case_open(
     *,
-    opened_by,
+    opened_by: Actor,
     person: Person,
     lead_agency: Agency,
-    owner,
+    owner: User,
     legal_basis: str,
     categories: list[ConcernCategory] | None = None,
     risk_level: str = Case.RiskLevel.MODERATE,
@@ -238,7 +240,7 @@ def case_open(
 
 
 def _grant_user(
-    *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
+    *, case: Case, user: User, granted_by: Actor, reason: str, expires_on: date | None = None
 ) -> CaseUserObjectPermission:
     if not policy.may_join_case_team(user):
         raise ValidationError(_("Only social workers, police and coordinators join case teams."))
@@ -251,7 +253,9 @@ def _grant_user(
     return grant
 
 
-def _grant_agency(*, case: Case, agency: Agency, granted_by, reason: str):
+def _grant_agency(
+    *, case: Case, agency: Agency, granted_by: Actor, reason: str
+) -> CaseGroupObjectPermission:
     grant, _created = CaseGroupObjectPermission.objects.update_or_create(
         content_object=case,
         group=agency.group,
@@ -263,7 +267,7 @@ def _grant_agency(*, case: Case, agency: Agency, granted_by, reason: str):
 
 @transaction.atomic
 def team_add_user(
-    *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
+    *, case: Case, user: User, granted_by: Actor, reason: str, expires_on: date | None = None
 ) -> CaseUserObjectPermission:
     _require_team_manager(granted_by, case)
     return _grant_user(
@@ -272,20 +276,22 @@ def team_add_user(
 
 
 @transaction.atomic
-def team_add_agency(*, case: Case, agency: Agency, granted_by, reason: str):
+def team_add_agency(
+    *, case: Case, agency: Agency, granted_by: Actor, reason: str
+) -> CaseGroupObjectPermission:
     _require_team_manager(granted_by, case)
     return _grant_agency(case=case, agency=agency, granted_by=granted_by, reason=reason)
 
 
 @transaction.atomic
-def team_remove_user(*, case: Case, user, removed_by) -> None:
+def team_remove_user(*, case: Case, user: User, removed_by: Actor) -> None:
     _require_team_manager(removed_by, case)
     for grant in CaseUserObjectPermission.objects.filter(content_object=case, user=user):
         grant.delete()  # one by one, so auditlog records each
 
 
 @transaction.atomic
-def team_remove_agency(*, case: Case, agency: Agency, removed_by) -> None:
+def team_remove_agency(*, case: Case, agency: Agency, removed_by: Actor) -> None:
     _require_team_manager(removed_by, case)
     for grant in CaseGroupObjectPermission.objects.filter(content_object=case, group=agency.group):
         grant.delete()
@@ -306,7 +312,14 @@ CASE_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def case_update(*, case: Case, user, expected_version: int, categories=None, **changes) -> Case:
+def case_update(
+    *,
+    case: Case,
+    user: Actor,
+    expected_version: int,
+    categories: Iterable[ConcernCategory] | None = None,
+    **changes: Any,
+) -> Case:
     """A new owner or lead agency joins the team, so changing either is a team change: only
     for the owner or a coordinator (policy.may_change_owner_or_lead_agency)."""
     _require_write(user, case)
@@ -349,7 +362,7 @@ def case_update(*, case: Case, user, expected_version: int, categories=None, **c
 def case_change_status(
     *,
     case: Case,
-    user,
+    user: Actor,
     to_status: str,
     reason: str,
     expected_version: int,
@@ -398,8 +411,8 @@ def case_change_status(
             )
     if to_status == S.INFORMATION_GATHERING and from_status in (S.CLOSED, S.AFTERCARE):
         locked.closure_reason, locked.closed_at = "", None  # reopened
-        for review in locked.aftercare_reviews.filter(done_at__isnull=True):
-            review.delete()
+        for aftercare in locked.aftercare_reviews.filter(done_at__isnull=True):
+            aftercare.delete()
     locked.status = to_status
     locked.version = expected_version + 1
     locked.save()
@@ -412,7 +425,7 @@ def case_change_status(
 # --- Chronology -----------------------------------------------------------------------------
 
 
-def _check_level(user, level: int) -> None:
+def _check_level(user: Actor, level: int) -> None:
     if level not in policy.writable_levels(user):
         raise ValidationError({"level": _("You cannot write at this level.")})
 
@@ -421,9 +434,9 @@ def _check_level(user, level: int) -> None:
 def entry_add(
     *,
     case: Case,
-    author,
+    author: Actor,
     kind: str,
-    occurred_at,
+    occurred_at: datetime,
     level: int,
     text: str,
     attachment: UploadedFile | None = None,
@@ -440,23 +453,24 @@ def entry_add(
         kind=kind,
         occurred_at=occurred_at,
         author=author,
-        agency_id=policy.agency_id_of(author),
+        agency_id=policy.writer_agency_id(author),
         level=level,
         text=text,
     )
-    if attachment:
+    if attachment is not None and content_type is not None:
+        # check_upload read the name and size: an upload has both.
         Attachment.objects.create(
             entry=entry,
             file=attachment,
-            original_name=attachment.name[:255],
+            original_name=(attachment.name or "")[:255],
             content_type=content_type,
-            size=attachment.size,
+            size=attachment.size or 0,
         )
     return entry
 
 
 @transaction.atomic
-def entry_correct(*, entry: ChronologyEntry, author, text: str) -> ChronologyEntry:
+def entry_correct(*, entry: ChronologyEntry, author: Actor, text: str) -> ChronologyEntry:
     """A correction is a new entry that supersedes the old; both remain. It keeps the old
     entry's level and originating agency, so the correction reaches exactly the same readers."""
     if not policy.may_correct_entry(author, entry):
@@ -486,7 +500,7 @@ def entry_correct(*, entry: ChronologyEntry, author, text: str) -> ChronologyEnt
 def assessment_record(
     *,
     case: Case,
-    author,
+    author: Actor,
     overall_judgement: str,
     ratings: dict[int, tuple[int, str]],
     what_changed: str = "",
@@ -509,7 +523,7 @@ def assessment_record(
         what_changed=what_changed,
         level=level,
         author=author,
-        agency_id=policy.agency_id_of(author),
+        agency_id=policy.writer_agency_id(author),
     )
     for pk, (rating, note) in sorted(ratings.items()):  # one by one: auditlog sees each
         AssessmentRating.objects.create(
@@ -521,7 +535,7 @@ def assessment_record(
 # --- Support plan ---------------------------------------------------------------------------
 
 
-def _check_action_owner(case: Case, owner) -> None:
+def _check_action_owner(case: Case, owner: User) -> None:
     """An action's owner must be able to see it: someone on the case team."""
     visible = Case.objects.filter(policy.case_filter(owner), pk=case.pk).exists()
     if not visible:
@@ -534,9 +548,9 @@ def _check_action_owner(case: Case, owner) -> None:
 def action_add(
     *,
     case: Case,
-    created_by,
+    created_by: Actor,
     description: str,
-    owner,
+    owner: User,
     due_date: date,
     consent: str = Action.Consent.NOT_NEEDED,
 ) -> Action:
@@ -563,7 +577,7 @@ def action_add(
 def action_update(
     *,
     action: Action,
-    user,
+    user: Actor,
     status: str,
     status_note: str = "",
     due_date: date | None = None,
@@ -594,7 +608,7 @@ def action_update(
 
 @transaction.atomic
 def escalation_raise(
-    *, case: Case, raised_by, audience: str, summary: str, decision_requested: str
+    *, case: Case, raised_by: Actor, audience: str, summary: str, decision_requested: str
 ) -> Escalation:
     _require_write(raised_by, case)
     if audience not in Escalation.Audience.values:
@@ -621,7 +635,7 @@ def escalation_raise(
 
 @transaction.atomic
 def escalation_decide(
-    *, escalation: Escalation, user, status: str, decision: str = ""
+    *, escalation: Escalation, user: Actor, status: str, decision: str = ""
 ) -> Escalation:
     if not policy.may_decide_escalation(user, escalation):
         if not policy.decides_escalations_to(user, escalation.audience):
@@ -629,6 +643,7 @@ def escalation_decide(
         _refuse_decision(user, escalation)
     if escalation.status == Escalation.Status.DECIDED:
         raise ValidationError(_("This escalation has already been decided."))
+    decided_at = timezone.now()
     if status not in (Escalation.Status.UNDER_REVIEW, Escalation.Status.DECIDED):
         raise ValidationError({"status": _("Choose under review or decided.")})
     if status == Escalation.Status.DECIDED:
@@ -636,7 +651,7 @@ def escalation_decide(
             raise ValidationError({"decision": _("Write the decision taken.")})
         escalation.decision = decision
         escalation.decided_by = user
-        escalation.decided_at = timezone.now()
+        escalation.decided_at = decided_at
     escalation.status = status
     escalation.save()
     if status == Escalation.Status.DECIDED:
@@ -645,9 +660,9 @@ def escalation_decide(
         ChronologyEntry.objects.create(
             case=escalation.case,
             kind=ChronologyEntry.Kind.DECISION,
-            occurred_at=escalation.decided_at,
+            occurred_at=decided_at,
             author=user,
-            agency_id=policy.agency_id_of(user),
+            agency_id=policy.writer_agency_id(user),
             level=Level.L2,
             text=_("Decision on the escalation to %(audience)s: %(decision)s")
             % {"audience": escalation.get_audience_display(), "decision": decision},

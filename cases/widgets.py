@@ -31,7 +31,8 @@ class FastSelect(forms.Select):
     """Django's Select, writing its options in Python instead of including a template for each:
     the same HTML, byte for byte (tests/cases/test_widgets.py), many times faster."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+    # Django passes the renderer by name; this widget writes its HTML itself.
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:  # noqa: ARG002
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True

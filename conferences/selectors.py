@@ -1,8 +1,9 @@
 """Reads of conferences. Each takes the user and filters through access.policy. A single
 series, meeting or agenda item is loaded through its door (access.doors)."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from access import policy
+from accounts.types import Actor, User
 from audit.reads import record_read
 from cases.models import Action, AftercareReview, Case, Escalation
 from conferences.models import (
@@ -23,7 +25,7 @@ from conferences.models import (
 from referrals.selectors import prison_releases_between
 
 
-def series_list(*, user) -> QuerySet[ConferenceSeries]:
+def series_list(*, user: Actor) -> QuerySet[ConferenceSeries]:
     return (
         ConferenceSeries.objects.filter(policy.series_filter(user))
         .select_related("chair")
@@ -31,26 +33,26 @@ def series_list(*, user) -> QuerySet[ConferenceSeries]:
     )
 
 
-def meetings_visible(*, user) -> QuerySet[Meeting]:
+def meetings_visible(*, user: Actor) -> QuerySet[Meeting]:
     return Meeting.objects.filter(policy.meeting_filter(user)).select_related("series")
 
 
-def upcoming_meetings(*, user) -> QuerySet[Meeting]:
+def upcoming_meetings(*, user: Actor) -> QuerySet[Meeting]:
     return (
         meetings_visible(user=user)
-        .filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
+        .filter(starts_at__gte=timezone.now() - timedelta(hours=12))
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("starts_at")
     )
 
 
-def has_signed(*, user, meeting: Meeting) -> bool:
+def has_signed(*, user: Actor, meeting: Meeting) -> bool:
     return DeclarationSignature.objects.filter(
         meeting=meeting, user=user, version=settings.CONFIDENTIALITY_DECLARATION_VERSION
     ).exists()
 
 
-def agenda(*, user, meeting: Meeting, what: str = "agenda") -> list[AgendaItem]:
+def agenda(*, user: Actor, meeting: Meeting, what: str = "agenda") -> list[AgendaItem]:
     """The items this user may see, once they have signed the declaration; else nothing.
     Each item says whether its minute may be read; amendments come filtered by level."""
     if not has_signed(user=user, meeting=meeting):
@@ -76,7 +78,7 @@ def agenda(*, user, meeting: Meeting, what: str = "agenda") -> list[AgendaItem]:
     )
 
 
-def minutes(*, user, meeting: Meeting) -> list[AgendaItem]:
+def minutes(*, user: Actor, meeting: Meeting) -> list[AgendaItem]:
     return agenda(user=user, meeting=meeting, what="minutes")
 
 
@@ -123,7 +125,7 @@ class Proposal:
     carried_from: AgendaItem | None = None
 
 
-def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
+def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
     """What the application proposes for a meeting, each with its reason. Only cases the chair
     may see; nothing already on the agenda. A fixed number of queries."""
     day = timezone.localtime(meeting.starts_at).date()
@@ -146,7 +148,7 @@ def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
         .exclude(Exists(AgendaItem.objects.filter(meeting=meeting, escalation=OuterRef("pk"))))
         .select_related("case")
     )
-    seen: set[int] = set()
+    seen: set[int | None] = set()
     for escalation in escalations:
         proposals.append(
             Proposal(
@@ -180,7 +182,9 @@ def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
             )
             seen.add(item.case_id)
 
-    def add(cases, reason, detail=lambda case: ""):
+    def add(
+        cases: Iterable[Case], reason: str, detail: Callable[[Case], str] = lambda _case: ""
+    ) -> None:
         for case in cases:
             if case.pk not in seen:
                 seen.add(case.pk)
@@ -215,19 +219,20 @@ def agenda_proposals(*, user, meeting: Meeting) -> list[Proposal]:
         reason = (
             AgendaItem.Reason.AFTERCARE_6 if review.months == 6 else AgendaItem.Reason.AFTERCARE_12
         )
-        add([review.case], reason, lambda c, r=review: str(r.due_date))
+        # add() calls the lambda at once, before the loop moves on.
+        add([review.case], reason, lambda _case: str(review.due_date))  # noqa: B023
     add(
-        _prison_releases(user=user, meeting=meeting, visible=visible),
+        _prison_releases(meeting=meeting, visible=visible),
         AgendaItem.Reason.PRISON_RELEASE,
     )
     return proposals
 
 
-def _prison_releases(*, user, meeting: Meeting, visible) -> list[Case]:
+def _prison_releases(*, meeting: Meeting, visible: QuerySet[Case]) -> list[Case]:
     """Cases whose release from prison falls before the next meeting after this one: this
     is the last conference before the release."""
     start = timezone.localtime(meeting.starts_at).date()
-    end = start + timezone.timedelta(days=meeting.series.cadence_days)
+    end = start + timedelta(days=meeting.series.cadence_days)
     case_ids = [r.case_id for r in prison_releases_between(start=start, end=end)]
     return list(visible.filter(pk__in=case_ids))
 
@@ -241,15 +246,15 @@ def meetings_needing_reminder(*, kind: str, now: datetime) -> QuerySet[Meeting]:
         return meetings.filter(
             status=Meeting.Status.PLANNED,
             agenda_cutoff__gt=now,
-            agenda_cutoff__lte=now + timezone.timedelta(days=1),
+            agenda_cutoff__lte=now + timedelta(days=1),
         )
     if kind == "tomorrow":
-        tomorrow = timezone.localtime(now).date() + timezone.timedelta(days=1)
+        tomorrow = timezone.localtime(now).date() + timedelta(days=1)
         return meetings.filter(starts_at__date=tomorrow)
     raise ValueError(kind)
 
 
-def action_owners_due_before(*, meeting: Meeting):
+def action_owners_due_before(*, meeting: Meeting) -> QuerySet[User]:
     """For the reminder job: owners of open actions on this meeting's cases due by then."""
     due = Action.objects.filter(
         owner=OuterRef("pk"),

@@ -1,5 +1,6 @@
 """Writes on conferences: atomic, audited by auditlog, notifications sent after commit."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from accounts.models import Level
+from accounts.types import Actor, User
 from cases import services as case_services
 from cases.models import Case, Escalation
 from conferences import selectors
@@ -28,7 +30,9 @@ from core.notifications import send_content_free as _send
 S = Case.Status
 D = AgendaItem.Decision
 # A case discussed at a conference is "on agenda" from the publication of the agenda.
-PUT_ON_AGENDA_FROM = {S.INFORMATION_GATHERING, S.ACTIVE_SUPPORT, S.UNDER_REVIEW, S.ESCALATED}
+PUT_ON_AGENDA_FROM: frozenset[str] = frozenset(
+    {S.INFORMATION_GATHERING, S.ACTIVE_SUPPORT, S.UNDER_REVIEW, S.ESCALATED}
+)
 
 
 def _require(allowed: bool) -> None:
@@ -37,11 +41,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _require_chair(user, series: ConferenceSeries) -> None:
+def _require_chair(user: Actor, series: ConferenceSeries) -> None:
     _require(policy.may_chair(user, series))
 
 
-def _require_on_item(user, item: AgendaItem) -> None:
+def _require_on_item(user: Actor, item: AgendaItem) -> None:
     """The chair, on an item they see: an item hidden from them (restricted above their
     clearance, or on a case they may not see) is refused as if it were not there."""
     _require(policy.may_edit_agenda_item(user, item))
@@ -67,11 +71,11 @@ def next_start(series: ConferenceSeries, after: datetime) -> datetime:
 @transaction.atomic
 def series_create(
     *,
-    user,
+    user: Actor,
     name: str,
     kind: str,
-    chair,
-    core_members,
+    chair: User,
+    core_members: Iterable[User],
     cadence_days: int = 14,
     weekday: int = 1,
     start_time: time = time(9, 30),
@@ -97,7 +101,7 @@ def series_create(
     return series
 
 
-def _new_meeting(series: ConferenceSeries, starts_at: datetime, *, ad_hoc: bool = False):
+def _new_meeting(series: ConferenceSeries, starts_at: datetime, *, ad_hoc: bool = False) -> Meeting:
     meeting = Meeting.objects.create(
         series=series,
         starts_at=starts_at,
@@ -112,7 +116,9 @@ def _new_meeting(series: ConferenceSeries, starts_at: datetime, *, ad_hoc: bool 
 
 
 @transaction.atomic
-def meeting_ensure_upcoming(*, series: ConferenceSeries, now: datetime | None = None):
+def meeting_ensure_upcoming(
+    *, series: ConferenceSeries, now: datetime | None = None
+) -> Meeting | None:
     """Make sure the series has a meeting to come. Idempotent: returns None if it has one."""
     now = now or timezone.now()
     if not series.is_active:
@@ -138,7 +144,7 @@ def meetings_ensure_upcoming() -> int:
 
 @transaction.atomic
 def meeting_call_ad_hoc(
-    *, series: ConferenceSeries, user, starts_at: datetime, location: str = ""
+    *, series: ConferenceSeries, user: Actor, starts_at: datetime, location: str = ""
 ) -> Meeting:
     _require_chair(user, series)
     if starts_at < timezone.now():
@@ -167,12 +173,12 @@ def _require_agenda_open(meeting: Meeting) -> None:
 def agenda_add_case(
     *,
     meeting: Meeting,
-    user,
+    user: Actor,
     case: Case,
     reason: str = AgendaItem.Reason.ADDED,
     detail: str = "",
-    escalation=None,
-    carried_from=None,
+    escalation: Escalation | None = None,
+    carried_from: AgendaItem | None = None,
 ) -> AgendaItem:
     _require_chair(user, meeting.series)
     _require_agenda_open(meeting)
@@ -199,12 +205,12 @@ def agenda_add_case(
         raise ValidationError({"reference": _("This case is already on the agenda.")}) from exc
 
 
-def _require_escalation_visible(user, escalation) -> None:
+def _require_escalation_visible(user: Actor, escalation: Escalation) -> None:
     _require(Escalation.objects.filter(policy.escalation_filter(user), pk=escalation.pk).exists())
 
 
 @transaction.atomic
-def agenda_add_escalation(*, meeting: Meeting, user, escalation) -> AgendaItem:
+def agenda_add_escalation(*, meeting: Meeting, user: Actor, escalation: Escalation) -> AgendaItem:
     """A MAC item: the escalation written for the mayor, without the case."""
     _require_chair(user, meeting.series)
     _require_agenda_open(meeting)
@@ -220,7 +226,7 @@ def agenda_add_escalation(*, meeting: Meeting, user, escalation) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_add_general(*, meeting: Meeting, user, title: str) -> AgendaItem:
+def agenda_add_general(*, meeting: Meeting, user: Actor, title: str) -> AgendaItem:
     _require_chair(user, meeting.series)
     _require_agenda_open(meeting)
     if not title.strip():
@@ -229,17 +235,13 @@ def agenda_add_general(*, meeting: Meeting, user, title: str) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_propose(*, meeting: Meeting, user) -> list[AgendaItem]:
+def agenda_propose(*, meeting: Meeting, user: Actor) -> list[AgendaItem]:
     """Add every proposal the application makes to the agenda, with its reason."""
     _require_chair(user, meeting.series)
     _require_agenda_open(meeting)
     added = []
     for proposal in selectors.agenda_proposals(user=user, meeting=meeting):
-        if proposal.case is None:
-            added.append(
-                agenda_add_escalation(meeting=meeting, user=user, escalation=proposal.escalation)
-            )
-        else:
+        if proposal.case is not None:
             added.append(
                 agenda_add_case(
                     meeting=meeting,
@@ -251,11 +253,15 @@ def agenda_propose(*, meeting: Meeting, user) -> list[AgendaItem]:
                     carried_from=proposal.carried_from,
                 )
             )
+        elif proposal.escalation is not None:  # a MAC item: the escalation without its case
+            added.append(
+                agenda_add_escalation(meeting=meeting, user=user, escalation=proposal.escalation)
+            )
     return added
 
 
 @transaction.atomic
-def agenda_remove(*, item: AgendaItem, user) -> None:
+def agenda_remove(*, item: AgendaItem, user: Actor) -> None:
     _require_on_item(user, item)
     _require_agenda_open(item.meeting)
     if item.decision:
@@ -264,7 +270,7 @@ def agenda_remove(*, item: AgendaItem, user) -> None:
 
 
 @transaction.atomic
-def agenda_move(*, item: AgendaItem, user, up: bool) -> None:
+def agenda_move(*, item: AgendaItem, user: Actor, up: bool) -> None:
     _require_on_item(user, item)
     _require_agenda_open(item.meeting)
     items = list(item.meeting.items.order_by("order", "pk"))
@@ -279,7 +285,7 @@ def agenda_move(*, item: AgendaItem, user, up: bool) -> None:
 
 
 @transaction.atomic
-def agenda_restrict(*, item: AgendaItem, user, level: int | None) -> AgendaItem:
+def agenda_restrict(*, item: AgendaItem, user: Actor, level: int | None) -> AgendaItem:
     _require_on_item(user, item)
     _require_agenda_open(item.meeting)
     if level is not None and level not in (Level.L2, Level.L3, Level.L4):
@@ -296,12 +302,12 @@ def agenda_restrict(*, item: AgendaItem, user, level: int | None) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_invite_guest(*, item: AgendaItem, user, guest) -> AgendaItem:
+def agenda_invite_guest(*, item: AgendaItem, user: Actor, guest: User) -> AgendaItem:
     """A guest for one item joins the case team until the day after the meeting, and never
     longer than the policy allows. Only the case owner or the coordinator invites one."""
     meeting = item.meeting
     _require_chair(user, meeting.series)
-    if item.case_id is None:
+    if item.case is None:
         raise ValidationError(_("Guests are invited for a case item."))
     _require(policy.may_invite_guest(user, item))
     _require_agenda_open(meeting)
@@ -330,7 +336,7 @@ def agenda_invite_guest(*, item: AgendaItem, user, guest) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_set_cutoff(*, meeting: Meeting, user, cutoff: datetime) -> Meeting:
+def agenda_set_cutoff(*, meeting: Meeting, user: Actor, cutoff: datetime) -> Meeting:
     _require_chair(user, meeting.series)
     _require_agenda_open(meeting)
     if cutoff > meeting.starts_at:
@@ -341,7 +347,7 @@ def agenda_set_cutoff(*, meeting: Meeting, user, cutoff: datetime) -> Meeting:
 
 
 @transaction.atomic
-def agenda_publish(*, meeting: Meeting, user) -> Meeting:
+def agenda_publish(*, meeting: Meeting, user: Actor) -> Meeting:
     _require_chair(user, meeting.series)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.starts_at <= timezone.now():
@@ -358,6 +364,8 @@ def agenda_publish(*, meeting: Meeting, user) -> Meeting:
         )
     )
     for item in locked.items.select_related("case").filter(case__isnull=False):
+        if item.case is None:  # none on this query: for the type checker
+            continue
         item.status_before = item.case.status
         item.save(update_fields=["status_before"])
         if item.case.status in PUT_ON_AGENDA_FROM and item.case_id in visible:
@@ -377,7 +385,7 @@ def agenda_publish(*, meeting: Meeting, user) -> Meeting:
 
 
 @transaction.atomic
-def meeting_open(*, meeting: Meeting, user) -> Meeting:
+def meeting_open(*, meeting: Meeting, user: Actor) -> Meeting:
     _require_chair(user, meeting.series)
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED):
         raise ValidationError(_("This meeting cannot be opened now."))
@@ -391,7 +399,7 @@ def meeting_open(*, meeting: Meeting, user) -> Meeting:
 
 
 @transaction.atomic
-def declaration_sign(*, meeting: Meeting, user) -> DeclarationSignature:
+def declaration_sign(*, meeting: Meeting, user: Actor) -> DeclarationSignature:
     _require(policy.may_see_meeting(user, meeting))
     signature, _created = DeclarationSignature.objects.get_or_create(
         meeting=meeting,
@@ -408,11 +416,11 @@ def declaration_sign(*, meeting: Meeting, user) -> DeclarationSignature:
 def attendance_record(
     *,
     meeting: Meeting,
-    user,
-    attendee,
+    user: Actor,
+    attendee: User,
     status: str,
     information_sent: bool = False,
-    delegate_for=None,
+    delegate_for: User | None = None,
 ) -> Attendance:
     _require_chair(user, meeting.series)
     _require_editable(meeting)
@@ -437,6 +445,8 @@ def attendance_record(
 
 def _case_status_for(item: AgendaItem, decision: str) -> str | None:
     case = item.case
+    if case is None:
+        return None
     if decision == D.ADOPT:
         return S.ACTIVE_SUPPORT
     if decision in (D.CLOSE, D.REFER_ON, D.NO_FURTHER_ACTION):
@@ -459,7 +469,7 @@ def _case_status_for(item: AgendaItem, decision: str) -> str | None:
 def minute_record(
     *,
     item: AgendaItem,
-    user,
+    user: Actor,
     discussion: str,
     decision: str,
     level: int = 2,
@@ -523,7 +533,7 @@ def minute_record(
 
 
 @transaction.atomic
-def minutes_finalise(*, meeting: Meeting, user) -> Meeting:
+def minutes_finalise(*, meeting: Meeting, user: Actor) -> Meeting:
     """Items the chair may not see do not count, nor stop them: saying how many there are
     would tell of them. Left undecided, they are carried over (restricted as they were) to the
     next meeting, where a chair who sees them decides."""
@@ -567,7 +577,9 @@ def minutes_finalise(*, meeting: Meeting, user) -> Meeting:
 
 
 @transaction.atomic
-def amendment_add(*, item: AgendaItem, user, text: str, reason: str, level: int = 2) -> Amendment:
+def amendment_add(
+    *, item: AgendaItem, user: Actor, text: str, reason: str, level: int = 2
+) -> Amendment:
     if not policy.may_amend_item(user, item):
         _require_on_item(user, item)
         raise ValidationError(case_services.RESTRICTED)
@@ -587,7 +599,7 @@ def amendment_add(*, item: AgendaItem, user, text: str, reason: str, level: int 
         text=text,
         reason=reason,
         level=level,
-        agency_id=policy.agency_id_of(user),
+        agency_id=policy.writer_agency_id(user),
         written_by=user,
     )
 

@@ -1,11 +1,13 @@
 """Form helpers every app uses: the date widgets, a date-and-time field read on the site's
 wall clock, and showing a service's refusal on the form that asked for the write."""
 
-from datetime import UTC
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
 from core.dates import FUTURE_TOLERANCE
@@ -22,7 +24,7 @@ class WallClockDateTimeField(forms.DateTimeField):
 
     widget = DATETIME
 
-    def to_python(self, value):
+    def to_python(self, value: str | datetime | date | None) -> datetime | None:
         try:
             return super().to_python(value)
         except ValidationError as error:
@@ -45,7 +47,9 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def try_write(request, form, write, success: str = "") -> bool:
+def try_write(
+    request: HttpRequest, form: forms.Form | None, write: Callable[[], object], success: str = ""
+) -> bool:
     """Run a service call; on refusal show why (on the form, or as messages when there is
     none) and answer False; on success say `success` (if given) and answer True."""
     try:

@@ -17,8 +17,10 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import IntegerField
 from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext_lazy as _
 
 DATE_RANGE = (date(1900, 1, 1), date(2199, 12, 31))
@@ -27,7 +29,9 @@ DATE_RANGE = (date(1900, 1, 1), date(2199, 12, 31))
 class IntegerFieldIn(In):
     """`__in` on an integer column: values outside the column's range match nothing."""
 
-    def process_rhs(self, compiler, connection):
+    def process_rhs(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[str | int] | tuple[str | int, ...]]:
         if self.rhs_is_direct_value():
             low, high = connection.ops.integer_field_range(
                 self.lhs.output_field.get_internal_type()

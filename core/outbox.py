@@ -6,6 +6,7 @@ Every task of the project is an OutboxTask (config/celery.py), so services keep 
 """
 
 import logging
+from typing import Any
 
 from celery import Task, current_app
 from celery.contrib.django.task import DjangoTask
@@ -17,7 +18,9 @@ UNREACHABLE = (BrokerUnavailable, RedisError, ConnectionError, OSError)
 
 
 class OutboxTask(DjangoTask):
-    def apply_async(self, args=None, kwargs=None, **options):
+    def apply_async(
+        self, args: Any = None, kwargs: dict[str, Any] | None = None, **options: Any
+    ) -> Any:
         try:
             return super().apply_async(args=args, kwargs=kwargs, **options)
         except UNREACHABLE as error:

@@ -1,10 +1,16 @@
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
+def paginate(
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> Page:
     """The page of `items` the request asks for (?page=); the last one for a page past the end,
     the first for one that is not a number."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -13,14 +13,17 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from access import policy
 from access.doors import MAYOR_ESCALATION_FIELDS
+from accounts.types import Actor
 from cases.models import Action, Case, Escalation
 from conferences.models import AgendaItem, Attendance
 from referrals import selectors as referral_selectors
@@ -29,7 +32,7 @@ from referrals.models import Referral
 
 @dataclass
 class Figure:
-    label: str
+    label: str | Promise  # a translated label is lazy
     value: object
     url: str = ""
 
@@ -45,13 +48,13 @@ class Dashboard:
     coming_up: list[Figure] = field(default_factory=list)
 
 
-def _days(duration) -> str:
+def _days(duration: timedelta | None) -> str:
     if duration is None:
         return "—"
     return f"{duration.total_seconds() / 86400:.1f}"
 
 
-def dashboard(*, user) -> Dashboard:
+def dashboard(*, user: Actor) -> Dashboard:
     if not policy.may_see_dashboard(user):
         raise Http404
     cases_url = reverse("cases:list")
@@ -170,7 +173,7 @@ def dashboard(*, user) -> Dashboard:
 # --- The mayor's office ----------------------------------------------------------------------
 
 
-def mayor_escalations(*, user):
+def mayor_escalations(*, user: Actor) -> QuerySet[Escalation]:
     """Escalations addressed to the mayor or the MAC: the short text and the decision asked,
     never the case. (One of them: access.doors.access_mayor_escalation.)"""
     return (

@@ -15,8 +15,9 @@ def _sign_in() -> str:
 
 
 @shared_task
-def notify_referral_received(referral_id: int) -> int:
-    """To the coordinators: a referral waits for screening (new, or answered)."""
+def notify_referral_received(_referral_id: int) -> int:
+    """To the coordinators: a referral waits for screening (new, or answered). Content-free,
+    so the referral's id goes unused; the task keeps taking it, as every task queued does."""
     return _send(
         selectors.coordinator_emails(),
         _("A referral is waiting for screening"),

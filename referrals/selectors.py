@@ -1,7 +1,9 @@
 """Reads of referrals. Each one that shows protected data takes the user and applies the policy."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from access import policy
 from accounts.models import Role
+from accounts.types import Actor, User
 from audit.reads import record_read
 from cases import selectors as case_selectors
 from cases.models import Case, Person
@@ -21,7 +24,7 @@ from referrals.models import OutboundReferral, PrisonRelease, Referral, Screenin
 # --- The referrer's own referrals ------------------------------------------------------------
 
 
-def referrals_of(*, user, search: str = "") -> QuerySet[Referral]:
+def referrals_of(*, user: Actor, search: str = "") -> QuerySet[Referral]:
     """The user's own referrals, drafts first, then newest; searchable by number or name."""
     referrals = Referral.objects.filter(policy.referral_referrer_filter(user)).order_by(
         Conditional(When(status=Referral.Status.DRAFT, then=Value(0)), default=Value(1)),
@@ -57,7 +60,7 @@ class ReferrerView:
     decided_at: object = None
 
 
-def referrer_view(*, user, referral: Referral) -> ReferrerView:
+def referrer_view(*, user: Actor, referral: Referral) -> ReferrerView:
     if not Referral.objects.filter(policy.referral_referrer_filter(user), pk=referral.pk).exists():
         raise Http404
     latest = referral.screenings.order_by("-decided_at", "-pk").first()
@@ -77,11 +80,11 @@ def referrer_view(*, user, referral: Referral) -> ReferrerView:
 # The door to a referral is access.doors.access_referral.
 
 
-def referral_by_token(*, user, token) -> Referral | None:
+def referral_by_token(*, user: Actor, token: UUID) -> Referral | None:
     return Referral.objects.filter(policy.referral_referrer_filter(user), form_token=token).first()
 
 
-def screenings_of(*, user, referral: Referral) -> list[Screening]:
+def screenings_of(*, user: Actor, referral: Referral) -> list[Screening]:
     """The screening history, for those who read the referral in full (through its door)."""
     if not policy.may_screen_referrals(user):
         return []
@@ -105,7 +108,7 @@ class ScreeningFilters:
 AWAITING = (Referral.Status.SUBMITTED, Referral.Status.INFORMATION_REQUESTED)
 
 
-def screening_list(*, user, filters: ScreeningFilters | None = None) -> QuerySet[Referral]:
+def screening_list(*, user: Actor, filters: ScreeningFilters | None = None) -> QuerySet[Referral]:
     """The referrals the user may screen; by default those still being screened, oldest first.
     Each is marked `overdue` when it has waited longer than SCREENING_TARGET_DAYS."""
     filters = filters or ScreeningFilters()
@@ -135,7 +138,7 @@ def screening_list(*, user, filters: ScreeningFilters | None = None) -> QuerySet
     return _search(referrals, filters.search)
 
 
-def screening_overdue_count(*, user) -> int:
+def screening_overdue_count(*, user: Actor) -> int:
     return screening_list(user=user, filters=ScreeningFilters(overdue=True)).count()
 
 
@@ -165,7 +168,12 @@ def _candidate_filter(
     return narrowed | by_letter
 
 
-def _matches(rows, first_name: str, last_name: str, date_of_birth) -> dict[int, matching.Score]:
+def _matches(
+    rows: Iterable[tuple[int, str, str, date | None]],
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+) -> dict[int, matching.Score]:
     found = {}
     for pk, first, last, born in rows:
         result = matching.score(first_name, last_name, date_of_birth, first, last, born)
@@ -206,7 +214,7 @@ def referral_matches(*, referral: Referral) -> dict[int, matching.Score]:
     return _matches(rows, referral.first_name, referral.last_name, referral.date_of_birth)
 
 
-def _recently_closed(person_ids) -> QuerySet[Case]:
+def _recently_closed(person_ids: Iterable[int]) -> QuerySet[Case]:
     since = timezone.now() - timedelta(days=Case.REPEAT_WINDOW_DAYS)
     return Case.objects.filter(
         person_id__in=person_ids,
@@ -249,11 +257,11 @@ class Deconfliction:
         return bool(self.persons or self.referrals or self.hidden_hit)
 
 
-def _by_strength(item) -> tuple:
+def _by_strength(item: PersonMatch | ReferralMatch) -> tuple[bool, float]:
     return (item.score.strength is not matching.Strength.STRONG, -item.score.similarity)
 
 
-def deconfliction(*, user, referral: Referral) -> Deconfliction:
+def deconfliction(*, user: Actor, referral: Referral) -> Deconfliction:
     """Known persons and earlier referrals that match, as far as the user may see them; for the
     rest, hit or no hit. A fixed number of queries, whatever the number of matches."""
     if not policy.may_screen_referrals(user):
@@ -300,7 +308,7 @@ def deconfliction(*, user, referral: Referral) -> Deconfliction:
     return result
 
 
-def linkable_persons(*, user, referral: Referral) -> QuerySet[Person]:
+def linkable_persons(*, user: Actor, referral: Referral) -> QuerySet[Person]:
     """Matched persons the user may link a referral to: those whose identity they may read."""
     found = person_matches(
         first_name=referral.first_name,
@@ -310,7 +318,7 @@ def linkable_persons(*, user, referral: Referral) -> QuerySet[Person]:
     return Person.objects.filter(policy.person_identity_filter(user), pk__in=list(found))
 
 
-def linkable_cases(*, user, persons: QuerySet[Person]) -> QuerySet[Case]:
+def linkable_cases(*, user: Actor, persons: QuerySet[Person]) -> QuerySet[Case]:
     """Open cases of those persons that the user may see: a referral can join one of them."""
     return (
         case_selectors.visible_cases(user=user)
@@ -320,11 +328,11 @@ def linkable_cases(*, user, persons: QuerySet[Person]) -> QuerySet[Case]:
     )
 
 
-def person_linkable(*, user, person: Person) -> bool:
+def person_linkable(*, user: Actor, person: Person) -> bool:
     return Person.objects.filter(policy.person_identity_filter(user), pk=person.pk).exists()
 
 
-def case_linkable(*, user, reference: str) -> Case | None:
+def case_linkable(*, user: Actor, reference: str) -> Case | None:
     """An open case the user sees, by reference, to link an accepted referral to."""
     return (
         Case.objects.filter(policy.case_filter(user), reference=reference.strip().upper())
@@ -334,7 +342,7 @@ def case_linkable(*, user, reference: str) -> Case | None:
     )
 
 
-def record_screening_read(*, user, referral: Referral, deconfliction: Deconfliction) -> None:
+def record_screening_read(*, user: Actor, referral: Referral, deconfliction: Deconfliction) -> None:
     """One read-audit row for a page that shows a referral in full and its deconfliction: the
     referral, and the ids of the known persons, their cases and the earlier referrals shown."""
     parts = ["referral"]
@@ -350,7 +358,7 @@ def record_screening_read(*, user, referral: Referral, deconfliction: Deconflict
 # --- Outbound referrals ----------------------------------------------------------------------
 
 
-def outbound_for_case(*, user, case: Case, search: str = "") -> QuerySet[OutboundReferral]:
+def outbound_for_case(*, user: Actor, case: Case, search: str = "") -> QuerySet[OutboundReferral]:
     """The outbound referrals of a case the user sees (through the case's door first)."""
     outbound = (
         OutboundReferral.objects.filter(policy.case_filter(user, case_field="case_id"), case=case)
@@ -363,7 +371,7 @@ def outbound_for_case(*, user, case: Case, search: str = "") -> QuerySet[Outboun
     return outbound
 
 
-def outbound_received(*, user, search: str = "") -> QuerySet[OutboundReferral]:
+def outbound_received(*, user: Actor, search: str = "") -> QuerySet[OutboundReferral]:
     """Outbound referrals addressed to the user's agency (not revoked), newest first."""
     outbound = (
         OutboundReferral.objects.filter(policy.outbound_provider_filter(user))
@@ -386,7 +394,7 @@ def outbound_received(*, user, search: str = "") -> QuerySet[OutboundReferral]:
 # --- Prison release --------------------------------------------------------------------------
 
 
-def prison_release_of(*, user, case: Case) -> PrisonRelease | None:
+def prison_release_of(*, user: Actor, case: Case) -> PrisonRelease | None:
     """The protocol of a case the user sees (through the case's door first)."""
     return (
         PrisonRelease.objects.filter(policy.case_filter(user, case_field="case_id"), case=case)
@@ -396,7 +404,9 @@ def prison_release_of(*, user, case: Case) -> PrisonRelease | None:
     )
 
 
-def prison_releases_between(*, start: date, end: date, user=None) -> QuerySet[PrisonRelease]:
+def prison_releases_between(
+    *, start: date, end: date, user: Actor | None = None
+) -> QuerySet[PrisonRelease]:
     """Open cases whose person is expected out of prison between start and end (inclusive),
     soonest first. The conferences app proposes each for the last conference before the release.
 
@@ -413,7 +423,9 @@ def prison_releases_between(*, start: date, end: date, user=None) -> QuerySet[Pr
     return releases
 
 
-def upcoming_prison_releases(*, user, search: str = "", days: int = 365) -> QuerySet[PrisonRelease]:
+def upcoming_prison_releases(
+    *, user: Actor, search: str = "", days: int = 365
+) -> QuerySet[PrisonRelease]:
     today = timezone.localdate()
     releases = prison_releases_between(
         start=today, end=today + timedelta(days=days), user=user
@@ -444,7 +456,7 @@ def prison_release_reminders_due(*, today: date) -> list[tuple[PrisonRelease, in
 # --- Whom to tell (content-free e-mails) -----------------------------------------------------
 
 
-def _active_emails(users) -> list[str]:
+def _active_emails(users: Iterable[User]) -> list[str]:
     return sorted({u.email for u in users if u.email and u.is_active})
 
 

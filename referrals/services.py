@@ -1,7 +1,9 @@
 """Writes on referrals. Keyword-only, atomic; auditlog records each row; e-mails go on commit."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from accounts.models import Agency, Level
+from accounts.types import Actor, User
 from cases import services as case_services
 from cases.models import Action, Case, ChronologyEntry, Indicator, Person
 from referrals import selectors
@@ -123,11 +126,11 @@ def _check_complete(referral: Referral, indicators: list[Indicator]) -> None:
 @transaction.atomic
 def referral_save(
     *,
-    referrer,
+    referrer: Actor,
     token: uuid.UUID,
     submit: bool,
-    indicators=(),
-    **fields,
+    indicators: Iterable[Indicator] = (),
+    **fields: Any,
 ) -> Referral:
     """Save the referral form as a draft, or send it for screening.
 
@@ -148,7 +151,7 @@ def referral_save(
         referral = Referral(
             form_token=token,
             referrer=referrer,
-            referrer_agency_id=policy.agency_id_of(referrer),
+            referrer_agency_id=policy.writer_agency_id(referrer),
         )
     for name, value in fields.items():
         setattr(referral, name, value.strip() if isinstance(value, str) else value)
@@ -186,14 +189,14 @@ def referral_save(
 
 
 @transaction.atomic
-def referral_delete_draft(*, referral: Referral, user) -> None:
+def referral_delete_draft(*, referral: Referral, user: Actor) -> None:
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _require(policy.may_edit_referral(user, locked))
     locked.delete()
 
 
 @transaction.atomic
-def referral_answer(*, referral: Referral, user, answer: str) -> Referral:
+def referral_answer(*, referral: Referral, user: Actor, answer: str) -> Referral:
     """The referrer answers the screening's question; the referral goes back for screening."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _require(policy.may_refer(user) and locked.referrer_id == user.pk)
@@ -206,6 +209,8 @@ def referral_answer(*, referral: Referral, user, answer: str) -> Referral:
         .order_by("-decided_at", "-pk")
         .first()
     )
+    if screening is None:
+        raise ValidationError(_("This referral is not waiting for an answer from you."))
     screening.answer = answer.strip()
     screening.answered_at = timezone.now()
     screening.save()
@@ -222,7 +227,7 @@ def referral_answer(*, referral: Referral, user, answer: str) -> Referral:
 
 # --- Screening -------------------------------------------------------------------------------
 
-OUTCOME_STATUS = {
+OUTCOME_STATUS: dict[str, str] = {
     Screening.Outcome.NO_FURTHER_ACTION: RS.NO_FURTHER_ACTION,
     Screening.Outcome.MORE_INFORMATION: RS.INFORMATION_REQUESTED,
     Screening.Outcome.SIGNPOSTED: RS.SIGNPOSTED,
@@ -249,7 +254,16 @@ def _refuse_if_screened(referral: Referral) -> None:
     )
 
 
-def _check_decision(*, user, outcome, reasons, question, signposted_to, acceptance, **accept):
+def _check_decision(
+    *,
+    user: Actor,
+    outcome: str,
+    reasons: str,
+    question: str,
+    signposted_to: str,
+    acceptance: str,
+    **accept: Any,
+) -> None:
     errors: dict[str, str] = {}
     if outcome not in Screening.Outcome.values:
         errors["outcome"] = _("Choose the outcome of the screening.")
@@ -266,7 +280,14 @@ def _check_decision(*, user, outcome, reasons, question, signposted_to, acceptan
 
 
 def _check_acceptance(
-    *, user, acceptance, person, case, owner, lead_agency, risk_level
+    *,
+    user: Actor,
+    acceptance: str,
+    person: Person | None,
+    case: Case | None,
+    owner: User | None,
+    lead_agency: Agency | None,
+    risk_level: str,
 ) -> dict[str, str]:
     errors = {}
     kinds = Screening.Acceptance
@@ -330,7 +351,17 @@ def _referral_as_entry(referral: Referral) -> str:
     return "\n".join(lines)
 
 
-def _accept(*, referral: Referral, user, acceptance, person, case, owner, lead_agency, risk_level):
+def _accept(
+    *,
+    referral: Referral,
+    user: Actor,
+    acceptance: str,
+    person: Person | None,
+    case: Case | None,
+    owner: User | None,
+    lead_agency: Agency | None,
+    risk_level: str,
+) -> Case:
     kinds = Screening.Acceptance
     if acceptance == kinds.NEW_PERSON:
         person = case_services.person_create(
@@ -343,6 +374,8 @@ def _accept(*, referral: Referral, user, acceptance, person, case, owner, lead_a
             is_minor=referral.is_minor,
         )
     if acceptance in (kinds.NEW_PERSON, kinds.EXISTING_PERSON):
+        if person is None or owner is None or lead_agency is None:
+            raise ValueError("_check_acceptance asks for the person, owner and lead agency.")
         case = case_services.case_open(
             opened_by=user,
             person=person,
@@ -360,6 +393,8 @@ def _accept(*, referral: Referral, user, acceptance, person, case, owner, lead_a
             ),
             reason=_("Referral %(number)s accepted at screening.") % {"number": referral.number},
         )
+    if case is None or referral.submitted_at is None:
+        raise ValueError("_check_acceptance asks for the case; a referral screened was sent.")
     case_services.entry_add(
         case=case,
         author=user,
@@ -375,7 +410,7 @@ def _accept(*, referral: Referral, user, acceptance, person, case, owner, lead_a
 def screening_decide(
     *,
     referral: Referral,
-    user,
+    user: Actor,
     outcome: str,
     reasons: str,
     question: str = "",
@@ -384,7 +419,7 @@ def screening_decide(
     acceptance: str = "",
     person: Person | None = None,
     case: Case | None = None,
-    owner=None,
+    owner: User | None = None,
     lead_agency: Agency | None = None,
     risk_level: str = Case.RiskLevel.MODERATE,
 ) -> Screening:
@@ -394,7 +429,7 @@ def screening_decide(
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _require(policy.may_decide_referral(user, locked))
     _refuse_if_screened(locked)
-    accept = {
+    accept: dict[str, Any] = {
         "person": person,
         "case": case,
         "owner": owner,
@@ -449,7 +484,7 @@ def screening_decide(
 def outbound_send(
     *,
     case: Case,
-    user,
+    user: Actor,
     service: str,
     provider: Agency,
     person_details: str,
@@ -501,7 +536,7 @@ def outbound_send(
 
 
 OS = OutboundReferral.Status
-OUTBOUND_ANSWERS = {
+OUTBOUND_ANSWERS: dict[str, frozenset[str]] = {
     OS.SENT: frozenset({OS.ACCEPTED, OS.DECLINED}),
     OS.ACCEPTED: frozenset({OS.COMPLETED}),
 }
@@ -509,7 +544,7 @@ OUTBOUND_ANSWERS = {
 
 @transaction.atomic
 def outbound_answer(
-    *, outbound: OutboundReferral, user, status: str, note: str = ""
+    *, outbound: OutboundReferral, user: Actor, status: str, note: str = ""
 ) -> OutboundReferral:
     """The provider accepts, declines (with a reason) or completes an outbound referral."""
     locked = OutboundReferral.objects.select_for_update().get(pk=outbound.pk)
@@ -538,7 +573,7 @@ def outbound_answer(
 
 
 @transaction.atomic
-def outbound_revoke(*, outbound: OutboundReferral, user, reason: str) -> OutboundReferral:
+def outbound_revoke(*, outbound: OutboundReferral, user: Actor, reason: str) -> OutboundReferral:
     """The case team withdraws a referral; the provider no longer sees it. A restriction of
     processing does not stop this: it ends a disclosure."""
     locked = OutboundReferral.objects.select_for_update().get(pk=outbound.pk)
@@ -589,7 +624,7 @@ def _due(release_date: date, lead: int, today: date) -> date:
     return max(release_date - timedelta(days=lead), today)
 
 
-def _put_on_team(*, case: Case, user, worker) -> None:
+def _put_on_team(*, case: Case, user: Actor, worker: User) -> None:
     if Case.objects.filter(policy.case_filter(worker), pk=case.pk).exists():
         return
     if policy.role_of(worker) not in policy.CASE_TEAM_ROLES:
@@ -634,11 +669,11 @@ def _check_protocol(*, institution: str, expected_release_date: date | None) -> 
 def prison_release_start(
     *,
     case: Case,
-    user,
+    user: Actor,
     institution: str,
     expected_release_date: date,
     conditions: str,
-    outreach_worker,
+    outreach_worker: User,
     provider: Agency,
     person_details: str,
     request: str,
@@ -705,7 +740,7 @@ def prison_release_start(
 def prison_release_update(
     *,
     release: PrisonRelease,
-    user,
+    user: Actor,
     institution: str,
     expected_release_date: date,
     conditions: str,

