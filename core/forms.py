@@ -1,11 +1,14 @@
 """Form helpers every app uses: the date widgets, a date-and-time field read on the site's
 wall clock, and showing a service's refusal on the form that asked for the write."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
 from core.dates import FUTURE_TOLERANCE
@@ -45,18 +48,18 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def try_write(request, form, write, success: str = "") -> bool:
-    """Run a service call; on refusal show why (on the form, or as messages when there is
-    none) and answer False; on success say `success` (if given) and answer True."""
+@contextmanager
+def show_refusal(request: HttpRequest, form: forms.Form | None = None) -> Iterator[None]:
+    """Run a view's service call in this block. If the service refuses (raises ValidationError),
+    the rest of the block is skipped and the refusal is shown where the user asked for the write:
+    on the form (see apply_errors), or as messages on a page that has none; the view goes on after
+    the block, usually to show the form again with what the user typed. Any other exception
+    passes through."""
     try:
-        write()
+        yield
     except ValidationError as error:
         if form is None:
             for message in error.messages:
                 messages.error(request, message)
         else:
             apply_errors(form, error)
-        return False
-    if success:
-        messages.success(request, success)
-    return True

@@ -14,7 +14,7 @@ from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
 from cases import services as case_services
-from core.forms import apply_errors
+from core.forms import show_refusal
 from oversight import charts, forms, selectors, statistics
 
 
@@ -92,13 +92,10 @@ def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = doors.access_mayor_escalation(request.user, escalation_id, for_decision=True)
     form = forms.MayorDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             case_services.escalation_decide(
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Decision recorded; the case owner is told."))
             return redirect("oversight:mayor")
     return render(request, "oversight/mayor_decide.html", {"escalation": escalation, "form": form})
@@ -116,7 +113,7 @@ def mayor_meeting_request(request: HttpRequest) -> HttpResponse:
             .filter(reference=data["reference"].strip().upper())
             .first()
         )
-        try:
+        with show_refusal(request, form):
             if case is None:
                 raise ValidationError(
                     {"reference": _("No case with this reference that you can see.")}
@@ -128,9 +125,6 @@ def mayor_meeting_request(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
                 decision_requested=data["decision_requested"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Requested: it is proposed for the next MAC meeting."))
             return redirect("oversight:dashboard")
     return render(

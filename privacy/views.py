@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
-from core.forms import apply_errors
+from core.forms import show_refusal
 from core.pagination import paginate
 from privacy import forms, retention, subject_rights
 
@@ -37,11 +36,8 @@ def retention_due(request: HttpRequest) -> HttpResponse:
 def retention_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     if not policy.may_confirm_destruction(request.user):
         raise Http404
-    try:
+    with show_refusal(request):
         retention.case_destroy(reference=reference, confirmed_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(
             request, _("The personal data of %(ref)s is destroyed.") % {"ref": reference}
         )
@@ -97,14 +93,11 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.RestrictionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
-        try:
+        with show_refusal(request, form):
             if restricted:
                 subject_rights.case_restriction_lift(case=case, user=request.user, reason=reason)
             else:
                 subject_rights.case_restrict(case=case, user=request.user, reason=reason)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("The restriction is lifted.")

@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
 from cases.models import Case
-from core.forms import apply_errors
+from core.forms import show_refusal
 from referrals import forms, selectors, services
 from referrals.models import Referral
 
@@ -86,7 +85,8 @@ def _save(request: HttpRequest, form: forms.ReferralForm, referral: Referral | N
         form.add_error(None, _("This form was opened for another account or referral."))
         return None
     submit = request.POST.get("action") == "submit"
-    try:
+    saved = None
+    with show_refusal(request, form):
         saved = services.referral_save(
             referrer=request.user,
             token=token,
@@ -94,8 +94,7 @@ def _save(request: HttpRequest, form: forms.ReferralForm, referral: Referral | N
             indicators=form.cleaned_data["indicators"],
             **form.referral_data(),
         )
-    except ValidationError as error:
-        apply_errors(form, error)
+    if saved is None:
         return None
     if saved.status == Referral.Status.DRAFT:
         messages.success(
@@ -235,13 +234,10 @@ def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
         return redirect(referral)
     form = forms.AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.referral_answer(
                 referral=referral, user=request.user, answer=form.cleaned_data["answer"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Thank you: your answer was sent for screening."))
             return redirect(referral)
     return render(
@@ -297,13 +293,10 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
         initial={"lead_agency": policy.agency_id_of(request.user), "owner": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             screening = services.screening_decide(
                 referral=referral, user=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("Screening recorded: %(outcome)s. The referrer is told the outcome.")
@@ -381,11 +374,8 @@ def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
         initial={"person_details": _person_details(request.user, case)},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             outbound = services.outbound_send(case=case, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Referral sent. The provider is told by e-mail."))
             return redirect(outbound)
     return render(
@@ -428,11 +418,8 @@ def outbound_answer(request: HttpRequest, outbound_id: int) -> HttpResponse:
     outbound = doors.access_outbound_referral(request.user, outbound_id, for_answer=True).outbound
     form = forms.OutboundAnswerForm(request.POST or None, outbound=outbound)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.outbound_answer(outbound=outbound, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Answer recorded. The sender is told by e-mail."))
             return redirect(outbound)
     return render(
@@ -450,13 +437,10 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
     ).outbound
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.outbound_revoke(
                 outbound=outbound, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Revoked: the provider no longer sees it."))
             return redirect(outbound)
     return render(
@@ -510,16 +494,13 @@ def prison_release(request: HttpRequest, reference: str) -> HttpResponse:
             },
         )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             if release is None:
                 services.prison_release_start(case=case, user=request.user, **form.cleaned_data)
             else:
                 services.prison_release_update(
                     release=release, user=request.user, **form.cleaned_data
                 )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Prison-release protocol saved."))
             return redirect("referrals:prison_release", reference=case.reference)
     return render(
