@@ -6,18 +6,17 @@ before they change anything."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
+from audit import reads
 from cases import forms, selectors, services
 from cases.models import Case
 from core.forms import show_refusal
-
-PAGE_SIZE = 25
+from core.pagination import paginate, query_without_page
 
 
 @login_required
@@ -41,20 +40,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
             repeat=data["repeat"],
             review_within=data["review_within"],
         )
-    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(request, selectors.case_list(user=request.user, filters=filters))
+    reads.record_list_read(
+        user=request.user, page="case list", shown={"case": page}, searched=filters.searched()
     )
-    page.object_list = list(page.object_list)
-    selectors.record_case_list_read(user=request.user, filters=filters, cases=page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "show_names": policy.may_read_identities(request.user),
             "may_open": policy.may_open_cases(request.user),
         },

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,13 +16,12 @@ from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from conferences import forms, selectors, services
 from core.forms import show_refusal
+from core.pagination import paginate
 
 
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
-    upcoming = Paginator(selectors.upcoming_meetings(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    upcoming = paginate(request, selectors.upcoming_meetings(user=request.user))
     return render(
         request,
         "conferences/conference_list.html",
@@ -63,10 +61,10 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
             )
             messages.success(request, _("Ad hoc meeting called."))
             return redirect(meeting)
-    meetings = Paginator(
+    meetings = paginate(
+        request,
         selectors.meetings_visible(user=request.user).filter(series=series).order_by("-starts_at"),
-        25,
-    ).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "conferences/series_detail.html",

@@ -1,5 +1,6 @@
 """Form helpers every app uses: the date widgets, a date-and-time field read on the site's
-wall clock, and showing a service's refusal on the form that asked for the write."""
+wall clock, the choice of people, and showing a service's refusal where the user asked for the
+write."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,19 @@ class WallClockDateTimeField(forms.DateTimeField):
             if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
                 raise  # skipped when the clocks went forward: it never happened here
             return later if later <= timezone.now() + FUTURE_TOLERANCE else earlier
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """A choice of one person, shown as "full name (agency)"."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several people, each shown as UserChoiceField shows one."""
+
+    label_from_instance = UserChoiceField.label_from_instance
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:

@@ -54,27 +54,30 @@ def destruction_log(request: HttpRequest) -> HttpResponse:
 # --- Subject rights --------------------------------------------------------------------------
 
 
-@login_required
-@doors.page_for(policy.may_run_subject_access_report)
-def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
+def _report_subject(request: HttpRequest, code: str, what: str):
+    """The person a subject-access report is about, its read recorded as `what`: 404 unless
+    the user may run the report and sees the person."""
+    if not policy.may_run_subject_access_report(request.user):
+        raise Http404
     person = case_selectors.person_by_code(user=request.user, code=code)
     if person is None:
         raise Http404
+    reads.record_read(user=request.user, obj=person, what=what)
+    return person
+
+
+@login_required
+def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
+    person = _report_subject(request, code, "subject access report")
     report = subject_rights.person_access_report(user=request.user, person=person)
-    reads.record_read(user=request.user, obj=person, what="subject access report")
     return render(request, "privacy/person_access_report.html", report)
 
 
 @login_required
 def person_report_export(request: HttpRequest, code: str) -> HttpResponse:
     """The subject-access report as a file: the data held, who read it, the releases made."""
-    if not policy.may_run_subject_access_report(request.user):
-        raise Http404
-    person = case_selectors.person_by_code(user=request.user, code=code)
-    if person is None:
-        raise Http404
+    person = _report_subject(request, code, "subject access report exported")
     data = subject_rights.person_report_data(user=request.user, person=person)
-    reads.record_read(user=request.user, obj=person, what="subject access report exported")
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

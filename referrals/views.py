@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,23 +19,13 @@ from audit import reads
 from cases import selectors as case_selectors
 from cases.models import Case
 from core.forms import show_refusal
+from core.pagination import paginate, query_without_page
 from referrals import forms, selectors, services
 from referrals.models import Referral
 
-PAGE_SIZE = 25
 # Where a referral form's text waits while its author signs in again.
 KEPT_FORM = "referrals.kept_form"
 KEPT_FORM_MAX_CHARS = 200_000
-
-
-def _paginate(request: HttpRequest, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- The referral form -----------------------------------------------------------------------
@@ -173,14 +162,14 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 def referral_mine(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.referrals_of(user=request.user, search=search))
+    page = paginate(request, selectors.referrals_of(user=request.user, search=search))
     return render(
         request,
         "referrals/mine.html",
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "may_screen": policy.may_screen_referrals(request.user),
             "may_receive_outbound": policy.may_receive_outbound_referrals(request.user),
         },
@@ -260,13 +249,13 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         filters = selectors.ScreeningFilters(
             search=data["q"], status=data["status"], overdue=data["overdue"]
         )
-    page = _paginate(request, selectors.screening_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.screening_list(user=request.user, filters=filters))
     # The list shows each person's name and date of birth.
     reads.record_list_read(user=request.user, page="screening", shown={"referral": page})
     return render(
         request,
         "referrals/screening_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -323,14 +312,14 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to the user's agency."""
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.outbound_received(user=request.user, search=search))
+    page = paginate(request, selectors.outbound_received(user=request.user, search=search))
     reads.record_list_read(
         user=request.user, page="referrals to your agency", shown={"outbound referral": page}
     )
     return render(
         request,
         "referrals/outbound_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -339,7 +328,7 @@ def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(
+    page = paginate(
         request, selectors.outbound_for_case(user=request.user, case=case, search=search)
     )
     return render(
@@ -349,7 +338,7 @@ def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "may_send": policy.may_send_outbound_referral(request.user, case),
         },
     )
@@ -458,14 +447,14 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
 def prison_release_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.upcoming_prison_releases(user=request.user, search=search))
+    page = paginate(request, selectors.upcoming_prison_releases(user=request.user, search=search))
     reads.record_list_read(
         user=request.user, page="releases from prison", shown={"prison release": page}
     )
     return render(
         request,
         "referrals/prison_release_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
