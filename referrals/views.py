@@ -28,6 +28,15 @@ KEPT_FORM = "referrals.kept_form"
 KEPT_FORM_MAX_CHARS = 200_000
 
 
+def _search_list(request: HttpRequest, select, **selecting) -> dict:
+    """A searchable list page's context: the search form, the page of what `select` finds for
+    the user and the search, and the query that the links to the other pages keep."""
+    form = forms.SearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    rows = select(user=request.user, search=search, **selecting)
+    return {"form": form, "page": paginate(request, rows), "query": query_without_page(request)}
+
+
 # --- The referral form -----------------------------------------------------------------------
 
 
@@ -160,16 +169,11 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_refer)
 def referral_mine(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.referrals_of(user=request.user, search=search))
     return render(
         request,
         "referrals/mine.html",
         {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
+            **_search_list(request, selectors.referrals_of),
             "may_screen": policy.may_screen_referrals(request.user),
             "may_receive_outbound": policy.may_receive_outbound_referrals(request.user),
         },
@@ -310,35 +314,24 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
 @doors.page_for(policy.may_receive_outbound_referrals)
 def outbound_list(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to the user's agency."""
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.outbound_received(user=request.user, search=search))
+    found = _search_list(request, selectors.outbound_received)
     reads.record_list_read(
-        user=request.user, page="referrals to your agency", shown={"outbound referral": page}
+        user=request.user,
+        page="referrals to your agency",
+        shown={"outbound referral": found["page"]},
     )
-    return render(
-        request,
-        "referrals/outbound_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
-    )
+    return render(request, "referrals/outbound_list.html", found)
 
 
 @login_required
 def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(
-        request, selectors.outbound_for_case(user=request.user, case=case, search=search)
-    )
     return render(
         request,
         "referrals/outbound_case.html",
         {
+            **_search_list(request, selectors.outbound_for_case, case=case),
             "case": case,
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
             "may_send": policy.may_send_outbound_referral(request.user, case),
         },
     )
@@ -445,17 +438,11 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_work_on_cases)
 def prison_release_list(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.upcoming_prison_releases(user=request.user, search=search))
+    found = _search_list(request, selectors.upcoming_prison_releases)
     reads.record_list_read(
-        user=request.user, page="releases from prison", shown={"prison release": page}
+        user=request.user, page="releases from prison", shown={"prison release": found["page"]}
     )
-    return render(
-        request,
-        "referrals/prison_release_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
-    )
+    return render(request, "referrals/prison_release_list.html", found)
 
 
 @login_required
