@@ -179,17 +179,12 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
             with show_refusal(request, form):
                 services.case_change_status(
-                    case=case,
-                    user=request.user,
-                    to_status=data["to_status"],
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                    next_review_date=data["next_review_date"],
-                    closure_reason=data["closure_reason"],
+                    case=case, user=request.user, expected_version=version, **data
                 )
                 messages.success(request, _("Status changed."))
                 return redirect(case)
