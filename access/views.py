@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from access import doors, forms, policy, selectors, services
 from audit import reads
-from core.forms import apply_errors
+from core.forms import show_refusal
 from core.pagination import paginate
 
 # --- Access requests -------------------------------------------------------------------------
@@ -20,11 +19,8 @@ from core.pagination import paginate
 def access_requests(request: HttpRequest) -> HttpResponse:
     form = forms.AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.access_request_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             # The same answer whether or not the case exists: existence is not disclosed.
             messages.success(
                 request,
@@ -52,7 +48,7 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
     form = forms.AccessDecisionForm(request.POST or None, may_approve=may_approve)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_refusal(request, form):
             services.access_request_decide(
                 request=access_request,
                 user=request.user,
@@ -60,9 +56,6 @@ def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
                 until=data.get("until"),
                 note=data["note"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Decision recorded."))
             return redirect("access_requests:mine")
     return render(

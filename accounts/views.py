@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import forms, rules, security, services
-from core.forms import apply_errors
+from core.forms import show_refusal
 from core.i18n import apply_language
 
 RECOVERY_CODES_KEY = "msc_new_recovery_codes"
@@ -104,13 +103,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = security.totp_device_for_setup(user=user)
     form = forms.SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             codes = security.totp_confirm(
                 request=request, device=device, token=form.cleaned_data["token"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             request.session[RECOVERY_CODES_KEY] = codes
             messages.success(request, _("Two-factor sign-in is set up."))
             return redirect(_with_next("two_factor:recovery_codes", request))
@@ -189,13 +185,10 @@ def account_changes(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         confirm = data["decision"] == "confirm"
         change = security.account_change_get(user=user, change_id=data["change"])
-        try:
+        with show_refusal(request):
             change = security.account_change_decide(
                 change_id=change.pk, user=user, confirm=confirm, request=request
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             name = change.user.get_full_name() or change.user.get_username()
             text = (
                 _("Confirmed: the change to the account of %(name)s applies now.")

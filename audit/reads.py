@@ -7,14 +7,15 @@ from auditlog.models import LogEntry
 from django.db.models import Model
 
 
-def record_read(*, user, obj: Model, what: str = "") -> LogEntry:
-    """Log that `user` read `obj`. The address comes from auditlog's middleware context."""
+def record_read(*, user, obj: Model, what: str = "", **details) -> LogEntry:
+    """Log that `user` read `obj`, and `what` of it, with any `details` (what they searched
+    for). The address comes from auditlog's middleware context."""
     return LogEntry.objects.log_create(
         obj,
         action=LogEntry.Action.ACCESS,
         actor=user,
         force_log=True,
-        additional_data={"read": what} if what else None,
+        additional_data={"read": what, **details} if what else None,
     )
 
 
@@ -48,9 +49,13 @@ class ShownRows:
         return self._rows or []
 
 
-def record_list_read(*, user, page: str, shown: dict[str, Iterable]) -> LogEntry | None:
+def record_list_read(
+    *, user, page: str, shown: dict[str, Iterable], searched: dict | None = None
+) -> LogEntry | None:
     """One read-audit row for a page that lists protected objects (DESIGN 3, rule 6): the
-    reader, the page and the ids of what it showed, kind by kind; no row when it showed nothing.
+    reader, the page and the ids of what it showed, kind by kind, and for a search what was
+    searched for (`searched`: the term, the filters). No row when the page showed nothing,
+    unless it was a search: what a reader looks for is worth knowing even when nothing matched.
     One INSERT whatever the length of the lists (their rows are already loaded: a paginator's
     page, or ShownRows after the template used them). The row is filed under the reader's
     account, as a list has no one object; its ids name what was read."""
@@ -59,6 +64,7 @@ def record_list_read(*, user, page: str, shown: dict[str, Iterable]) -> LogEntry
         rows = rows.shown() if isinstance(rows, ShownRows) else list(rows)
         if rows:
             parts.append(f"{kind} {', '.join(str(row.pk) for row in rows)}")
-    if not parts:
+    if not parts and searched is None:
         return None
-    return record_read(user=user, obj=user, what=f"{page}: {'; '.join(parts)}")
+    what = f"{page}: {'; '.join(parts)}" if parts else page
+    return record_read(user=user, obj=user, what=what, **(searched or {}))

@@ -12,7 +12,7 @@ from access import doors, policy
 from accounts import security
 from accounts.models import SecurityEvent
 from audit import forms, selectors
-from core.pagination import paginate
+from core.pagination import paginate, query_without_page
 
 PAGE_SIZE = 50
 
@@ -47,15 +47,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise Http404
     form, rows = _audit_rows(request)
     page = paginate(request, rows, PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/audit_log.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "show_changes": policy.may_see_audit_changes(request.user),
         },
     )

@@ -21,7 +21,7 @@ from cases.selectors import case_team_members
 from cases.services import ALLOWED_TRANSITIONS
 from cases.widgets import FastSelect, UserChoiceValues
 from core.dates import FUTURE_TOLERANCE
-from core.forms import DATE, WallClockDateTimeField
+from core.forms import DATE, UserChoiceField, WallClockDateTimeField
 
 
 def case_team_users():
@@ -31,11 +31,6 @@ def case_team_users():
         .select_related("profile__agency")
         .order_by("last_name", "first_name")
     )
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
 
 
 class CaseWorkerFilterField(UserChoiceField):

@@ -4,10 +4,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from auditlog.cid import get_cid
-from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -41,6 +38,15 @@ class CaseFilters:
     closure_reason: str = ""
     repeat: bool = False
     review_within: int | None = None
+
+    def searched(self) -> dict:
+        """What the reader asked the list for, for the read audit: the term and the filters set."""
+        chosen = {
+            name: value
+            for name, value in asdict(self).items()
+            if name != "search" and value not in ("", None, False)
+        }
+        return {"search": self.search.strip(), "filters": chosen}
 
 
 def active_indicators() -> QuerySet[Indicator]:
@@ -119,31 +125,6 @@ def _search(user: Actor, term: str) -> Q:
         return Q(pk__in=by_reference.union(by_person, all=True))
     # A few thousand visible cases at most: the matches are quickest found among them.
     return Q(reference__icontains=term) | person("person__")
-
-
-def record_case_list_read(*, user: Actor, filters: CaseFilters, cases: list[Case]) -> LogEntry:
-    """One read row for a page of the case list or a search: the term, the filters and the
-    references shown (a list shows each case's person and owner). No object: the list."""
-    term = filters.search.strip()
-    chosen = {
-        name: value
-        for name, value in asdict(filters).items()
-        if name != "search" and value not in ("", None, False)
-    }
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Case),
-        object_pk="",
-        object_repr="case search" if term else "case list",
-        action=LogEntry.Action.ACCESS,
-        actor=user,
-        additional_data={
-            "read": "case search" if term else "case list",
-            "search": term,
-            "filters": chosen,
-            "cases": [case.reference for case in cases],
-        },
-        cid=get_cid(),
-    )
 
 
 @dataclass

@@ -6,18 +6,17 @@ before they change anything."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
+from audit import reads
 from cases import forms, selectors, services
 from cases.models import Case
-from core.forms import apply_errors, try_write
-
-PAGE_SIZE = 25
+from core.forms import show_refusal
+from core.pagination import paginate, query_without_page
 
 
 @login_required
@@ -41,20 +40,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
             repeat=data["repeat"],
             review_within=data["review_within"],
         )
-    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(request, selectors.case_list(user=request.user, filters=filters))
+    reads.record_list_read(
+        user=request.user, page="case list", shown={"case": page}, searched=filters.searched()
     )
-    page.object_list = list(page.object_list)
-    selectors.record_case_list_read(user=request.user, filters=filters, cases=page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "show_names": policy.may_read_identities(request.user),
             "may_open": policy.may_open_cases(request.user),
         },
@@ -71,7 +67,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     form = forms.CaseOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_refusal(request, form):
             if data["existing_person"]:
                 person = selectors.person_by_code(user=request.user, code=data["existing_person"])
                 if person is None:
@@ -93,9 +89,6 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 person_informed=data["person_informed"],
                 not_informed_reason=data["not_informed_reason"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect(case)
     return render(request, "cases/case_open.html", {"form": form})
@@ -141,21 +134,19 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
         version = data.pop("version")
         categories = data.pop("categories")
         try:
-            services.case_update(
-                case=case,
-                user=request.user,
-                expected_version=version,
-                categories=categories,
-                **data,
-            )
+            with show_refusal(request, form):
+                services.case_update(
+                    case=case,
+                    user=request.user,
+                    expected_version=version,
+                    categories=categories,
+                    **data,
+                )
+                messages.success(request, _("Case details saved."))
+                return redirect(case)
         except services.ConflictError as error:
             conflict = error.current
             form = _rebase(form, conflict, may_change_team)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Case details saved."))
-            return redirect(case)
     return render(
         request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict}
     )
@@ -188,17 +179,15 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
-            services.case_change_status(
-                case=case,
-                user=request.user,
-                to_status=data["to_status"],
-                reason=data["reason"],
-                expected_version=data["version"],
-                next_review_date=data["next_review_date"],
-                closure_reason=data["closure_reason"],
-            )
+            with show_refusal(request, form):
+                services.case_change_status(
+                    case=case, user=request.user, expected_version=version, **data
+                )
+                messages.success(request, _("Status changed."))
+                return redirect(case)
         except services.ConflictError as error:
             conflict = error.current
             data = form.data.copy()
@@ -213,11 +202,6 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 % {"status": conflict.get_status_display()},
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Status changed."))
-            return redirect(case)
     return render(request, "cases/case_status.html", {"case": conflict or case, "form": form})
 
 
@@ -227,11 +211,8 @@ def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference, for_write=True, what="entry form")
     form = forms.EntryForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.entry_add(case=case, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Entry added to the chronology."))
             return redirect(case)
     return _form_page(request, case, form, _("Add a chronology entry"), multipart=True)
@@ -244,11 +225,8 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpRe
     entry = doors.access_entry(request.user, case, entry_id, what="correction form of entry")
     form = forms.CorrectionForm(request.POST or None, initial={"text": entry.text})
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.entry_correct(entry=entry, author=request.user, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Correction added; the original entry is kept."))
             return redirect(case)
     return _form_page(request, case, form, _("Correct a chronology entry"), original=entry)
@@ -276,7 +254,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.AssessmentForm(request.POST or None, user=request.user, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_refusal(request, form):
             services.assessment_record(
                 case=case,
                 author=request.user,
@@ -285,9 +263,6 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
                 level=data["level"],
                 ratings=form.ratings(),
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Assessment recorded."))
             return redirect(case)
     return _form_page(request, case, form, _("Record an assessment"))
@@ -299,11 +274,8 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference, for_write=True, what="action form")
     form = forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.action_add(case=case, created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Action added to the support plan."))
             return redirect(case)
     return _form_page(request, case, form, _("Add an action"))
@@ -324,11 +296,8 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.action_update(action=action, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Action updated."))
             return redirect(case)
     return _form_page(request, case, form, _("Update an action"), original_action=action)
@@ -340,11 +309,8 @@ def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference, for_write=True, what="escalation form")
     form = forms.EscalationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.escalation_raise(case=case, raised_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Escalation raised."))
             return redirect(case)
     return _form_page(request, case, form, _("Escalate"))
@@ -357,13 +323,10 @@ def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) 
     escalation = doors.access_escalation(request.user, case, escalation_id, for_decision=True)
     form = forms.EscalationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.escalation_decide(
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Escalation updated."))
             return redirect(case)
     return _form_page(request, case, form, _("Record the decision"), escalation=escalation)
@@ -394,36 +357,29 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
             user_form = forms.TeamUserForm(request.POST, prefix="user")
             if user_form.is_valid():
                 d = user_form.cleaned_data
-                done = try_write(
-                    request,
-                    user_form,
-                    lambda: services.team_add_user(
+                with show_refusal(request, user_form):
+                    services.team_add_user(
                         case=case,
                         user=d["user"],
                         granted_by=request.user,
                         reason=d["reason"],
                         expires_on=d["expires_on"],
-                    ),
-                )
+                    )
+                    done = True
         elif action == "add_agency":
             agency_form = forms.TeamAgencyForm(request.POST, prefix="agency")
             if agency_form.is_valid():
                 d = agency_form.cleaned_data
-                done = try_write(
-                    request,
-                    agency_form,
-                    lambda: services.team_add_agency(
+                with show_refusal(request, agency_form):
+                    services.team_add_agency(
                         case=case, agency=d["agency"], granted_by=request.user, reason=d["reason"]
-                    ),
-                )
+                    )
+                    done = True
         elif action == "remove":
             remove = forms.TeamRemoveForm(request.POST)
             if remove.is_valid():
-                try:
+                with show_refusal(request):
                     done = _team_remove(request, case, remove.cleaned_data)
-                except ValidationError as error:
-                    for message in error.messages:
-                        messages.error(request, message)
         if done:
             messages.success(request, _("Case team updated."))
             return redirect("cases:team", reference=case.reference)

@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from accounts.models import Level, Role
-from cases.forms import UserChoiceField
 from cases.models import Case
 from conferences.models import AgendaItem, Attendance, ConferenceSeries
-from core.forms import DATE, WallClockDateTimeField
+from core.forms import DATE, UserChoiceField, UsersChoiceField, WallClockDateTimeField
 
 
 def members_choices():
@@ -20,16 +19,11 @@ def members_choices():
     )
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
-
-
 class SeriesForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ConferenceSeries.Kind.choices)
     chair = UserChoiceField(label=_("Chair"), queryset=members_choices())
-    core_members = MemberChoices(
+    core_members = UsersChoiceField(
         label=_("Core members"), queryset=members_choices(), widget=forms.CheckboxSelectMultiple
     )
     cadence_days = forms.IntegerField(

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,14 +15,13 @@ from access import policy
 from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from conferences import forms, selectors, services
-from core.forms import try_write
+from core.forms import show_refusal
+from core.pagination import paginate
 
 
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
-    upcoming = Paginator(selectors.upcoming_meetings(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    upcoming = paginate(request, selectors.upcoming_meetings(user=request.user))
     return render(
         request,
         "conferences/conference_list.html",
@@ -42,16 +40,10 @@ def series_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        holder = {}
-        if try_write(
-            request,
-            form,
-            lambda: holder.update(
-                series=services.series_create(user=request.user, **form.cleaned_data)
-            ),
-            _("Series created."),
-        ):
-            return redirect(holder["series"])
+        with show_refusal(request, form):
+            series = services.series_create(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Series created."))
+            return redirect(series)
     return render(
         request, "conferences/form.html", {"form": form, "title": _("New conference series")}
     )
@@ -63,22 +55,16 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     series = access_series(request.user, series_id, for_chair=request.method == "POST")
     form = forms.AdHocMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        holder = {}
-        if try_write(
-            request,
-            form,
-            lambda: holder.update(
-                meeting=services.meeting_call_ad_hoc(
-                    series=series, user=request.user, **form.cleaned_data
-                )
-            ),
-            _("Ad hoc meeting called."),
-        ):
-            return redirect(holder["meeting"])
-    meetings = Paginator(
+        with show_refusal(request, form):
+            meeting = services.meeting_call_ad_hoc(
+                series=series, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Ad hoc meeting called."))
+            return redirect(meeting)
+    meetings = paginate(
+        request,
         selectors.meetings_visible(user=request.user).filter(series=series).order_by("-starts_at"),
-        25,
-    ).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "conferences/series_detail.html",
@@ -168,7 +154,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
             raise Http404 from None
         # The page records the read of the agenda it shows (selectors.agenda).
         item = access_agenda_item(user, meeting, item_id, audit=False)
-    simple = {
+    writes = {
         "propose": (
             lambda: services.agenda_propose(meeting=meeting, user=user),
             _("Proposals added to the agenda."),
@@ -180,7 +166,7 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
         "open": (lambda: services.meeting_open(meeting=meeting, user=user), _("Meeting opened.")),
     }
     if item is not None:
-        simple.update(
+        writes.update(
             {
                 "up": (
                     lambda: services.agenda_move(item=item, user=user, up=True),
@@ -196,13 +182,13 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
                 ),
             }
         )
-    if action in simple:
-        write, success = simple[action]
-        return try_write(request, None, write, success)
+    # The form the action posts, if any; a refusal shows on it if the page shows it, else as a
+    # message.
+    form = shown_on = None
     if action == "add_case":
-        form = bound["add_case"] = forms.AddCaseForm(request.POST, prefix="case")
+        form = shown_on = bound["add_case"] = forms.AddCaseForm(request.POST, prefix="case")
 
-        def write():
+        def add_case():
             ref = form.cleaned_data["reference"].strip().upper()
             case = case_selectors.visible_cases(user=user).filter(reference=ref).first()
             if case is None:
@@ -211,44 +197,43 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
                 )
             services.agenda_add_case(meeting=meeting, user=user, case=case)
 
-        return form.is_valid() and try_write(request, form, write, _("Case added."))
-    if action == "add_general":
-        form = bound["add_general"] = forms.AddGeneralItemForm(request.POST, prefix="general")
-        return form.is_valid() and try_write(
-            request,
-            form,
+        writes[action] = (add_case, _("Case added."))
+    elif action == "add_general":
+        form = shown_on = bound["add_general"] = forms.AddGeneralItemForm(
+            request.POST, prefix="general"
+        )
+        writes[action] = (
             lambda: services.agenda_add_general(meeting=meeting, user=user, **form.cleaned_data),
             _("Item added."),
         )
-    if action == "cutoff":
-        form = bound["cutoff_form"] = forms.CutoffForm(request.POST, prefix="cutoff")
-        return form.is_valid() and try_write(
-            request,
-            form,
+    elif action == "cutoff":
+        form = shown_on = bound["cutoff_form"] = forms.CutoffForm(request.POST, prefix="cutoff")
+        writes[action] = (
             lambda: services.agenda_set_cutoff(meeting=meeting, user=user, **form.cleaned_data),
             _("Cut-off set."),
         )
-    if action == "restrict" and item is not None:
+    elif action == "restrict" and item is not None:
         form = forms.RestrictForm(request.POST)
-        return form.is_valid() and try_write(
-            request,
-            None,
-            lambda: services.agenda_restrict(
-                item=item, user=user, level=form.cleaned_data["level"]
-            ),
+        writes[action] = (
+            lambda: services.agenda_restrict(item=item, user=user, **form.cleaned_data),
             _("Restriction saved."),
         )
-    if action == "guest" and item is not None:
+    elif action == "guest" and item is not None:
         form = forms.GuestForm(request.POST)
-        return form.is_valid() and try_write(
-            request,
-            None,
-            lambda: services.agenda_invite_guest(
-                item=item, user=user, guest=form.cleaned_data["guest"]
-            ),
+        writes[action] = (
+            lambda: services.agenda_invite_guest(item=item, user=user, **form.cleaned_data),
             _("Guest invited."),
         )
-    messages.error(request, _("That did not work: choose an action on the page."))
+    if action not in writes:
+        messages.error(request, _("That did not work: choose an action on the page."))
+        return False
+    if form is not None and not form.is_valid():
+        return False
+    write, success = writes[action]
+    with show_refusal(request, shown_on):
+        write()
+        messages.success(request, success)
+        return True
     return False
 
 
@@ -257,19 +242,11 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
 def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, for_chair=True)
     form = forms.AttendanceForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and try_write(
-            request,
-            form,
-            lambda: services.attendance_record(
-                meeting=meeting, user=request.user, **form.cleaned_data
-            ),
-            _("Attendance recorded."),
-        )
-    ):
-        return redirect("conferences:attendance", meeting_id=meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.attendance_record(meeting=meeting, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Attendance recorded."))
+            return redirect("conferences:attendance", meeting_id=meeting.pk)
     return render(
         request,
         "conferences/attendance.html",
@@ -311,10 +288,8 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if try_write(
-            request,
-            form,
-            lambda: services.minute_record(
+        with show_refusal(request, form):
+            services.minute_record(
                 item=item,
                 user=request.user,
                 discussion=data["discussion"],
@@ -323,9 +298,8 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
                 next_review_date=data["next_review_date"],
                 closure_reason=data["closure_reason"],
                 actions=form.actions(),
-            ),
-            _("Minute saved."),
-        ):
+            )
+            messages.success(request, _("Minute saved."))
             return redirect(meeting)
     return render(
         request, "conferences/item_minute.html", {"meeting": meeting, "item": item, "form": form}
@@ -336,12 +310,9 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 @require_POST
 def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    try_write(
-        request,
-        None,
-        lambda: services.minutes_finalise(meeting=meeting, user=request.user),
-        _("Minutes finalised: they are now read-only."),
-    )
+    with show_refusal(request):
+        services.minutes_finalise(meeting=meeting, user=request.user)
+        messages.success(request, _("Minutes finalised: they are now read-only."))
     return redirect(meeting)
 
 
@@ -373,17 +344,11 @@ def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
     # The page shows nothing of the item: no read to record.
     item = access_agenda_item(request.user, meeting, item_id, audit=False)
     form = forms.AmendmentForm(request.POST or None, levels=policy.writable_levels(request.user))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and try_write(
-            request,
-            form,
-            lambda: services.amendment_add(item=item, user=request.user, **form.cleaned_data),
-            _("Amendment added."),
-        )
-    ):
-        return redirect("conferences:minutes", meeting_id=meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.amendment_add(item=item, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Amendment added."))
+            return redirect("conferences:minutes", meeting_id=meeting.pk)
     return render(
         request,
         "conferences/form.html",

@@ -1,11 +1,14 @@
 """Form helpers every app uses: the date widgets, a date-and-time field read on the site's
-wall clock, and showing a service's refusal on the form that asked for the write."""
+wall clock, the choice of people, and showing a service's refusal where the user asked for the
+write."""
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -38,6 +41,19 @@ class WallClockDateTimeField(forms.DateTimeField):
             return later if later <= timezone.now() + FUTURE_TOLERANCE else earlier
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """A choice of one person, shown as "full name (agency)"."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.profile.agency})"
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several people, each shown as UserChoiceField shows one."""
+
+    label_from_instance = UserChoiceField.label_from_instance
+
+
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's refusal on the form: on the field it names, or above the form."""
     if hasattr(error, "error_dict"):
@@ -47,20 +63,18 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def try_write(
-    request: HttpRequest, form: forms.Form | None, write: Callable[[], object], success: str = ""
-) -> bool:
-    """Run a service call; on refusal show why (on the form, or as messages when there is
-    none) and answer False; on success say `success` (if given) and answer True."""
+@contextmanager
+def show_refusal(request: HttpRequest, form: forms.Form | None = None) -> Iterator[None]:
+    """Run a view's service call in this block. If the service refuses (raises ValidationError),
+    the rest of the block is skipped and the refusal is shown where the user asked for the write:
+    on the form (see apply_errors), or as messages on a page that has none; the view goes on after
+    the block, usually to show the form again with what the user typed. Any other exception
+    passes through."""
     try:
-        write()
+        yield
     except ValidationError as error:
         if form is None:
             for message in error.messages:
                 messages.error(request, message)
         else:
             apply_errors(form, error)
-        return False
-    if success:
-        messages.success(request, success)
-    return True

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Escalation
-
 
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
@@ -10,16 +8,6 @@ class YearForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in years]
-
-
-class MayorDecisionForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[(s, label) for s, label in Escalation.Status.choices if s != "raised"],
-    )
-    decision = forms.CharField(
-        label=_("Decision taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 class MayorMeetingRequestForm(forms.Form):

@@ -3,7 +3,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,9 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
 from audit import reads
+from cases import forms as case_forms
 from cases import selectors as case_selectors
 from cases import services as case_services
-from core.forms import apply_errors
+from core.forms import show_refusal
+from core.pagination import paginate
 from oversight import charts, forms, selectors, statistics
 
 
@@ -76,9 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_see_mayor_escalations)
 def mayor_escalations(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.mayor_escalations(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.mayor_escalations(user=request.user))
     # The list shows each escalation's text.
     reads.record_list_read(
         user=request.user, page="escalations to the mayor", shown={"escalation": page}
@@ -90,15 +89,12 @@ def mayor_escalations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = doors.access_mayor_escalation(request.user, escalation_id, for_decision=True)
-    form = forms.MayorDecisionForm(request.POST or None)
+    form = case_forms.EscalationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             case_services.escalation_decide(
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Decision recorded; the case owner is told."))
             return redirect("oversight:mayor")
     return render(request, "oversight/mayor_decide.html", {"escalation": escalation, "form": form})
@@ -116,7 +112,7 @@ def mayor_meeting_request(request: HttpRequest) -> HttpResponse:
             .filter(reference=data["reference"].strip().upper())
             .first()
         )
-        try:
+        with show_refusal(request, form):
             if case is None:
                 raise ValidationError(
                     {"reference": _("No case with this reference that you can see.")}
@@ -128,9 +124,6 @@ def mayor_meeting_request(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
                 decision_requested=data["decision_requested"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Requested: it is proposed for the next MAC meeting."))
             return redirect("oversight:dashboard")
     return render(

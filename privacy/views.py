@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
-from core.forms import apply_errors
+from core.forms import show_refusal
 from core.pagination import paginate
 from privacy import forms, retention, subject_rights
 
@@ -37,11 +36,8 @@ def retention_due(request: HttpRequest) -> HttpResponse:
 def retention_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     if not policy.may_confirm_destruction(request.user):
         raise Http404
-    try:
+    with show_refusal(request):
         retention.case_destroy(reference=reference, confirmed_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(
             request, _("The personal data of %(ref)s is destroyed.") % {"ref": reference}
         )
@@ -58,27 +54,30 @@ def destruction_log(request: HttpRequest) -> HttpResponse:
 # --- Subject rights --------------------------------------------------------------------------
 
 
-@login_required
-@doors.page_for(policy.may_run_subject_access_report)
-def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
+def _report_subject(request: HttpRequest, code: str, what: str):
+    """The person a subject-access report is about, its read recorded as `what`: 404 unless
+    the user may run the report and sees the person."""
+    if not policy.may_run_subject_access_report(request.user):
+        raise Http404
     person = case_selectors.person_by_code(user=request.user, code=code)
     if person is None:
         raise Http404
+    reads.record_read(user=request.user, obj=person, what=what)
+    return person
+
+
+@login_required
+def person_access_report(request: HttpRequest, code: str) -> HttpResponse:
+    person = _report_subject(request, code, "subject access report")
     report = subject_rights.person_access_report(user=request.user, person=person)
-    reads.record_read(user=request.user, obj=person, what="subject access report")
     return render(request, "privacy/person_access_report.html", report)
 
 
 @login_required
 def person_report_export(request: HttpRequest, code: str) -> HttpResponse:
     """The subject-access report as a file: the data held, who read it, the releases made."""
-    if not policy.may_run_subject_access_report(request.user):
-        raise Http404
-    person = case_selectors.person_by_code(user=request.user, code=code)
-    if person is None:
-        raise Http404
+    person = _report_subject(request, code, "subject access report exported")
     data = subject_rights.person_report_data(user=request.user, person=person)
-    reads.record_read(user=request.user, obj=person, what="subject access report exported")
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -97,14 +96,11 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.RestrictionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
-        try:
+        with show_refusal(request, form):
             if restricted:
                 subject_rights.case_restriction_lift(case=case, user=request.user, reason=reason)
             else:
                 subject_rights.case_restrict(case=case, user=request.user, reason=reason)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("The restriction is lifted.")

@@ -1,16 +1,15 @@
 import uuid
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from accounts.models import Agency
 from cases import selectors as case_selectors
-from cases.forms import UserChoiceField
+from cases.forms import case_team_users
 from cases.models import Case, Indicator, Person
-from core.forms import DATE
+from core.forms import DATE, UserChoiceField
 from referrals.models import OutboundReferral, Referral, Screening
 from referrals.services import OUTBOUND_ANSWERS, REFERRAL_FIELDS
 
@@ -165,15 +164,6 @@ class CaseChoiceField(forms.ModelChoiceField):
         return f"{obj.reference} · {obj.person.code} · {obj.get_status_display()}"
 
 
-def case_owner_choices():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__role__in=policy.CASE_TEAM_ROLES)
-        .select_related("profile__agency")
-        .order_by("last_name", "first_name")
-    )
-
-
 class ScreeningForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Screening.Outcome.choices, widget=forms.RadioSelect
@@ -222,7 +212,7 @@ class ScreeningForm(forms.Form):
         help_text=_("For linking to an existing case: an open case of a match you can see."),
     )
     owner = UserChoiceField(
-        label=_("Owner of the new case"), required=False, queryset=case_owner_choices()
+        label=_("Owner of the new case"), required=False, queryset=case_team_users()
     )
     lead_agency = forms.ModelChoiceField(
         label=_("Lead agency of the new case"), required=False, queryset=Agency.objects.none()
@@ -237,7 +227,7 @@ class ScreeningForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
         self.fields["case"].queryset = cases
-        self.fields["owner"].queryset = case_owner_choices()
+        self.fields["owner"].queryset = case_team_users()
         self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)
 
 
@@ -308,7 +298,7 @@ class PrisonReleaseEditForm(forms.Form):
 class PrisonReleaseStartForm(PrisonReleaseEditForm, OutboundForm):
     outreach_worker = UserChoiceField(
         label=_("Outreach worker"),
-        queryset=case_owner_choices(),
+        queryset=case_team_users(),
         help_text=_("Owns the outreach tasks; added to the case team if needed."),
     )
 
@@ -327,5 +317,5 @@ class PrisonReleaseStartForm(PrisonReleaseEditForm, OutboundForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         del self.fields["service"]
-        self.fields["outreach_worker"].queryset = case_owner_choices()
+        self.fields["outreach_worker"].queryset = case_team_users()
         self.fields["provider"].label = _("Prison outreach programme (provider agency)")

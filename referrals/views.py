@@ -8,8 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,24 +18,23 @@ from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
 from cases.models import Case
-from core.forms import apply_errors
+from core.forms import show_refusal
+from core.pagination import paginate, query_without_page
 from referrals import forms, selectors, services
 from referrals.models import Referral
 
-PAGE_SIZE = 25
 # Where a referral form's text waits while its author signs in again.
 KEPT_FORM = "referrals.kept_form"
 KEPT_FORM_MAX_CHARS = 200_000
 
 
-def _paginate(request: HttpRequest, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def _search_list(request: HttpRequest, select, **selecting) -> dict:
+    """A searchable list page's context: the search form, the page of what `select` finds for
+    the user and the search, and the query that the links to the other pages keep."""
+    form = forms.SearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    rows = select(user=request.user, search=search, **selecting)
+    return {"form": form, "page": paginate(request, rows), "query": query_without_page(request)}
 
 
 # --- The referral form -----------------------------------------------------------------------
@@ -86,7 +83,8 @@ def _save(request: HttpRequest, form: forms.ReferralForm, referral: Referral | N
         form.add_error(None, _("This form was opened for another account or referral."))
         return None
     submit = request.POST.get("action") == "submit"
-    try:
+    saved = None
+    with show_refusal(request, form):
         saved = services.referral_save(
             referrer=request.user,
             token=token,
@@ -94,8 +92,7 @@ def _save(request: HttpRequest, form: forms.ReferralForm, referral: Referral | N
             indicators=form.cleaned_data["indicators"],
             **form.referral_data(),
         )
-    except ValidationError as error:
-        apply_errors(form, error)
+    if saved is None:
         return None
     if saved.status == Referral.Status.DRAFT:
         messages.success(
@@ -172,16 +169,11 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_refer)
 def referral_mine(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.referrals_of(user=request.user, search=search))
     return render(
         request,
         "referrals/mine.html",
         {
-            "form": form,
-            "page": page,
-            "query": _query_without_page(request),
+            **_search_list(request, selectors.referrals_of),
             "may_screen": policy.may_screen_referrals(request.user),
             "may_receive_outbound": policy.may_receive_outbound_referrals(request.user),
         },
@@ -235,13 +227,10 @@ def referral_answer(request: HttpRequest, referral_id: int) -> HttpResponse:
         return redirect(referral)
     form = forms.AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.referral_answer(
                 referral=referral, user=request.user, answer=form.cleaned_data["answer"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Thank you: your answer was sent for screening."))
             return redirect(referral)
     return render(
@@ -264,13 +253,13 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         filters = selectors.ScreeningFilters(
             search=data["q"], status=data["status"], overdue=data["overdue"]
         )
-    page = _paginate(request, selectors.screening_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.screening_list(user=request.user, filters=filters))
     # The list shows each person's name and date of birth.
     reads.record_list_read(user=request.user, page="screening", shown={"referral": page})
     return render(
         request,
         "referrals/screening_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -297,13 +286,10 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
         initial={"lead_agency": policy.agency_id_of(request.user), "owner": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             screening = services.screening_decide(
                 referral=referral, user=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("Screening recorded: %(outcome)s. The referrer is told the outcome.")
@@ -328,35 +314,24 @@ def referral_screen(request: HttpRequest, referral_id: int) -> HttpResponse:
 @doors.page_for(policy.may_receive_outbound_referrals)
 def outbound_list(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to the user's agency."""
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.outbound_received(user=request.user, search=search))
+    found = _search_list(request, selectors.outbound_received)
     reads.record_list_read(
-        user=request.user, page="referrals to your agency", shown={"outbound referral": page}
+        user=request.user,
+        page="referrals to your agency",
+        shown={"outbound referral": found["page"]},
     )
-    return render(
-        request,
-        "referrals/outbound_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
-    )
+    return render(request, "referrals/outbound_list.html", found)
 
 
 @login_required
 def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(
-        request, selectors.outbound_for_case(user=request.user, case=case, search=search)
-    )
     return render(
         request,
         "referrals/outbound_case.html",
         {
+            **_search_list(request, selectors.outbound_for_case, case=case),
             "case": case,
-            "form": form,
-            "page": page,
-            "query": _query_without_page(request),
             "may_send": policy.may_send_outbound_referral(request.user, case),
         },
     )
@@ -381,11 +356,8 @@ def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
         initial={"person_details": _person_details(request.user, case)},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             outbound = services.outbound_send(case=case, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Referral sent. The provider is told by e-mail."))
             return redirect(outbound)
     return render(
@@ -428,11 +400,8 @@ def outbound_answer(request: HttpRequest, outbound_id: int) -> HttpResponse:
     outbound = doors.access_outbound_referral(request.user, outbound_id, for_answer=True).outbound
     form = forms.OutboundAnswerForm(request.POST or None, outbound=outbound)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.outbound_answer(outbound=outbound, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Answer recorded. The sender is told by e-mail."))
             return redirect(outbound)
     return render(
@@ -450,13 +419,10 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
     ).outbound
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.outbound_revoke(
                 outbound=outbound, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Revoked: the provider no longer sees it."))
             return redirect(outbound)
     return render(
@@ -472,17 +438,11 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_work_on_cases)
 def prison_release_list(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.upcoming_prison_releases(user=request.user, search=search))
+    found = _search_list(request, selectors.upcoming_prison_releases)
     reads.record_list_read(
-        user=request.user, page="releases from prison", shown={"prison release": page}
+        user=request.user, page="releases from prison", shown={"prison release": found["page"]}
     )
-    return render(
-        request,
-        "referrals/prison_release_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
-    )
+    return render(request, "referrals/prison_release_list.html", found)
 
 
 @login_required
@@ -510,16 +470,13 @@ def prison_release(request: HttpRequest, reference: str) -> HttpResponse:
             },
         )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             if release is None:
                 services.prison_release_start(case=case, user=request.user, **form.cleaned_data)
             else:
                 services.prison_release_update(
                     release=release, user=request.user, **form.cleaned_data
                 )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Prison-release protocol saved."))
             return redirect("referrals:prison_release", reference=case.reference)
     return render(

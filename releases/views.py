@@ -3,7 +3,6 @@ every release through its door (access.doors.access_release)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import doors, policy
 from audit.reads import record_list_read
-from core.forms import apply_errors
+from core.forms import show_refusal
 from core.pagination import paginate
 from releases import forms, selectors, services
 
@@ -74,11 +73,8 @@ def release_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case_for_release(request.user, reference)
     form = forms.ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             release = services.release_create(case=case, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request, _("Released. The recipients are told by a content-free e-mail.")
             )
@@ -101,13 +97,10 @@ def release_revise(request: HttpRequest, release_id: int) -> HttpResponse:
     }
     form = forms.ReleaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             revised = services.release_revise(
                 release=release, author=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("New version released; the old one is kept."))
             return redirect(revised)
     return _release_form_page(request, form, _("Revise a release"), release=release)
@@ -119,13 +112,10 @@ def release_revoke(request: HttpRequest, release_id: int) -> HttpResponse:
     release = doors.access_release(request.user, release_id, for_management=True)
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(request, form):
             services.release_revoke(
                 release=release, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Revoked: the recipients no longer see it."))
             return redirect(release)
     return _release_form_page(request, form, _("Revoke a release"), release=release)

@@ -3,8 +3,9 @@
 import pytest
 from django import forms
 
-from cases.forms import CaseFilterForm, UserChoiceField, case_team_users
+from cases.forms import CaseFilterForm, case_team_users
 from cases.widgets import FastSelect
+from core.forms import UserChoiceField
 
 CHOICES = [
     ("", "Any"),
