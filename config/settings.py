@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's widget templates, for the form renderer that reads TEMPLATES (FORM_RENDERER).
+    "django.forms",
     "guardian",
     "auditlog",
     "csp",
@@ -97,6 +99,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form in GOV.UK Frontend's markup: templates/forms/, through core.forms.
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 TEMPLATES = [
     {

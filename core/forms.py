@@ -1,16 +1,212 @@
-"""Form helpers every app uses: the date widgets, a date-and-time field read on the site's
-wall clock, and showing a service's refusal on the form that asked for the write."""
+"""Form helpers every app uses: GOV.UK Frontend's markup for every form (the renderer), the
+date widgets, a date-and-time field read on the site's wall clock, and showing a service's
+refusal on the form that asked for the write."""
 
+import datetime as dt
 from datetime import UTC
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.dates import FUTURE_TOLERANCE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# --- GOV.UK Frontend's form markup ---------------------------------------------------------
+# Every form renders through templates/forms/: {{ form }} gives the error summary and each
+# field as a govuk-form-group (label, hint, error message, control). The control's classes are
+# added here, by widget kind, so no form declares them.
+
+CONTROL_CLASSES = {
+    "input": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+}
+
+
+def control_kind(widget: forms.Widget) -> str:
+    if isinstance(widget, GovukDateInput):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
+        return "hidden"
+    return "input"
+
+
+class GovukBoundField(BoundField):
+    """A field as GOV.UK Frontend draws it: its control's class, the ids its hint and error
+    message have, and, for radios, the fields each choice reveals (the form's
+    `conditional_fields`: {field: {choice value: [field names]}})."""
+
+    @property
+    def kind(self) -> str:
+        return control_kind(self.field.widget)
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}_helptext"
+
+    @property
+    def described_by(self) -> str:
+        ids = [self.hint_id] if self.help_text else []
+        return " ".join([*ids, self.error_id] if self.errors else ids)
+
+    @property
+    def is_optional(self) -> bool:
+        """Optional fields say so, as GOV.UK advises (most of ours are required); a single
+        checkbox is optional by nature, and a label that says it already is left alone."""
+        if not getattr(self.form, "mark_optional", True):
+            return False
+        return not (self.field.required or self.kind == "checkbox" or str(self.label).endswith(")"))
+
+    @property
+    def is_revealed(self) -> bool:
+        """Drawn inside the radio choice that reveals it, not in the form's list of fields."""
+        return self.name in revealed_field_names(self.form)
+
+    @property
+    def summary_target(self) -> str:
+        """The id the error summary links to: the control itself, the first choice, the day."""
+        return self.id_for_label or self.auto_id
+
+    @property
+    def choices(self) -> list[dict]:
+        """Radios or checkboxes, each with the fields it reveals when chosen."""
+        reveals = getattr(self.form, "conditional_fields", {}).get(self.name, {})
+        options = []
+        for option in self.subwidgets:
+            value = str(option.data["value"])
+            revealed = [self.form[name] for name in reveals.get(value, ())]
+            options.append(
+                {
+                    "option": option,
+                    "value": value,
+                    "id": option.id_for_label,
+                    "checked": option.data["selected"],
+                    "label": option.choice_label,
+                    "revealed": revealed,
+                    "conditional_id": f"conditional-{option.id_for_label}",
+                }
+            )
+        return options
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        # GOV.UK's own messages replace the browser's: a form with required fields can be sent
+        # empty, and comes back with its error summary.
+        attrs.pop("required", None)
+        widget = widget or self.field.widget
+        css = CONTROL_CLASSES.get(control_kind(widget))
+        if css:
+            attrs["class"] = " ".join(filter(None, [css, attrs.get("class", "")]))
+        if self.errors and not self.use_fieldset:
+            attrs["aria-describedby"] = self.described_by
+        return attrs
+
+
+def revealed_field_names(form: forms.BaseForm) -> set[str]:
+    return {
+        name
+        for by_value in getattr(form, "conditional_fields", {}).values()
+        for names in by_value.values()
+        for name in names
+    }
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Form templates from the project's TEMPLATES (so templates/forms/ is found; Django's own
+    widget templates come with "django.forms" in INSTALLED_APPS), with GOV.UK Frontend's form
+    and field templates and bound field."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukDateInput(forms.MultiWidget):
+    """A date as day, month and year boxes (GOV.UK's date input), which people type faster and
+    more surely than in a calendar picker. A single ISO value (`name=2026-11-30`), as scripts,
+    tests and older pages send it, is taken as well."""
+
+    template_name = "forms/widgets/date_input.html"
+    use_fieldset = True
+    PARTS = (("day", _("Day"), 2), ("month", _("Month"), 2), ("year", _("Year"), 4))
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                }
+            )
+            for name, _label, width in self.PARTS
+        }
+        super().__init__(widgets, attrs)
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else ""
+
+    def get_context(self, name, value, attrs):
+        # The parts keep their own classes: the field's control class is not theirs.
+        attrs = {key: val for key, val in (attrs or {}).items() if key != "class"}
+        context = super().get_context(name, value, attrs)
+        context["widget"]["parts"] = [
+            {"label": label, "widget": sub}
+            for (_name, label, _width), sub in zip(
+                self.PARTS, context["widget"]["subwidgets"], strict=True
+            )
+        ]
+        return context
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        day, month, year = (
+            (data.get(f"{name}_{part}") or "").strip() for part, _label, _width in self.PARTS
+        )
+        if not (day or month or year):
+            return None
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        return f"{year}-{month}-{day}"  # refused by the field, and shown back as typed
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and all(
+            f"{name}_{part}" not in data for part, _label, _width in self.PARTS
+        )
+
+
+DATE = GovukDateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

@@ -52,6 +52,8 @@ class ReferralForm(forms.Form):
     """Every field is optional here so a draft can be saved at any point; what a referral needs
     before it is sent is checked by services.referral_save."""
 
+    mark_optional = False  # "(optional)" on every field would mislead: sending needs some
+
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
@@ -175,6 +177,19 @@ def case_owner_choices():
 
 
 class ScreeningForm(forms.Form):
+    # Each outcome shows only its own fields, under its radio (core.forms.GovukBoundField).
+    conditional_fields = {
+        "outcome": {
+            Screening.Outcome.MORE_INFORMATION: ["question"],
+            Screening.Outcome.SIGNPOSTED: ["signposted_to"],
+            Screening.Outcome.ACCEPTED: ["acceptance", "owner", "lead_agency", "risk_level"],
+        },
+        "acceptance": {
+            Screening.Acceptance.EXISTING_PERSON: ["person"],
+            Screening.Acceptance.EXISTING_CASE: ["case"],
+        },
+    }
+
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Screening.Outcome.choices, widget=forms.RadioSelect
     )
@@ -204,7 +219,8 @@ class ScreeningForm(forms.Form):
     acceptance = forms.ChoiceField(
         label=_("Accepted as"),
         required=False,
-        choices=[("", "—")] + Screening.Acceptance.choices,
+        choices=Screening.Acceptance.choices,
+        widget=forms.RadioSelect,
         help_text=_("For “accepted”."),
     )
     person = PersonChoiceField(
