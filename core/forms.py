@@ -32,10 +32,10 @@ CONTROL_CLASSES = {
 def control_kind(widget: forms.Widget) -> str:
     if isinstance(widget, GovukDateInput):
         return "date"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect, to Django
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -74,8 +74,9 @@ class GovukBoundField(BoundField):
     @property
     def is_optional(self) -> bool:
         """Optional fields say so, as GOV.UK advises (most of ours are required); a single
-        checkbox is optional by nature, and a label that says it already is left alone."""
-        if not getattr(self.form, "mark_optional", True):
+        checkbox is optional by nature, and a label that says it already is left alone. In a
+        form where every field is optional (filters, drafts) saying so of each is only noise."""
+        if not any(field.required for field in self.form.fields.values()):
             return False
         return not (self.field.required or self.kind == "checkbox" or str(self.label).endswith(")"))
 
@@ -87,6 +88,8 @@ class GovukBoundField(BoundField):
     @property
     def summary_target(self) -> str:
         """The id the error summary links to: the control itself, the first choice, the day."""
+        if self.kind in ("radios", "checkboxes"):
+            return f"{self.auto_id}_0"
         return self.id_for_label or self.auto_id
 
     @property
@@ -166,7 +169,7 @@ class GovukDateInput(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def id_for_label(self, id_):
-        return f"{id_}_day" if id_ else ""
+        return f"{id_}_0" if id_ else ""  # the day box
 
     def get_context(self, name, value, attrs):
         # The parts keep their own classes: the field's control class is not theirs.

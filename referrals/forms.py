@@ -52,8 +52,6 @@ class ReferralForm(forms.Form):
     """Every field is optional here so a draft can be saved at any point; what a referral needs
     before it is sent is checked by services.referral_save."""
 
-    mark_optional = False  # "(optional)" on every field would mislead: sending needs some
-
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)

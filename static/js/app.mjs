@@ -28,14 +28,28 @@ function labelTableCells(scope) {
   });
 }
 
+/* GOV.UK's radios mark a choice that reveals fields with aria-expanded, which ARIA does not
+   allow on a radio (axe-core: aria-allowed-attr, critical). The revealed fields follow the
+   radio in reading order, so the attribute is dropped each time the component sets it. */
+function dropRadioExpanded() {
+  document.querySelectorAll(".govuk-radios__input[aria-expanded]").forEach(function (radio) {
+    radio.removeAttribute("aria-expanded");
+  });
+}
+
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 labelTableCells(document);
+dropRadioExpanded();
+/* Registered after the components' own listeners, so these run after them. */
+document.addEventListener("click", dropRadioExpanded);
+window.addEventListener("pageshow", dropRadioExpanded);
 
 if (window.htmx) {
   window.htmx.onLoad(function (element) {
     if (element === document.body) return;
     initAll({ scope: element });
     labelTableCells(element);
+    dropRadioExpanded();
   });
 }
