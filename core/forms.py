@@ -146,6 +146,9 @@ class GovukFormRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
 class GovukDateInput(forms.MultiWidget):
     """A date as day, month and year boxes (GOV.UK's date input), which people type faster and
     more surely than in a calendar picker. A single ISO value (`name=2026-11-30`), as scripts,
@@ -194,14 +197,12 @@ class GovukDateInput(forms.MultiWidget):
     def value_from_datadict(self, data, files, name):
         if name in data:
             return data.get(name)
-        day, month, year = (
-            (data.get(f"{name}_{part}") or "").strip() for part, _label, _width in self.PARTS
-        )
+        day, month, year = ((data.get(f"{name}_{part}") or "").strip() for part in DATE_PARTS)
         if not (day or month or year):
             return None
-        if day.isdigit() and month.isdigit() and year.isdigit():
-            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-        return f"{year}-{month}-{day}"  # refused by the field, and shown back as typed
+        # As typed: the field reads "2026-3-5" and refuses a year not of four digits, and what
+        # it refuses is shown back unchanged.
+        return f"{year}-{month}-{day}"
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and all(
@@ -209,8 +210,37 @@ class GovukDateInput(forms.MultiWidget):
         )
 
 
+class GovukDateTimeInput(GovukDateInput):
+    """A date and time as day, month and year boxes and a time box ("9:30" or "09.30"); a
+    single ISO value (`name=2026-11-30T09:30`) is taken as well."""
+
+    PARTS = (*GovukDateInput.PARTS, ("time", _("Time"), 5))
+    NO_TIME = "?"
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            return [str(value.day), str(value.month), str(value.year), f"{value:%H:%M}"]
+        if isinstance(value, str) and value.count("-") == 2:
+            date, _sep, time = value.replace("T", " ").partition(" ")
+            return [*super().decompress(date), "" if time == self.NO_TIME else time[:5]]
+        return [None, None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        time = (data.get(f"{name}_time") or "").strip().replace(".", ":").replace("h", ":")
+        date = super().value_from_datadict(data, files, name)
+        if date is None and not time:
+            return None
+        hours, _sep, minutes = time.partition(":")
+        if hours.isdigit() and minutes.isdigit():
+            time = f"{int(hours):02d}:{int(minutes):02d}"
+        # Without its time a date would pass as midnight: the field must refuse it.
+        return f"{date or '--'} {time or self.NO_TIME}"
+
+
 DATE = GovukDateInput()
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = GovukDateTimeInput()
 
 
 class WallClockDateTimeField(forms.DateTimeField):

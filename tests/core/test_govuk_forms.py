@@ -3,12 +3,13 @@ error summary, "Error:" in the title, optional fields and conditional reveal."""
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
-from core.forms import DATE
+from core.forms import DATE, WallClockDateTimeField
 
 
 class Example(forms.Form):
@@ -90,3 +91,31 @@ def test_a_page_with_errors_says_so_in_its_title(client, social_worker):
     body = client.post(reverse("cases:open"), {"first_name": ""}).content.decode()
     assert re.search(r"<title>Error: ", body)
     assert 'class="govuk-error-summary"' in body
+
+
+class Meeting(forms.Form):
+    starts_at = WallClockDateTimeField(label="Starts at")
+
+
+def test_a_date_and_time_is_read_from_its_boxes_or_one_iso_value(settings):
+    settings.TIME_ZONE = "Europe/Brussels"
+    zone = ZoneInfo("Europe/Brussels")
+    expected = dt.datetime(2026, 3, 5, 9, 30, tzinfo=zone)
+    for data in (
+        {
+            "starts_at_day": "5",
+            "starts_at_month": "3",
+            "starts_at_year": "2026",
+            "starts_at_time": "9.30",
+        },
+        {"starts_at": "2026-03-05T09:30"},
+    ):
+        form = Meeting(data)
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["starts_at"] == expected
+
+
+def test_a_date_and_time_without_its_time_is_refused_and_kept():
+    form = Meeting({"starts_at_day": "5", "starts_at_month": "3", "starts_at_year": "2026"})
+    assert not form.is_valid()
+    assert 'name="starts_at_day" value="5"' in str(form)

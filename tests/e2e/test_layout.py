@@ -123,10 +123,8 @@ def error_case(page, folder, name: str) -> None:
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     page.wait_for_function("() => document.activeElement.matches('.govuk-error-summary')")
-    assert summary.evaluate(
-        "el => { const r = el.getBoundingClientRect();"
-        " return r.top > -10 && r.top < window.innerHeight - 100; }"
-    ), f"{name}: the error summary is not in view"
+    top, height = summary.evaluate("el => [el.getBoundingClientRect().top, window.innerHeight]")
+    assert -10 < top < height - 100, f"{name}: the error summary is not in view ({top}px)"
     assert page.title().startswith("Error: "), f"{name}: title {page.title()!r}"
     first_link = summary.locator("a").first
     if first_link.count():

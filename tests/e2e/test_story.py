@@ -70,10 +70,12 @@ def fill_date_by_keyboard(page, group, day: date, T) -> None:  # noqa: N803 - ge
         page.keyboard.press("Tab")
 
 
-def fill_date(group, day: date, T) -> None:  # noqa: N803 - gettext's name
+def fill_date(group, day: date, T, time: str = "") -> None:  # noqa: N803 - gettext's name
     group.get_by_label(T("Day"), exact=True).fill(str(day.day))
     group.get_by_label(T("Month"), exact=True).fill(str(day.month))
     group.get_by_label(T("Year"), exact=True).fill(str(day.year))
+    if time:
+        group.get_by_label(T("Time"), exact=True).fill(time)
 
 
 def the_world():
@@ -226,7 +228,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     social.get_by_role("link", name=T("Add an entry")).click()
     social.get_by_label(label_is(T("Kind"))).select_option(ChronologyEntry.Kind.CONTACT.value)
     yesterday = timezone.localtime() - timedelta(days=1)
-    social.get_by_label(label_is(T("When it happened"))).fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    fill_date(date_group(social, T("When it happened")), yesterday, T, time=f"{yesterday:%H:%M}")
     social.get_by_label(label_is(T("Level"))).select_option(str(Level.L2.value))
     social.get_by_label(label_is(T("What happened"))).fill("Met Robin and his mother at home.")
     story.step(social, "chronology-form")
@@ -266,7 +268,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     police.get_by_label(label_is(T("Kind"))).select_option(
         ChronologyEntry.Kind.POLICE_INFORMATION.value
     )
-    police.get_by_label(label_is(T("When it happened"))).fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    fill_date(date_group(police, T("When it happened")), yesterday, T, time=f"{yesterday:%H:%M}")
     police.get_by_label(label_is(T("Level"))).select_option(str(Level.L4.value))
     police.get_by_label(label_is(T("What happened"))).fill(POLICE_TEXT)
     story.step(police, "police-entry-form")
