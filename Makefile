@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo password is made once per checkout and kept in .demo-password (not in git).
 DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets; print('demo-' + secrets.token_urlsafe(9))" > .demo-password; cat .demo-password)
 
-.PHONY: run test test-e2e install lint clean bench
+.PHONY: run test test-e2e install lint clean bench vendor
 
 $(VENV)/.installed: pyproject.toml
 	@echo "Installing the application and its libraries into .venv (about a minute the first time)"
@@ -51,6 +51,13 @@ test-e2e: install
 bench: install
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) -m bench.run $(ARGS)
+
+# The design system (GOV.UK Frontend), htmx and our stylesheet (static/scss), built from the
+# versions locked in package-lock.json into static/vendor/ with its MANIFEST.json. Needs Node
+# and npm; the built files are committed, so `make run` does not.
+vendor:
+	npm ci --no-audit --no-fund
+	npm run --silent vendor
 
 # mypy's Django plugin loads the settings, which want a SECRET_KEY (any will do for reading).
 lint: install

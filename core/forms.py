@@ -1,7 +1,8 @@
-"""Form helpers every app uses: the date widgets, a date-and-time field read on the site's
-wall clock, the choice of people, and showing a service's refusal where the user asked for the
-write."""
+"""Form helpers every app uses: GOV.UK Frontend's markup for every form (the renderer), the
+date widgets, a date-and-time field read on the site's wall clock, the choice of people, and
+showing a service's refusal where the user asked for the write."""
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -10,13 +11,240 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.dates import FUTURE_TOLERANCE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# --- GOV.UK Frontend's form markup ---------------------------------------------------------
+# Every form renders through templates/forms/: {{ form }} gives the error summary and each
+# field as a govuk-form-group (label, hint, error message, control). The control's classes are
+# added here, by widget kind, so no form declares them.
+
+CONTROL_CLASSES = {
+    "input": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+}
+
+
+def control_kind(widget: forms.Widget) -> str:
+    if isinstance(widget, GovukDateInput):
+        return "date"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect, to Django
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
+        return "hidden"
+    return "input"
+
+
+class GovukBoundField(BoundField):
+    """A field as GOV.UK Frontend draws it: its control's class, the ids its hint and error
+    message have, and, for radios, the fields each choice reveals (the form's
+    `conditional_fields`: {field: {choice value: [field names]}})."""
+
+    @property
+    def kind(self) -> str:
+        return control_kind(self.field.widget)
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}_helptext"
+
+    @property
+    def described_by(self) -> str:
+        ids = [self.hint_id] if self.help_text else []
+        return " ".join([*ids, self.error_id] if self.errors else ids)
+
+    @property
+    def is_optional(self) -> bool:
+        """Optional fields say so, as GOV.UK advises (most of ours are required); a single
+        checkbox is optional by nature, and a label that says it already is left alone. In a
+        form where every field is optional (filters, drafts) saying so of each is only noise."""
+        if not any(field.required for field in self.form.fields.values()):
+            return False
+        return not (self.field.required or self.kind == "checkbox" or str(self.label).endswith(")"))
+
+    @property
+    def is_revealed(self) -> bool:
+        """Drawn inside the radio choice that reveals it, not in the form's list of fields."""
+        return self.name in revealed_field_names(self.form)
+
+    @property
+    def summary_target(self) -> str:
+        """The id the error summary links to: the control itself, the first choice, the day."""
+        if self.kind in ("radios", "checkboxes"):
+            return f"{self.auto_id}_0"
+        return self.id_for_label or self.auto_id
+
+    @property
+    def choices(self) -> list[dict]:
+        """Radios or checkboxes, each with the fields it reveals when chosen."""
+        reveals = getattr(self.form, "conditional_fields", {}).get(self.name, {})
+        options = []
+        for option in self.subwidgets:
+            value = str(option.data["value"])
+            revealed = [self.form[name] for name in reveals.get(value, ())]
+            options.append(
+                {
+                    "option": option,
+                    "value": value,
+                    "id": option.id_for_label,
+                    "checked": option.data["selected"],
+                    "label": option.choice_label,
+                    "revealed": revealed,
+                    "conditional_id": f"conditional-{option.id_for_label}",
+                }
+            )
+        return options
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        # GOV.UK's own messages replace the browser's: a form with required fields can be sent
+        # empty, and comes back with its error summary.
+        attrs.pop("required", None)
+        widget = widget or self.field.widget
+        css = CONTROL_CLASSES.get(control_kind(widget))
+        if css:
+            attrs["class"] = " ".join(filter(None, [css, attrs.get("class", "")]))
+        if self.errors and not self.use_fieldset:
+            attrs["aria-describedby"] = self.described_by
+        return attrs
+
+
+def revealed_field_names(form: forms.BaseForm) -> set[str]:
+    return {
+        name
+        for by_value in getattr(form, "conditional_fields", {}).values()
+        for names in by_value.values()
+        for name in names
+    }
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Form templates from the project's TEMPLATES (so templates/forms/ is found; Django's own
+    widget templates come with "django.forms" in INSTALLED_APPS), with GOV.UK Frontend's form
+    and field templates and bound field."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = GovukBoundField
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateInput(forms.MultiWidget):
+    """A date as day, month and year boxes (GOV.UK's date input), which people type faster and
+    more surely than in a calendar picker. A single ISO value (`name=2026-11-30`), as scripts,
+    tests and older pages send it, is taken as well."""
+
+    template_name = "forms/widgets/date_input.html"
+    use_fieldset = True
+    PARTS = (("day", _("Day"), 2), ("month", _("Month"), 2), ("year", _("Year"), 4))
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                }
+            )
+            for name, _label, width in self.PARTS
+        }
+        super().__init__(widgets, attrs)
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else ""  # the day box
+
+    def get_context(self, name, value, attrs):
+        # The parts keep their own classes: the field's control class is not theirs.
+        attrs = {key: val for key, val in (attrs or {}).items() if key != "class"}
+        context = super().get_context(name, value, attrs)
+        context["widget"]["parts"] = [
+            {"label": label, "widget": sub}
+            for (_name, label, _width), sub in zip(
+                self.PARTS, context["widget"]["subwidgets"], strict=True
+            )
+        ]
+        return context
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):  # noqa: ARG002 (Django's widget API)
+        if name in data:
+            return data.get(name)
+        day, month, year = ((data.get(f"{name}_{part}") or "").strip() for part in DATE_PARTS)
+        if not (day or month or year):
+            return None
+        # As typed: the field reads "2026-3-5" and refuses a year not of four digits, and what
+        # it refuses is shown back unchanged.
+        return f"{year}-{month}-{day}"
+
+    def value_omitted_from_data(self, data, files, name):  # noqa: ARG002 (Django's widget API)
+        return name not in data and all(
+            f"{name}_{part}" not in data for part, _label, _width in self.PARTS
+        )
+
+
+class GovukDateTimeInput(GovukDateInput):
+    """A date and time as day, month and year boxes and a time box ("9:30" or "09.30"); a
+    single ISO value (`name=2026-11-30T09:30`) is taken as well."""
+
+    PARTS = (*GovukDateInput.PARTS, ("time", _("Time"), 5))
+    NO_TIME = "?"
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            return [str(value.day), str(value.month), str(value.year), f"{value:%H:%M}"]
+        if isinstance(value, str) and value.count("-") == 2:
+            date, _sep, time = value.replace("T", " ").partition(" ")
+            return [*super().decompress(date), "" if time == self.NO_TIME else time[:5]]
+        return [None, None, None, None]
+
+    def value_from_datadict(self, data, files, name):  # noqa: ARG002 (Django's widget API)
+        if name in data:
+            return data.get(name)
+        time = (data.get(f"{name}_time") or "").strip().replace(".", ":").replace("h", ":")
+        date = super().value_from_datadict(data, files, name)
+        if date is None and not time:
+            return None
+        hours, _sep, minutes = time.partition(":")
+        if hours.isdigit() and minutes.isdigit():
+            time = f"{int(hours):02d}:{int(minutes):02d}"
+        # Without its time a date would pass as midnight: the field must refuse it.
+        return f"{date or '--'} {time or self.NO_TIME}"
+
+
+DATE = GovukDateInput()
+DATETIME = GovukDateTimeInput()
 
 
 class WallClockDateTimeField(forms.DateTimeField):

@@ -165,6 +165,19 @@ class CaseChoiceField(forms.ModelChoiceField):
 
 
 class ScreeningForm(forms.Form):
+    # Each outcome shows only its own fields, under its radio (core.forms.GovukBoundField).
+    conditional_fields = {
+        "outcome": {
+            Screening.Outcome.MORE_INFORMATION: ["question"],
+            Screening.Outcome.SIGNPOSTED: ["signposted_to"],
+            Screening.Outcome.ACCEPTED: ["acceptance", "owner", "lead_agency", "risk_level"],
+        },
+        "acceptance": {
+            Screening.Acceptance.EXISTING_PERSON: ["person"],
+            Screening.Acceptance.EXISTING_CASE: ["case"],
+        },
+    }
+
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Screening.Outcome.choices, widget=forms.RadioSelect
     )
@@ -194,7 +207,8 @@ class ScreeningForm(forms.Form):
     acceptance = forms.ChoiceField(
         label=_("Accepted as"),
         required=False,
-        choices=[("", "—")] + Screening.Acceptance.choices,
+        choices=Screening.Acceptance.choices,
+        widget=forms.RadioSelect,
         help_text=_("For “accepted”."),
     )
     person = PersonChoiceField(

@@ -33,10 +33,12 @@ def test_the_case_filter_lists_owners_and_agencies_as_before(db, make_user, coor
     form = CaseFilterForm({"owner": worker.pk, "agency": coordinator.profile.agency_id})
     assert form.is_valid(), form.errors
     before = UserChoiceField(queryset=case_team_users(), empty_label="Anyone", required=False)
-    expected = forms.Select(choices=before.choices).render("owner", worker.pk, {"id": "id_owner"})
+    expected = forms.Select(choices=before.choices).render(
+        "owner", worker.pk, {"class": "govuk-select", "id": "id_owner"}
+    )
     assert str(form["owner"]) == expected
     assert "Zoë &lt;Peeters&gt; (" in expected and " selected>" in expected
     agencies = forms.Select(choices=form.fields["agency"].choices)
     assert str(form["agency"]) == agencies.render(
-        "agency", coordinator.profile.agency_id, {"id": "id_agency"}
+        "agency", coordinator.profile.agency_id, {"class": "govuk-select", "id": "id_agency"}
     )

@@ -98,8 +98,8 @@ def _e2e_settings(settings):
 
 
 def label_is(text: str) -> re.Pattern:
-    """A whole label, with or without the required-field star (hidden from screen readers)."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+    """A whole label, with or without its "(optional)" mark, in whatever language."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*(\([^)]*\))?\s*$")
 
 
 class Story:

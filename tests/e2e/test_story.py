@@ -54,15 +54,28 @@ def keyboard_choose(page, select, value: str) -> None:
     assert select.input_value() == value
 
 
-def fill_date_by_keyboard(page, field, day: date) -> None:
-    """Type a date into a date field's segments, in the order the browser shows them."""
-    tab_to(page, field)
-    page.keyboard.type("01022003")
-    day_first = field.input_value() == "2003-02-01"
-    for _ in range(2):  # back over the segments (each one is a tab stop) to the first
-        page.keyboard.press("Shift+Tab")
-    page.keyboard.type(f"{day:%d%m%Y}" if day_first else f"{day:%m%d%Y}")
-    assert field.input_value() == day.isoformat()
+def date_group(page, label: str):
+    """A date's day, month and year boxes, found by the legend of their fieldset."""
+    return page.get_by_role("group", name=label_is(label))
+
+
+def fill_date_by_keyboard(page, group, day: date, T) -> None:  # noqa: N803 - gettext's name
+    """Type a date into its day, month and year boxes, moving on with the Tab key."""
+    tab_to(page, group.get_by_label(T("Day"), exact=True))
+    for part, text in (("Day", str(day.day)), ("Month", str(day.month)), ("Year", str(day.year))):
+        box = group.get_by_label(T(part), exact=True)
+        assert box.evaluate("el => el === document.activeElement"), f"{part} has no focus"
+        page.keyboard.type(text)
+        assert box.input_value() == text
+        page.keyboard.press("Tab")
+
+
+def fill_date(group, day: date, T, time: str = "") -> None:  # noqa: N803 - gettext's name
+    group.get_by_label(T("Day"), exact=True).fill(str(day.day))
+    group.get_by_label(T("Month"), exact=True).fill(str(day.month))
+    group.get_by_label(T("Year"), exact=True).fill(str(day.year))
+    if time:
+        group.get_by_label(T("Time"), exact=True).fill(time)
 
 
 def the_world():
@@ -129,9 +142,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     partner.keyboard.type("Robin")
     tab_to(partner, partner.get_by_label(label_is(T("Last name"))))
     partner.keyboard.type("Janssens")
-    fill_date_by_keyboard(
-        partner, partner.get_by_label(label_is(T("Date of birth"))), date(2001, 5, 17)
-    )
+    fill_date_by_keyboard(partner, date_group(partner, T("Date of birth")), date(2001, 5, 17), T)
     tab_to(partner, partner.get_by_label(label_is(T("Address"))))
     partner.keyboard.type("Kerkstraat 12, Havenstad")
     tab_to(partner, partner.get_by_label(label_is(T("Your concern, in your own words"))))
@@ -175,9 +186,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     coordinator.get_by_label(label_is(T("Reasons"))).fill(
         "Known person; the concern is recent and real."
     )
-    coordinator.get_by_label(label_is(T("Accepted as"))).select_option(
-        Screening.Acceptance.EXISTING_PERSON.value
-    )
+    coordinator.get_by_label(label_is(T(Screening.Acceptance.EXISTING_PERSON.label))).check()
     coordinator.locator(f"input[name=person][value='{person.pk}']").check()
     coordinator.get_by_label(label_is(T("Owner of the new case"))).select_option(
         label=f"Sam Social ({users['social'].profile.agency})"
@@ -219,7 +228,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     social.get_by_role("link", name=T("Add an entry")).click()
     social.get_by_label(label_is(T("Kind"))).select_option(ChronologyEntry.Kind.CONTACT.value)
     yesterday = timezone.localtime() - timedelta(days=1)
-    social.get_by_label(label_is(T("When it happened"))).fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    fill_date(date_group(social, T("When it happened")), yesterday, T, time=f"{yesterday:%H:%M}")
     social.get_by_label(label_is(T("Level"))).select_option(str(Level.L2.value))
     social.get_by_label(label_is(T("What happened"))).fill("Met Robin and his mother at home.")
     story.step(social, "chronology-form")
@@ -243,7 +252,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     social.get_by_label(label_is(T("Owner"))).select_option(
         label=f"Sam Social ({users['social'].profile.agency})"
     )
-    social.get_by_label(label_is(T("Due date"))).fill((today + timedelta(days=10)).isoformat())
+    fill_date(date_group(social, T("Due date")), today + timedelta(days=10), T)
     story.step(social, "action-form")
     social.get_by_role("button", name=T("Save")).click()
     social.wait_for_url(f"**{case.get_absolute_url()}")
@@ -259,7 +268,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     police.get_by_label(label_is(T("Kind"))).select_option(
         ChronologyEntry.Kind.POLICE_INFORMATION.value
     )
-    police.get_by_label(label_is(T("When it happened"))).fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    fill_date(date_group(police, T("When it happened")), yesterday, T, time=f"{yesterday:%H:%M}")
     police.get_by_label(label_is(T("Level"))).select_option(str(Level.L4.value))
     police.get_by_label(label_is(T("What happened"))).fill(POLICE_TEXT)
     story.step(police, "police-entry-form")
@@ -335,15 +344,15 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     )
     coordinator.get_by_label(label_is(T("Level of the minute"))).select_option(str(Level.L2.value))
     coordinator.get_by_label(label_is(T("Decision"))).select_option(AgendaItem.Decision.ADOPT.value)
-    coordinator.get_by_label(label_is(T("Next review date"))).fill(
-        (today + timedelta(days=42)).isoformat()
-    )
+    fill_date(date_group(coordinator, T("Next review date")), today + timedelta(days=42), T)
     coordinator.get_by_label(label_is(T("New action %(n)d") % {"n": 1})).fill(MINUTE_ACTION)
     coordinator.get_by_label(label_is(T("Owner of action %(n)d") % {"n": 1})).select_option(
         label=f"Sam Social ({users['social'].profile.agency})"
     )
-    coordinator.get_by_label(label_is(T("Due date of action %(n)d") % {"n": 1})).fill(
-        (today + timedelta(days=14)).isoformat()
+    fill_date(
+        date_group(coordinator, T("Due date of action %(n)d") % {"n": 1}),
+        today + timedelta(days=14),
+        T,
     )
     story.step(coordinator, "minute-form")
     coordinator.get_by_role("button", name=T("Save the minute")).click()
@@ -382,7 +391,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     )
     info.get_by_label(label_is(T("Purpose"))).fill("To plan outreach in the neighbourhood.")
     info.get_by_label(label_is(T("Legal basis"))).fill("Law of 30 July 2018, article 4")
-    info.get_by_label(label_is(T("Expires on"))).fill((today + timedelta(days=90)).isoformat())
+    fill_date(date_group(info, T("Expires on")), today + timedelta(days=90), T)
     youth_label = f"Yara Youth ({users['youth'].profile.agency}, {T(Role.YOUTH_WORKER.label)})"
     info.get_by_label(label_is(youth_label)).check()
     story.step(info, "release-form")
