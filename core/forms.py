@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -117,7 +118,9 @@ class GovukBoundField(BoundField):
             )
         return options
 
-    def build_widget_attrs(self, attrs, widget=None):
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         # GOV.UK's own messages replace the browser's: a form with required fields can be sent
         # empty, and comes back with its error summary.
@@ -125,7 +128,7 @@ class GovukBoundField(BoundField):
         widget = widget or self.field.widget
         css = CONTROL_CLASSES.get(control_kind(widget))
         if css:
-            attrs["class"] = " ".join(filter(None, [css, attrs.get("class", "")]))
+            attrs["class"] = " ".join(filter(None, [css, str(attrs.get("class", ""))]))
         if self.errors and not self.use_fieldset:
             attrs["aria-describedby"] = self.described_by
         return attrs
@@ -162,8 +165,8 @@ class GovukDateInput(forms.MultiWidget):
     use_fieldset = True
     PARTS = (("day", _("Day"), 2), ("month", _("Month"), 2), ("year", _("Year"), 4))
 
-    def __init__(self, attrs=None):
-        widgets = {
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             name: forms.TextInput(
                 attrs={
                     "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
@@ -175,10 +178,10 @@ class GovukDateInput(forms.MultiWidget):
         }
         super().__init__(widgets, attrs)
 
-    def id_for_label(self, id_):
+    def id_for_label(self, id_: str) -> str:
         return f"{id_}_0" if id_ else ""  # the day box
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         # The parts keep their own classes: the field's control class is not theirs.
         attrs = {key: val for key, val in (attrs or {}).items() if key != "class"}
         context = super().get_context(name, value, attrs)
@@ -190,7 +193,7 @@ class GovukDateInput(forms.MultiWidget):
         ]
         return context
 
-    def decompress(self, value):
+    def decompress(self, value: Any) -> list[str | None]:
         if isinstance(value, dt.date):
             return [str(value.day), str(value.month), str(value.year)]
         if isinstance(value, str) and value.count("-") == 2:
@@ -198,7 +201,12 @@ class GovukDateInput(forms.MultiWidget):
             return [day, month, year]
         return [None, None, None]
 
-    def value_from_datadict(self, data, files, name):  # noqa: ARG002 (Django's widget API)
+    def value_from_datadict(
+        self,
+        data: Any,
+        files: Any,  # noqa: ARG002 (Django's widget API)
+        name: str,
+    ) -> Any:
         if name in data:
             return data.get(name)
         day, month, year = ((data.get(f"{name}_{part}") or "").strip() for part in DATE_PARTS)
@@ -208,7 +216,7 @@ class GovukDateInput(forms.MultiWidget):
         # it refuses is shown back unchanged.
         return f"{year}-{month}-{day}"
 
-    def value_omitted_from_data(self, data, files, name):  # noqa: ARG002 (Django's widget API)
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:  # noqa: ARG002 (Django's widget API)
         return name not in data and all(
             f"{name}_{part}" not in data for part, _label, _width in self.PARTS
         )
@@ -218,10 +226,10 @@ class GovukDateTimeInput(GovukDateInput):
     """A date and time as day, month and year boxes and a time box ("9:30" or "09.30"); a
     single ISO value (`name=2026-11-30T09:30`) is taken as well."""
 
-    PARTS = (*GovukDateInput.PARTS, ("time", _("Time"), 5))
+    PARTS = (*GovukDateInput.PARTS, ("time", _("Time"), 5))  # type: ignore[assignment]  # one part more
     NO_TIME = "?"
 
-    def decompress(self, value):
+    def decompress(self, value: Any) -> list[str | None]:
         if isinstance(value, dt.datetime):
             return [str(value.day), str(value.month), str(value.year), f"{value:%H:%M}"]
         if isinstance(value, str) and value.count("-") == 2:
@@ -229,7 +237,7 @@ class GovukDateTimeInput(GovukDateInput):
             return [*super().decompress(date), "" if time == self.NO_TIME else time[:5]]
         return [None, None, None, None]
 
-    def value_from_datadict(self, data, files, name):  # noqa: ARG002 (Django's widget API)
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         if name in data:
             return data.get(name)
         time = (data.get(f"{name}_time") or "").strip().replace(".", ":").replace("h", ":")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 register = template.Library()
 
 
-def _forms_in(context) -> list:
+def _forms_in(context: template.Context) -> list[forms.BaseForm | forms.BaseFormSet]:
     found = []
     for layer in context.dicts:
         for value in layer.values():
@@ -16,7 +16,7 @@ def _forms_in(context) -> list:
 
 
 @register.simple_tag(takes_context=True)
-def error_title_prefix(context) -> str:
+def error_title_prefix(context: template.Context) -> str:
     """'Error: ' when a form on the page was sent back with errors, as GOV.UK asks, so that a
     screen reader hears it first. Every form the view put in the context is looked at, whatever
     its name, so no page has to remember to say it."""
