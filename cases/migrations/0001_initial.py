@@ -21,6 +21,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('name_en', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_nl', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_fr', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
@@ -35,7 +38,13 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('domain', models.CharField(choices=[('engagement', 'Engagement'), ('intent', 'Intent'), ('capability', 'Capability'), ('protective', 'Protective factors')], max_length=20, verbose_name='domain')),
                 ('name', models.CharField(max_length=150, unique=True, verbose_name='indicator')),
+                ('name_en', models.CharField(max_length=150, null=True, unique=True, verbose_name='indicator')),
+                ('name_nl', models.CharField(max_length=150, null=True, unique=True, verbose_name='indicator')),
+                ('name_fr', models.CharField(max_length=150, null=True, unique=True, verbose_name='indicator')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_nl', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
                 ('order', models.PositiveSmallIntegerField(default=0)),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
