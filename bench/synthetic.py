@@ -892,12 +892,14 @@ class Seeder:
         def history_rows():
             for i, pk in enumerate(c.case_ids):
                 owner, opened = c.case_owner[i], c.case_opened[i]
-                yield (pk, "", "intake", "Case opened.", owner, opened)
+                yield (pk, "", "intake", "opened", "{}", "", owner, opened)
                 if c.case_status[i] != "intake":
                     yield (
                         pk,
                         "intake",
                         c.case_status[i],
+                        "changed",
+                        "{}",
                         "Decided at the conference.",
                         owner,
                         c.case_closed[i] or opened + timedelta(days=20),
@@ -905,7 +907,8 @@ class Seeder:
 
         self.writer.insert(
             StatusChange,
-            ["case", "from_status", "to_status", "reason", "changed_by", "changed_at"],
+            ["case", "from_status", "to_status", "event", "params", "reason", "changed_by"]
+            + ["changed_at"],
             history_rows(),
         )
 

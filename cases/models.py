@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, Level
@@ -185,10 +188,32 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class StatusChange(models.Model):
+    """One step of a case's status history. What the system records is a code with its
+    parameters, put into words in the reader's language by text(); `reason` is what a person
+    wrote, kept as written."""
+
+    class Event(models.TextChoices):
+        CHANGED = "changed", _("Status changed")
+        OPENED = "opened", _("Case opened")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted at screening")
+        PUT_ON_AGENDA = "put_on_agenda", _("Put on a conference agenda")
+        CONFERENCE_DECISION = "conference_decision", _("Conference decision")
+
+    # params: "number" (a referral number), "day" (an ISO date), "decision" (the untranslated
+    # label of a conference decision, translated when read).
+    TEXTS = {
+        Event.OPENED: _("Case opened."),
+        Event.REFERRAL_ACCEPTED: _("Referral %(number)s accepted at screening."),
+        Event.PUT_ON_AGENDA: _("On the agenda of the conference of %(day)s"),
+        Event.CONFERENCE_DECISION: _("Conference decision: %(decision)s"),
+    }
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=32, choices=Case.Status.choices, blank=True)
     to_status = models.CharField(max_length=32, choices=Case.Status.choices)
-    reason = models.TextField()
+    event = models.CharField(max_length=32, choices=Event.choices, default=Event.CHANGED)
+    params = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -200,6 +225,18 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         # Ids only: this text is copied into the audit log.
         return f"{self.case_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    def text(self) -> str:
+        """The change in the reader's language: the system's words, then the person's."""
+        if self.event == self.Event.CHANGED:
+            return self.reason
+        params = dict(self.params)
+        if "day" in params:
+            params["day"] = date_format(date.fromisoformat(params["day"]))
+        if "decision" in params:
+            params["decision"] = gettext(params["decision"])
+        text = self.TEXTS[self.event] % params
+        return f"{text} {self.reason}" if self.reason else text
 
 
 class ChronologyEntry(models.Model):

@@ -188,6 +188,8 @@ def case_open(
     person_informed: bool = False,
     not_informed_reason: str = "",
     reason: str = "",
+    event: str = StatusChange.Event.OPENED,
+    params: dict | None = None,
 ) -> Case:
     _require(policy.may_open_cases(opened_by))
     if not person_informed and not not_informed_reason.strip():
@@ -221,7 +223,9 @@ def case_open(
         from_status="",
         to_status=case.status,
         changed_by=opened_by,
-        reason=reason or _("Case opened."),
+        event=event,
+        params=params or {},
+        reason=reason,
     )
     # The opener, the owner and the lead agency form the first team: part of opening the case,
     # which the opener may do, not a team change asked of may_manage_team.
@@ -352,11 +356,14 @@ def case_change_status(
     case: Case,
     user,
     to_status: str,
-    reason: str,
     expected_version: int,
+    reason: str = "",
     next_review_date: date | None = None,
     closure_reason: str = "",
+    event: str = StatusChange.Event.CHANGED,
+    params: dict | None = None,
 ) -> Case:
+    """A person changes the status with a reason; the system (a conference) with its event."""
     _require_write(user, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
@@ -375,7 +382,7 @@ def case_change_status(
                 % {"from": S(from_status).label, "to": S(to_status).label, "allowed": allowed}
             }
         )
-    if not reason.strip():
+    if event == StatusChange.Event.CHANGED and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for this change.")})
     today = timezone.localdate()
     if to_status == S.ACTIVE_SUPPORT:
@@ -405,7 +412,13 @@ def case_change_status(
     locked.version = expected_version + 1
     locked.save()
     StatusChange.objects.create(
-        case=locked, from_status=from_status, to_status=to_status, reason=reason, changed_by=user
+        case=locked,
+        from_status=from_status,
+        to_status=to_status,
+        event=event,
+        params=params or {},
+        reason=reason,
+        changed_by=user,
     )
     return locked
 

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from access import policy
 from accounts.models import Level
 from cases import services as case_services
-from cases.models import Case, Escalation
+from cases.models import Case, Escalation, StatusChange
 from conferences import selectors
 from conferences.models import (
     AgendaItem,
@@ -365,8 +365,8 @@ def agenda_publish(*, meeting: Meeting, user) -> Meeting:
                 case=item.case,
                 user=user,
                 to_status=S.ON_AGENDA,
-                reason=_("On the agenda of the conference of %(day)s")
-                % {"day": timezone.localtime(locked.starts_at).date()},
+                event=StatusChange.Event.PUT_ON_AGENDA,
+                params={"day": timezone.localtime(locked.starts_at).date().isoformat()},
                 expected_version=item.case.version,
             )
     locked.status = Meeting.Status.PUBLISHED
@@ -433,6 +433,12 @@ def attendance_record(
 
 
 # --- Minutes ---------------------------------------------------------------------------------
+
+
+def _as_written(label) -> str:
+    """A label as written in the code: stored in the history, translated when read."""
+    with translation.override(None):
+        return str(label)
 
 
 def _case_status_for(item: AgendaItem, decision: str) -> str | None:
@@ -512,7 +518,8 @@ def minute_record(
                 case=case,
                 user=user,
                 to_status=target,
-                reason=_("Conference decision: %(decision)s") % {"decision": D(decision).label},
+                event=StatusChange.Event.CONFERENCE_DECISION,
+                params={"decision": _as_written(D(decision).label)},
                 expected_version=case.version,
                 next_review_date=next_review_date,
                 closure_reason=closure_reason,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from accounts.models import Agency, Level
 from cases import services as case_services
-from cases.models import Action, Case, ChronologyEntry, Indicator, Person
+from cases.models import Action, Case, ChronologyEntry, Indicator, Person, StatusChange
 from referrals import selectors
 from referrals.models import (
     OutboundReferral,
@@ -358,7 +358,8 @@ def _accept(*, referral: Referral, user, acceptance, person, case, owner, lead_a
                 or _("The referrer did not inform the person (referral %(number)s).")
                 % {"number": referral.number}
             ),
-            reason=_("Referral %(number)s accepted at screening.") % {"number": referral.number},
+            event=StatusChange.Event.REFERRAL_ACCEPTED,
+            params={"number": referral.number},
         )
     case_services.entry_add(
         case=case,
