@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.models import AccessRequest
 from cases import services as case_services
-from cases.models import Case, CaseUserObjectPermission
+from cases.models import Case, CaseUserObjectPermission, GrantEvent
 
 # --- Access requests -------------------------------------------------------------------------
 
@@ -54,7 +54,8 @@ def access_request_decide(*, request, user, approve: bool, until=None, note: str
             case=locked.case,
             user=locked.requested_by,
             granted_by=user,
-            reason=_("Access request: %(reason)s") % {"reason": locked.reason[:200]},
+            event=GrantEvent.ACCESS_REQUEST,
+            reason=locked.reason[:200],
             expires_on=until,
         )
     return locked

@@ -31,6 +31,7 @@ from cases.models import (
     ChronologyEntry,
     ConcernCategory,
     Escalation,
+    GrantEvent,
     Person,
     StatusChange,
 )
@@ -231,8 +232,10 @@ def case_open(
     # which the opener may do, not a team change asked of may_manage_team.
     for member in {opened_by, owner}:
         if policy.may_join_case_team(member):
-            _grant_user(case=case, user=member, granted_by=opened_by, reason=_("Opened the case"))
-    _grant_agency(case=case, agency=lead_agency, granted_by=opened_by, reason=_("Lead agency"))
+            _grant_user(
+                case=case, user=member, granted_by=opened_by, event=GrantEvent.OPENED_THE_CASE
+            )
+    _grant_agency(case=case, agency=lead_agency, granted_by=opened_by, event=GrantEvent.LEAD_AGENCY)
     return case
 
 
@@ -243,7 +246,14 @@ def case_open(
 
 
 def _grant_user(
-    *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
+    *,
+    case: Case,
+    user,
+    granted_by,
+    reason: str = "",
+    expires_on: date | None = None,
+    event: str = "",
+    params: dict | None = None,
 ) -> CaseUserObjectPermission:
     if not policy.may_join_case_team(user):
         raise ValidationError(_("Only social workers, police and coordinators join case teams."))
@@ -251,28 +261,48 @@ def _grant_user(
         content_object=case,
         user=user,
         permission=_view_case_permission(),
-        defaults={"granted_by": granted_by, "reason": reason, "expires_on": expires_on},
+        defaults={
+            "granted_by": granted_by,
+            "reason": reason,
+            "event": event,
+            "params": params or {},
+            "expires_on": expires_on,
+        },
     )
     return grant
 
 
-def _grant_agency(*, case: Case, agency: Agency, granted_by, reason: str):
+def _grant_agency(*, case: Case, agency: Agency, granted_by, reason: str = "", event: str = ""):
     grant, _created = CaseGroupObjectPermission.objects.update_or_create(
         content_object=case,
         group=agency.group,
         permission=_view_case_permission(),
-        defaults={"granted_by": granted_by, "reason": reason},
+        defaults={"granted_by": granted_by, "reason": reason, "event": event, "params": {}},
     )
     return grant
 
 
 @transaction.atomic
 def team_add_user(
-    *, case: Case, user, granted_by, reason: str, expires_on: date | None = None
+    *,
+    case: Case,
+    user,
+    granted_by,
+    reason: str = "",
+    expires_on: date | None = None,
+    event: str = "",
+    params: dict | None = None,
 ) -> CaseUserObjectPermission:
+    """A person's grant gives a reason; the system's its event (GrantEvent) and parameters."""
     _require_team_manager(granted_by, case)
     return _grant_user(
-        case=case, user=user, granted_by=granted_by, reason=reason, expires_on=expires_on
+        case=case,
+        user=user,
+        granted_by=granted_by,
+        reason=reason,
+        expires_on=expires_on,
+        event=event,
+        params=params,
     )
 
 
@@ -343,10 +373,10 @@ def case_update(*, case: Case, user, expected_version: int, categories=None, **c
         locked.categories.set(categories)
     if lead_changed:
         _grant_agency(
-            case=locked, agency=locked.lead_agency, granted_by=user, reason=_("Lead agency")
+            case=locked, agency=locked.lead_agency, granted_by=user, event=GrantEvent.LEAD_AGENCY
         )
     if owner_changed:
-        _grant_user(case=locked, user=locked.owner, granted_by=user, reason=_("Case owner"))
+        _grant_user(case=locked, user=locked.owner, granted_by=user, event=GrantEvent.CASE_OWNER)
     return locked
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from accounts.models import Level
 from cases import services as case_services
-from cases.models import Case, Escalation, StatusChange
+from cases.models import Case, Escalation, GrantEvent, StatusChange
 from conferences import selectors
 from conferences.models import (
     AgendaItem,
@@ -317,8 +317,8 @@ def agenda_invite_guest(*, item: AgendaItem, user, guest) -> AgendaItem:
             case=item.case,
             user=guest,
             granted_by=user,
-            reason=_("Guest at the conference of %(day)s")
-            % {"day": timezone.localtime(meeting.starts_at).date()},
+            event=GrantEvent.CONFERENCE_GUEST,
+            params={"day": timezone.localtime(meeting.starts_at).date().isoformat()},
             expires_on=ends_on,
         )
     Attendance.objects.get_or_create(

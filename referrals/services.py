@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from access import policy
 from accounts.models import Agency, Level
 from cases import services as case_services
-from cases.models import Action, Case, ChronologyEntry, Indicator, Person, StatusChange
+from cases.models import (
+    Action,
+    Case,
+    ChronologyEntry,
+    GrantEvent,
+    Indicator,
+    Person,
+    StatusChange,
+)
 from referrals import selectors
 from referrals.models import (
     OutboundReferral,
@@ -615,7 +623,7 @@ def _put_on_team(*, case: Case, user, worker) -> None:
         case=case,
         user=worker,
         granted_by=user,
-        reason=_("Outreach worker of the prison-release protocol"),
+        event=GrantEvent.PRISON_OUTREACH,
     )
 
 

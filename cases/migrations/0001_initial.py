@@ -133,6 +133,8 @@ class Migration(migrations.Migration):
             name='CaseGroupObjectPermission',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('event', models.CharField(blank=True, choices=[('opened_the_case', 'Opened the case'), ('lead_agency', 'Lead agency'), ('case_owner', 'Case owner'), ('conference_guest', 'Guest at a conference'), ('access_request', 'Access request'), ('prison_outreach', 'Outreach worker of the prison-release protocol')], max_length=32)),
+                ('params', models.JSONField(blank=True, default=dict)),
                 ('reason', models.CharField(blank=True, max_length=300)),
                 ('granted_at', models.DateTimeField(auto_now_add=True, null=True)),
                 ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.case')),
@@ -148,6 +150,8 @@ class Migration(migrations.Migration):
             name='CaseUserObjectPermission',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('event', models.CharField(blank=True, choices=[('opened_the_case', 'Opened the case'), ('lead_agency', 'Lead agency'), ('case_owner', 'Case owner'), ('conference_guest', 'Guest at a conference'), ('access_request', 'Access request'), ('prison_outreach', 'Outreach worker of the prison-release protocol')], max_length=32)),
+                ('params', models.JSONField(blank=True, default=dict)),
                 ('reason', models.CharField(blank=True, max_length=300)),
                 ('granted_at', models.DateTimeField(auto_now_add=True, null=True)),
                 ('expires_on', models.DateField(blank=True, null=True)),
