@@ -213,9 +213,8 @@ def agenda_add_escalation(*, meeting: Meeting, user, escalation) -> AgendaItem:
         meeting=meeting,
         escalation=escalation,
         reason=AgendaItem.Reason.ESCALATION,
-        reason_detail=escalation.get_audience_display(),
+        reason_detail=escalation.audience,
         order=_next_order(meeting),
-        title=_("Escalation %(id)s") % {"id": escalation.pk},
     )
 
 
