@@ -12,7 +12,7 @@ from access import policy
 from access.models import AccessRequest
 from accounts.types import Actor, User
 from cases import services as case_services
-from cases.models import Case, CaseUserObjectPermission
+from cases.models import Case, CaseUserObjectPermission, GrantEvent
 
 # --- Access requests -------------------------------------------------------------------------
 
@@ -61,7 +61,8 @@ def access_request_decide(
             case=locked.case,
             user=locked.requested_by,
             granted_by=user,
-            reason=_("Access request: %(reason)s") % {"reason": locked.reason[:200]},
+            event=GrantEvent.ACCESS_REQUEST,
+            reason=locked.reason[:200],
             expires_on=until,
         )
     return locked

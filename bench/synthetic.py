@@ -768,26 +768,28 @@ class Seeder:
                     if k and self.rng.random() < 0.05:
                         expires = today + timedelta(days=self.rng.randint(-60, 120))
                     granted = c.case_opened[i] if not k else c.case_opened[i] + timedelta(days=3)
-                    yield (pk, user, view, c.case_owner[i], "Case team", granted, expires)
+                    yield (pk, user, view, c.case_owner[i], "", "{}", "Case team", granted, expires)
 
         self.writer.insert(
             CaseUserObjectPermission,
-            ["content_object", "user", "permission", "granted_by", "reason", "granted_at"]
-            + ["expires_on"],
+            ["content_object", "user", "permission", "granted_by", "event", "params", "reason"]
+            + ["granted_at", "expires_on"],
             user_rows(),
         )
 
         def group_rows():
             for i, pk in enumerate(c.case_ids):
                 group = c.agency_group[c.case_agency[i]]
-                yield (pk, group, view, c.case_owner[i], "Lead agency", c.case_opened[i])
+                owner, opened = c.case_owner[i], c.case_opened[i]
+                yield (pk, group, view, owner, "lead_agency", "{}", "", opened)
                 if police_agencies and self.rng.random() < 0.2:
                     police = c.agency_group[self._pick(police_agencies)]
-                    yield (pk, police, view, c.case_owner[i], "Police", c.case_opened[i])
+                    yield (pk, police, view, owner, "", "{}", "Police", opened)
 
         self.writer.insert(
             CaseGroupObjectPermission,
-            ["content_object", "group", "permission", "granted_by", "reason", "granted_at"],
+            ["content_object", "group", "permission", "granted_by", "event", "params", "reason"]
+            + ["granted_at"],
             group_rows(),
         )
 
@@ -892,12 +894,14 @@ class Seeder:
         def history_rows():
             for i, pk in enumerate(c.case_ids):
                 owner, opened = c.case_owner[i], c.case_opened[i]
-                yield (pk, "", "intake", "Case opened.", owner, opened)
+                yield (pk, "", "intake", "opened", "{}", "", owner, opened)
                 if c.case_status[i] != "intake":
                     yield (
                         pk,
                         "intake",
                         c.case_status[i],
+                        "changed",
+                        "{}",
                         "Decided at the conference.",
                         owner,
                         c.case_closed[i] or opened + timedelta(days=20),
@@ -905,7 +909,8 @@ class Seeder:
 
         self.writer.insert(
             StatusChange,
-            ["case", "from_status", "to_status", "reason", "changed_by", "changed_at"],
+            ["case", "from_status", "to_status", "event", "params", "reason", "changed_by"]
+            + ["changed_at"],
             history_rows(),
         )
 

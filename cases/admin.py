@@ -1,12 +1,13 @@
 """Reference data only. Case content is never in the Django admin (DESIGN section 3, rule 5)."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from cases.models import ConcernCategory, Indicator
 
 
 @admin.register(ConcernCategory)
-class ConcernCategoryAdmin(admin.ModelAdmin):
+class ConcernCategoryAdmin(TranslationAdmin):  # a name field per language
     list_display = ("name", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name",)
@@ -16,7 +17,7 @@ class ConcernCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TranslationAdmin):
     list_display = ("name", "domain", "order", "is_active")
     list_filter = ("domain", "is_active")
     search_fields = ("name", "description")

@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, Level
@@ -158,13 +161,61 @@ class Case(models.Model):
         return self.status not in (self.Status.CLOSED, self.Status.AFTERCARE)
 
 
-class CaseUserObjectPermission(UserObjectPermissionBase):
+def _in_words(text: str, params: dict, note: str) -> str:
+    """A text the system wrote, in the reader's language: a day in the reader's format, a
+    label stored as written in the code translated, and `note` (a person's words) as is."""
+    params = dict(params)
+    if "day" in params:
+        params["day"] = date_format(date.fromisoformat(params["day"]))
+    if "decision" in params:
+        params["decision"] = gettext(params["decision"])
+    return text % {**params, "reason": note}
+
+
+class GrantEvent(models.TextChoices):
+    """Why the system put a person or an agency on a case team."""
+
+    OPENED_THE_CASE = "opened_the_case", _("Opened the case")
+    LEAD_AGENCY = "lead_agency", _("Lead agency")
+    CASE_OWNER = "case_owner", _("Case owner")
+    CONFERENCE_GUEST = "conference_guest", _("Guest at a conference")
+    ACCESS_REQUEST = "access_request", _("Access request")
+    PRISON_OUTREACH = "prison_outreach", _("Outreach worker of the prison-release protocol")
+
+
+GRANT_TEXTS = {
+    GrantEvent.OPENED_THE_CASE: _("Opened the case"),
+    GrantEvent.LEAD_AGENCY: _("Lead agency"),
+    GrantEvent.CASE_OWNER: _("Case owner"),
+    GrantEvent.CONFERENCE_GUEST: _("Guest at the conference of %(day)s"),
+    GrantEvent.ACCESS_REQUEST: _("Access request: %(reason)s"),
+    GrantEvent.PRISON_OUTREACH: _("Outreach worker of the prison-release protocol"),
+}
+
+
+class TeamGrant:
+    """Why a grant was given: the system's `event` and its `params` ("day", an ISO date), or a
+    person's words in `reason`."""
+
+    event: str
+    params: dict
+    reason: str
+
+    def why(self) -> str:
+        if not self.event:
+            return self.reason
+        return _in_words(GRANT_TEXTS[self.event], self.params, self.reason)
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase, TeamGrant):
     """A case granted to one user (guardian direct foreign key: the case team)."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    event = models.CharField(max_length=32, choices=GrantEvent.choices, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     granted_at = models.DateTimeField(auto_now_add=True, null=True)
     expires_on = models.DateField(null=True, blank=True)
@@ -173,13 +224,15 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
         indexes = [models.Index(fields=["user", "permission", "content_object"])]
 
 
-class CaseGroupObjectPermission(GroupObjectPermissionBase):
+class CaseGroupObjectPermission(GroupObjectPermissionBase, TeamGrant):
     """A case granted to an agency's group (every member of the agency)."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    event = models.CharField(max_length=32, choices=GrantEvent.choices, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     granted_at = models.DateTimeField(auto_now_add=True, null=True)
 
@@ -188,10 +241,32 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class StatusChange(models.Model):
+    """One step of a case's status history. What the system records is a code with its
+    parameters, put into words in the reader's language by text(); `reason` is what a person
+    wrote, kept as written."""
+
+    class Event(models.TextChoices):
+        CHANGED = "changed", _("Status changed")
+        OPENED = "opened", _("Case opened")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted at screening")
+        PUT_ON_AGENDA = "put_on_agenda", _("Put on a conference agenda")
+        CONFERENCE_DECISION = "conference_decision", _("Conference decision")
+
+    # params: "number" (a referral number), "day" (an ISO date), "decision" (the untranslated
+    # label of a conference decision, translated when read).
+    TEXTS = {
+        Event.OPENED: _("Case opened."),
+        Event.REFERRAL_ACCEPTED: _("Referral %(number)s accepted at screening."),
+        Event.PUT_ON_AGENDA: _("On the agenda of the conference of %(day)s"),
+        Event.CONFERENCE_DECISION: _("Conference decision: %(decision)s"),
+    }
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=32, choices=Case.Status.choices, blank=True)
     to_status = models.CharField(max_length=32, choices=Case.Status.choices)
-    reason = models.TextField()
+    event = models.CharField(max_length=32, choices=Event.choices, default=Event.CHANGED)
+    params = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -203,6 +278,13 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         # Ids only: this text is copied into the audit log.
         return f"{self.case_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    def text(self) -> str:
+        """The change in the reader's language: the system's words, then the person's."""
+        if self.event == self.Event.CHANGED:
+            return self.reason
+        text = _in_words(self.TEXTS[self.event], self.params, self.reason)
+        return f"{text} {self.reason}" if self.reason else text
 
 
 class ChronologyEntry(models.Model):

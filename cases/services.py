@@ -33,6 +33,7 @@ from cases.models import (
     ChronologyEntry,
     ConcernCategory,
     Escalation,
+    GrantEvent,
     Person,
     StatusChange,
 )
@@ -189,6 +190,8 @@ def case_open(
     person_informed: bool = False,
     not_informed_reason: str = "",
     reason: str = "",
+    event: str = StatusChange.Event.OPENED,
+    params: dict | None = None,
 ) -> Case:
     _require(policy.may_open_cases(opened_by))
     if not person_informed and not not_informed_reason.strip():
@@ -222,14 +225,18 @@ def case_open(
         from_status="",
         to_status=case.status,
         changed_by=opened_by,
-        reason=reason or _("Case opened."),
+        event=event,
+        params=params or {},
+        reason=reason,
     )
     # The opener, the owner and the lead agency form the first team: part of opening the case,
     # which the opener may do, not a team change asked of may_manage_team.
     for member in {opened_by, owner}:
         if policy.may_join_case_team(member):
-            _grant_user(case=case, user=member, granted_by=opened_by, reason=_("Opened the case"))
-    _grant_agency(case=case, agency=lead_agency, granted_by=opened_by, reason=_("Lead agency"))
+            _grant_user(
+                case=case, user=member, granted_by=opened_by, event=GrantEvent.OPENED_THE_CASE
+            )
+    _grant_agency(case=case, agency=lead_agency, granted_by=opened_by, event=GrantEvent.LEAD_AGENCY)
     return case
 
 
@@ -240,7 +247,14 @@ def case_open(
 
 
 def _grant_user(
-    *, case: Case, user: User, granted_by: Actor, reason: str, expires_on: date | None = None
+    *,
+    case: Case,
+    user: User,
+    granted_by: Actor,
+    reason: str = "",
+    expires_on: date | None = None,
+    event: str = "",
+    params: dict | None = None,
 ) -> CaseUserObjectPermission:
     if not policy.may_join_case_team(user):
         raise ValidationError(_("Only social workers, police and coordinators join case teams."))
@@ -248,30 +262,50 @@ def _grant_user(
         content_object=case,
         user=user,
         permission=_view_case_permission(),
-        defaults={"granted_by": granted_by, "reason": reason, "expires_on": expires_on},
+        defaults={
+            "granted_by": granted_by,
+            "reason": reason,
+            "event": event,
+            "params": params or {},
+            "expires_on": expires_on,
+        },
     )
     return grant
 
 
 def _grant_agency(
-    *, case: Case, agency: Agency, granted_by: Actor, reason: str
+    *, case: Case, agency: Agency, granted_by: Actor, reason: str = "", event: str = ""
 ) -> CaseGroupObjectPermission:
     grant, _created = CaseGroupObjectPermission.objects.update_or_create(
         content_object=case,
         group=agency.group,
         permission=_view_case_permission(),
-        defaults={"granted_by": granted_by, "reason": reason},
+        defaults={"granted_by": granted_by, "reason": reason, "event": event, "params": {}},
     )
     return grant
 
 
 @transaction.atomic
 def team_add_user(
-    *, case: Case, user: User, granted_by: Actor, reason: str, expires_on: date | None = None
+    *,
+    case: Case,
+    user: User,
+    granted_by: Actor,
+    reason: str = "",
+    expires_on: date | None = None,
+    event: str = "",
+    params: dict | None = None,
 ) -> CaseUserObjectPermission:
+    """A person's grant gives a reason; the system's its event (GrantEvent) and parameters."""
     _require_team_manager(granted_by, case)
     return _grant_user(
-        case=case, user=user, granted_by=granted_by, reason=reason, expires_on=expires_on
+        case=case,
+        user=user,
+        granted_by=granted_by,
+        reason=reason,
+        expires_on=expires_on,
+        event=event,
+        params=params,
     )
 
 
@@ -351,10 +385,10 @@ def case_update(
         locked.categories.set(categories)
     if lead_changed:
         _grant_agency(
-            case=locked, agency=locked.lead_agency, granted_by=user, reason=_("Lead agency")
+            case=locked, agency=locked.lead_agency, granted_by=user, event=GrantEvent.LEAD_AGENCY
         )
     if owner_changed:
-        _grant_user(case=locked, user=locked.owner, granted_by=user, reason=_("Case owner"))
+        _grant_user(case=locked, user=locked.owner, granted_by=user, event=GrantEvent.CASE_OWNER)
     return locked
 
 
@@ -364,11 +398,14 @@ def case_change_status(
     case: Case,
     user: Actor,
     to_status: str,
-    reason: str,
     expected_version: int,
+    reason: str = "",
     next_review_date: date | None = None,
     closure_reason: str = "",
+    event: str = StatusChange.Event.CHANGED,
+    params: dict | None = None,
 ) -> Case:
+    """A person changes the status with a reason; the system (a conference) with its event."""
     _require_write(user, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
@@ -387,7 +424,7 @@ def case_change_status(
                 % {"from": S(from_status).label, "to": S(to_status).label, "allowed": allowed}
             }
         )
-    if not reason.strip():
+    if event == StatusChange.Event.CHANGED and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for this change.")})
     today = timezone.localdate()
     if to_status == S.ACTIVE_SUPPORT:
@@ -417,7 +454,13 @@ def case_change_status(
     locked.version = expected_version + 1
     locked.save()
     StatusChange.objects.create(
-        case=locked, from_status=from_status, to_status=to_status, reason=reason, changed_by=user
+        case=locked,
+        from_status=from_status,
+        to_status=to_status,
+        event=event,
+        params=params or {},
+        reason=reason,
+        changed_by=user,
     )
     return locked
 

@@ -1,9 +1,14 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Level
+from cases.models import Escalation
 
 
 class ConferenceSeries(models.Model):
@@ -177,6 +182,26 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"agenda item {self.pk} of meeting {self.meeting_id}"
+
+    def heading(self) -> str:
+        """An item without a case: its escalation, in the reader's language, or its title."""
+        if self.escalation_id and not self.case_id:
+            return gettext("Escalation %(id)s") % {"id": self.escalation_id}
+        return self.title
+
+    def detail_text(self) -> str:
+        return reason_detail_text(self.reason, self.reason_detail)
+
+
+def reason_detail_text(reason: str, detail: str) -> str:
+    """The detail of an agenda reason, stored as a code, in the reader's language: an
+    escalation's audience by its label, an ISO day in the reader's format."""
+    if reason == AgendaItem.Reason.ESCALATION and detail in Escalation.Audience.values:
+        return str(Escalation.Audience(detail).label)
+    try:
+        return date_format(date.fromisoformat(detail))
+    except ValueError:
+        return detail
 
 
 class Amendment(models.Model):

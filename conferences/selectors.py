@@ -21,6 +21,7 @@ from conferences.models import (
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    reason_detail_text,
 )
 from referrals.selectors import prison_releases_between
 
@@ -124,6 +125,12 @@ class Proposal:
     escalation: Escalation | None = None
     carried_from: AgendaItem | None = None
 
+    def reason_label(self) -> str:
+        return str(AgendaItem.Reason(self.reason).label)
+
+    def detail_text(self) -> str:
+        return reason_detail_text(self.reason, self.detail)
+
 
 def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
     """What the application proposes for a meeting, each with its reason. Only cases the chair
@@ -154,7 +161,7 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
             Proposal(
                 case=None if is_mac else escalation.case,
                 reason=AgendaItem.Reason.ESCALATION,
-                detail=escalation.get_audience_display(),
+                detail=escalation.audience,
                 escalation=escalation,
             )
         )

@@ -7,14 +7,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from access import policy
 from accounts.models import Level
 from accounts.types import Actor, User
 from cases import services as case_services
-from cases.models import Case, Escalation
+from cases.models import Case, Escalation, GrantEvent, StatusChange
 from conferences import selectors
 from conferences.models import (
     AgendaItem,
@@ -219,9 +220,8 @@ def agenda_add_escalation(*, meeting: Meeting, user: Actor, escalation: Escalati
         meeting=meeting,
         escalation=escalation,
         reason=AgendaItem.Reason.ESCALATION,
-        reason_detail=escalation.get_audience_display(),
+        reason_detail=escalation.audience,
         order=_next_order(meeting),
-        title=_("Escalation %(id)s") % {"id": escalation.pk},
     )
 
 
@@ -323,8 +323,8 @@ def agenda_invite_guest(*, item: AgendaItem, user: Actor, guest: User) -> Agenda
             case=item.case,
             user=guest,
             granted_by=user,
-            reason=_("Guest at the conference of %(day)s")
-            % {"day": timezone.localtime(meeting.starts_at).date()},
+            event=GrantEvent.CONFERENCE_GUEST,
+            params={"day": timezone.localtime(meeting.starts_at).date().isoformat()},
             expires_on=ends_on,
         )
     Attendance.objects.get_or_create(
@@ -373,8 +373,8 @@ def agenda_publish(*, meeting: Meeting, user: Actor) -> Meeting:
                 case=item.case,
                 user=user,
                 to_status=S.ON_AGENDA,
-                reason=_("On the agenda of the conference of %(day)s")
-                % {"day": timezone.localtime(locked.starts_at).date()},
+                event=StatusChange.Event.PUT_ON_AGENDA,
+                params={"day": timezone.localtime(locked.starts_at).date().isoformat()},
                 expected_version=item.case.version,
             )
     locked.status = Meeting.Status.PUBLISHED
@@ -441,6 +441,12 @@ def attendance_record(
 
 
 # --- Minutes ---------------------------------------------------------------------------------
+
+
+def _as_written(label: str | Promise) -> str:
+    """A label as written in the code: stored in the history, translated when read."""
+    with translation.override(None):
+        return str(label)
 
 
 def _case_status_for(item: AgendaItem, decision: str) -> str | None:
@@ -522,7 +528,8 @@ def minute_record(
                 case=case,
                 user=user,
                 to_status=target,
-                reason=_("Conference decision: %(decision)s") % {"decision": D(decision).label},
+                event=StatusChange.Event.CONFERENCE_DECISION,
+                params={"decision": _as_written(D(decision).label)},
                 expected_version=case.version,
                 next_review_date=next_review_date,
                 closure_reason=closure_reason,

@@ -37,6 +37,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Reference data in en/nl/fr (cases/translation.py); before the admin, which it extends.
+    "modeltranslation",
     # Django's admin, audited and without "view on site" for case content (issue 14).
     "accounts.apps.AdminConfig",
     "django.contrib.auth",
@@ -164,9 +166,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English in the Belgian and British way (30 Nov 2026, 09:30): config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
+# Reference data (cases/translation.py): a translation left empty reads as the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A row created in code with a plain `name` (the demo, tests) has its English column filled too.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -15,7 +15,15 @@ from access import policy
 from accounts.models import Agency, Level
 from accounts.types import Actor, User
 from cases import services as case_services
-from cases.models import Action, Case, ChronologyEntry, Indicator, Person
+from cases.models import (
+    Action,
+    Case,
+    ChronologyEntry,
+    GrantEvent,
+    Indicator,
+    Person,
+    StatusChange,
+)
 from referrals import selectors
 from referrals.models import (
     OutboundReferral,
@@ -391,7 +399,8 @@ def _accept(
                 or _("The referrer did not inform the person (referral %(number)s).")
                 % {"number": referral.number}
             ),
-            reason=_("Referral %(number)s accepted at screening.") % {"number": referral.number},
+            event=StatusChange.Event.REFERRAL_ACCEPTED,
+            params={"number": referral.number},
         )
     if case is None or referral.submitted_at is None:
         raise ValueError("_check_acceptance asks for the case; a referral screened was sent.")
@@ -649,7 +658,7 @@ def _put_on_team(*, case: Case, user: Actor, worker: User) -> None:
         case=case,
         user=worker,
         granted_by=user,
-        reason=_("Outreach worker of the prison-release protocol"),
+        event=GrantEvent.PRISON_OUTREACH,
     )
 
 

@@ -1,4 +1,8 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
 
 from config.celery import app as celery_app
@@ -38,6 +42,22 @@ def _tasks_inline(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def compiled():
+    """The .mo files as `make install` leaves them; compiled here too if stale or missing."""
+    stale = [
+        po
+        for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        call_command("compile_translations", verbosity=0)
+        # Changing LOCALE_PATHS empties Django's cache of loaded catalogues.
+        with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
+            pass
 
 
 @pytest.fixture

@@ -1347,7 +1347,13 @@ ADMIN_WRITES = [
     (
         "admin:cases_concerncategory_add",
         lambda w: {},
-        lambda w: {"name": "Online radicalisation", "is_active": "on"},
+        # The name in each interface language (cases/translation.py).
+        lambda w: {
+            "name_en": "Online radicalisation",
+            "name_nl": "Online radicalisering",
+            "name_fr": "Radicalisation en ligne",
+            "is_active": "on",
+        },
     ),
 ]
 

@@ -54,12 +54,31 @@ def test_changing_an_agency_in_the_admin_is_a_sealed_security_event_in_the_audit
 
 
 def test_adding_reference_data_is_in_the_audit(admin_client):
+    # The name in each interface language (cases/translation.py); English is required.
+    page = admin_client.get(reverse("admin:cases_concerncategory_add")).content.decode()
+    assert all(f'name="name_{language}"' in page for language in ("en", "nl", "fr"))
     response = admin_client.post(
-        reverse("admin:cases_concerncategory_add"), {"name": "Online grooming", "is_active": "on"}
+        reverse("admin:cases_concerncategory_add"),
+        {
+            "name_en": "Online grooming",
+            "name_nl": "Online grooming",
+            "name_fr": "Pédopiégeage en ligne",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     category = ConcernCategory.objects.get(name="Online grooming")
+    assert (category.name_nl, category.name_fr) == ("Online grooming", "Pédopiégeage en ligne")
     assert admin_events().filter(detail__startswith=f"added cases.concerncategory {category.pk}")
+
+
+def test_reference_data_needs_its_english_name_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:cases_concerncategory_add"),
+        {"name_nl": "Online grooming", "name_fr": "Pédopiégeage en ligne", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert not ConcernCategory.objects.filter(name_nl="Online grooming").exists()
 
 
 def test_deleting_sign_in_attempts_in_bulk_is_in_the_audit(admin_client):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.signals import pre_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from cases import selectors, services
@@ -98,12 +98,18 @@ def test_it_records_the_opening_as_the_first_status_change(social_worker):
     assert change.from_status == ""
     assert change.to_status == Case.Status.INTAKE
     assert change.changed_by == social_worker
+    assert change.event == StatusChange.Event.OPENED
     assert change.reason == "Accepted at screening"
+    with translation.override("en"):
+        assert change.text() == "Case opened. Accepted at screening"
 
 
 def test_it_gives_the_opening_a_reason_when_none_is_given(social_worker):
     case = open_case(opened_by=social_worker)
-    assert StatusChange.objects.get(case=case).reason.strip()
+    change = StatusChange.objects.get(case=case)
+    assert (change.event, change.reason) == (StatusChange.Event.OPENED, "")
+    with translation.override("en"):
+        assert change.text() == "Case opened."
 
 
 # --- The case team --------------------------------------------------------------------------

@@ -40,22 +40,6 @@ def _back_to_the_default_language():
     translation.deactivate()
 
 
-@pytest.fixture
-def compiled():
-    """The .mo files as `make install` leaves them; compiled here too if stale or missing."""
-    stale = [
-        po
-        for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")
-        if not po.with_suffix(".mo").exists()
-        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-    ]
-    if stale:
-        call_command("compile_translations", verbosity=0)
-        # Changing LOCALE_PATHS empties Django's cache of loaded catalogues.
-        with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
-            pass
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_string_is_translated_and_none_is_fuzzy(language):
     po = catalogue(language)
