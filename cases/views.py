@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
-from cases import forms, selectors, services
+from cases import forms, people, selectors, services
 from cases.models import Case
 from core.forms import apply_errors, try_write
 
@@ -44,7 +44,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = list(page.object_list)
+    page.object_list = people.label_cases(page.object_list, user=request.user)
     selectors.record_case_list_read(user=request.user, filters=filters, cases=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -55,7 +55,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "show_names": policy.may_read_identities(request.user),
             "may_open": policy.may_open_cases(request.user),
         },
     )
@@ -104,7 +103,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
-    detail = selectors.case_detail(user=request.user, case=case)
+    entry_form = forms.ChronologyFilterForm(request.GET or None)
+    filters = selectors.EntryFilters()
+    if entry_form.is_valid():
+        filters = selectors.EntryFilters(**entry_form.cleaned_data)
+    detail = selectors.case_detail(user=request.user, case=case, entry_filters=filters)
+    entry_form.set_agencies(detail.entry_agencies)
     may_edit = policy.may_write_opened_case(request.user, case)
     return render(
         request,
@@ -112,6 +116,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "detail": detail,
+            "entry_form": entry_form,
             "may_edit": may_edit,
             "restricted": not may_edit and policy.case_is_restricted(case),
             "may_release": policy.may_write_releases(request.user),
@@ -217,7 +222,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, _("Status changed."))
-            return redirect(case)
+            return _land(case, "history")
     return render(request, "cases/case_status.html", {"case": conflict or case, "form": form})
 
 
@@ -228,12 +233,12 @@ def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.EntryForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.entry_add(case=case, author=request.user, **form.cleaned_data)
+            entry = services.entry_add(case=case, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Entry added to the chronology."))
-            return redirect(case)
+            return _land(case, f"entry-{entry.pk}")
     return _form_page(request, case, form, _("Add a chronology entry"), multipart=True)
 
 
@@ -245,12 +250,14 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpRe
     form = forms.CorrectionForm(request.POST or None, initial={"text": entry.text})
     if request.method == "POST" and form.is_valid():
         try:
-            services.entry_correct(entry=entry, author=request.user, text=form.cleaned_data["text"])
+            correction = services.entry_correct(
+                entry=entry, author=request.user, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Correction added; the original entry is kept."))
-            return redirect(case)
+            return _land(case, f"entry-{correction.pk}")
     return _form_page(request, case, form, _("Correct a chronology entry"), original=entry)
 
 
@@ -277,7 +284,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.assessment_record(
+            assessment = services.assessment_record(
                 case=case,
                 author=request.user,
                 overall_judgement=data["overall_judgement"],
@@ -289,7 +296,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, _("Assessment recorded."))
-            return redirect(case)
+            return _land(case, f"assessment-{assessment.pk}")
     return _form_page(request, case, form, _("Record an assessment"))
 
 
@@ -300,12 +307,12 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_add(case=case, created_by=request.user, **form.cleaned_data)
+            action = services.action_add(case=case, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Action added to the support plan."))
-            return redirect(case)
+            return _land(case, f"action-{action.pk}")
     return _form_page(request, case, form, _("Add an action"))
 
 
@@ -330,7 +337,7 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
             apply_errors(form, error)
         else:
             messages.success(request, _("Action updated."))
-            return redirect(case)
+            return _land(case, f"action-{action.pk}")
     return _form_page(request, case, form, _("Update an action"), original_action=action)
 
 
@@ -341,12 +348,14 @@ def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.EscalationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.escalation_raise(case=case, raised_by=request.user, **form.cleaned_data)
+            escalation = services.escalation_raise(
+                case=case, raised_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Escalation raised."))
-            return redirect(case)
+            return _land(case, f"escalation-{escalation.pk}")
     return _form_page(request, case, form, _("Escalate"))
 
 
@@ -365,8 +374,13 @@ def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) 
             apply_errors(form, error)
         else:
             messages.success(request, _("Escalation updated."))
-            return redirect(case)
+            return _land(case, f"escalation-{escalation.pk}")
     return _form_page(request, case, form, _("Record the decision"), escalation=escalation)
+
+
+def _land(case: Case, anchor: str) -> HttpResponse:
+    """After a write, the case page at what was written (the success message above it)."""
+    return redirect(f"{case.get_absolute_url()}#{anchor}")
 
 
 def _form_page(request, case, form, title, multipart=False, **extra) -> HttpResponse:
