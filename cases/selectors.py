@@ -260,7 +260,7 @@ def overdue_actions_for_owner(*, user) -> QuerySet[Action]:
             status=Action.Status.OPEN,
             due_date__lt=timezone.localdate(),
         )
-        .select_related("case", "owner_agency")
+        .select_related("case__person", "owner_agency")
         .order_by("due_date")
     )
 
@@ -273,7 +273,7 @@ def overdue_actions_visible(*, user) -> QuerySet[Action]:
             status=Action.Status.OPEN,
             due_date__lt=timezone.localdate(),
         )
-        .select_related("case", "owner", "owner_agency")
+        .select_related("case__person", "owner", "owner_agency")
         .order_by("due_date")
     )
 
@@ -338,6 +338,6 @@ def open_escalations(*, user, audiences: list[str]) -> QuerySet[Escalation]:
             audience__in=audiences,
             status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW],
         )
-        .select_related("case")
+        .select_related("case__person")
         .order_by("raised_at")
     )
