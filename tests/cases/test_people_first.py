@@ -2,10 +2,12 @@
 reader may see them ("Zoltanius Q. · ZQ-0042"), down to the code's initials ("Z. Q. · ZQ-0042")
 for a reader who may not read identities; never the name to them."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Level, Role
 from cases import services
@@ -123,3 +125,26 @@ def test_the_case_page_is_headed_by_the_person_and_the_reference(client, world):
     assert f'<h1 class="govuk-heading-l">{world.named}' in body
     assert f'<p class="govuk-caption-l">{world.case.reference}</p>' in body
     assert f"<title>{world.named} · {world.case.reference}" in body
+
+
+def test_the_information_officers_release_list_leads_with_the_person(
+    client, world, info_officer, django_capture_on_commit_callbacks
+):
+    from releases import services as release_services
+
+    youth = make_user(role=Role.YOUTH_WORKER)
+    with django_capture_on_commit_callbacks(execute=True):
+        release_services.release_create(
+            case=world.case,
+            author=info_officer,
+            title="For outreach",
+            summary="Meet him at the youth centre.",
+            purpose="outreach",
+            legal_basis="LIVC law",
+            expires_on=timezone.localdate() + timedelta(days=30),
+            recipient_users=[youth],
+        )
+    client.force_login(info_officer)
+    body = client.get(reverse("releases:manage")).content.decode()
+    main = body.index("<main")
+    assert body.index(world.named, main) < body.index(f">{world.case.reference}<", main)
