@@ -162,7 +162,9 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("Case details saved."))
             return redirect(case)
     return render(
-        request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict}
+        request,
+        "cases/case_edit.html",
+        {"case": _labelled(request, case), "form": form, "conflict": conflict},
     )
 
 
@@ -223,7 +225,11 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
             return _land(case, "history")
-    return render(request, "cases/case_status.html", {"case": conflict or case, "form": form})
+    return render(
+        request,
+        "cases/case_status.html",
+        {"case": _labelled(request, conflict or case), "form": form},
+    )
 
 
 @login_required
@@ -378,6 +384,12 @@ def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) 
     return _form_page(request, case, form, _("Record the decision"), escalation=escalation)
 
 
+def _labelled(request: HttpRequest, case: Case) -> Case:
+    """The case (opened through its door) with its person labelled for the page's back link."""
+    people.label_cases([case], user=request.user)
+    return case
+
+
 def _land(case: Case, anchor: str) -> HttpResponse:
     """After a write, the case page at what was written (the success message above it)."""
     return redirect(f"{case.get_absolute_url()}#{anchor}")
@@ -387,7 +399,13 @@ def _form_page(request, case, form, title, multipart=False, **extra) -> HttpResp
     return render(
         request,
         "cases/case_form.html",
-        {"case": case, "form": form, "title": title, "multipart": multipart, **extra},
+        {
+            "case": _labelled(request, case),
+            "form": form,
+            "title": title,
+            "multipart": multipart,
+            **extra,
+        },
     )
 
 
@@ -445,7 +463,7 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "cases/case_team.html",
         {
-            "case": case,
+            "case": _labelled(request, case),
             "team": selectors.case_team(user=request.user, case=case),
             "may_manage": policy.may_manage_team(request.user, case),
             "restricted": policy.case_is_restricted(case),

@@ -52,7 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         )
         context["requests_to_decide"] = panel(
-            "access request", access_selectors.access_requests_to_decide(user=user)[:10]
+            "access request",
+            people.labelled(
+                access_selectors.access_requests_to_decide(user=user)[:10],
+                user=user,
+                case_of=_case_of,
+            ),
         )
         context["upcoming_meetings"] = conference_selectors.upcoming_meetings(user=user)[:5]
     if policy.may_see_dashboard(user):
