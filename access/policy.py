@@ -140,6 +140,14 @@ def writable_levels(user: Actor) -> list[int]:
     return [level for level in Level.values if Level.L1 <= level <= clearance]
 
 
+def usual_level(user: Actor) -> int | None:
+    """The level an item takes unless its writer chooses another: the narrowest they may
+    write, their own clearance (L2 for the social side, L4 for the police). Accepting the
+    default never shares more widely than the writer's usual readers."""
+    levels = writable_levels(user)
+    return max(levels) if levels else None
+
+
 # --- Persons ---------------------------------------------------------------------------------
 
 

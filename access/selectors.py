@@ -19,6 +19,6 @@ def access_requests_to_decide(*, user: Actor) -> QuerySet[AccessRequest]:
         AccessRequest.objects.filter(
             policy.access_request_decider_filter(user), status=AccessRequest.Status.PENDING
         )
-        .select_related("case", "requested_by__profile__agency")
+        .select_related("case__person", "requested_by__profile__agency")
         .order_by("requested_at")
     )

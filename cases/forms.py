@@ -201,7 +201,8 @@ class CaseEditForm(VersionedForm):
 
 
 class StatusChangeForm(VersionedForm):
-    to_status = forms.ChoiceField(label=_("New status"))
+    # Radios, none chosen: a wrong guess moves a case.
+    to_status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     next_review_date = forms.DateField(
         label=_("Next review date"),
@@ -219,18 +220,28 @@ class StatusChangeForm(VersionedForm):
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_TRANSITIONS[case.status]
-        # Every status is offered; one that is not allowed is refused with the reason.
-        self.fields["to_status"].choices = [
-            (value, label if value in allowed else f"{label} ({_('not possible from here')})")
-            for value, label in Case.Status.choices
-            if value != case.status
-        ]
+        field = self.fields["to_status"]
+        # Any other status passes the form, so that the service refuses a move outside the
+        # table with its reason (a case changed meanwhile); only the possible ones are offered.
+        field.choices = [(v, label) for v, label in Case.Status.choices if v != case.status]
+        field.widget.choices = [(v, label) for v, label in Case.Status.choices if v in allowed]
+
+
+def level_readers(level: int, agency) -> str:
+    """Who reads an item at this level, in plain words (the rules of access.policy)."""
+    readers = {
+        Level.L1: _("L1 — anyone who may see the case, even cleared for its existence only"),
+        Level.L2: _("L2 — the case team, under shared professional secrecy"),
+        Level.L3: _("L3 — only %(agency)s on the case team, and the information officer"),
+        Level.L4: _("L4 — police only: %(agency)s and the information officer"),
+    }
+    return str(readers[level]) % {"agency": agency}
 
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ChronologyEntry.Kind.choices)
     occurred_at = WallClockDateTimeField(label=_("When it happened"))
-    level = forms.TypedChoiceField(label=_("Level"), coerce=int)
+    level = forms.TypedChoiceField(label=_("Who may read it"), coerce=int, widget=forms.RadioSelect)
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea)
     attachment = forms.FileField(
         label=_("Document"),
@@ -240,15 +251,67 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        agency = user.profile.agency if policy.role_of(user) else ""
+        self.usual_level = policy.usual_level(user)
         self.fields["level"].choices = [
-            (level, Level(level).label) for level in policy.writable_levels(user)
+            (level, level_readers(level, agency)) for level in policy.writable_levels(user)
         ]
+        self.fields["level"].initial = self.usual_level
+        if self._wider_than_usual(self.data.get(self.add_prefix("level"))):
+            # Asked only when the writer chose a wider level: the form is refused once, with
+            # the reason, and this box to tick.
+            self.fields["share_widely"] = forms.BooleanField(
+                label=_("Yes, share more widely"), required=False
+            )
+            self.order_fields(["kind", "occurred_at", "level", "share_widely"])
+
+    def _wider_than_usual(self, level) -> bool:
+        try:
+            return self.usual_level is not None and int(level) < self.usual_level
+        except (TypeError, ValueError):
+            return False
+
+    def clean(self) -> dict:
+        data = super().clean()
+        level = data.get("level")
+        if self._wider_than_usual(level) and not data.pop("share_widely", False):
+            self.add_error(
+                "share_widely",
+                _(
+                    "You chose %(chosen)s, which more people read than your usual level "
+                    "(%(usual)s). Tick “Yes, share more widely” to save it at this level, or "
+                    "choose your usual level."
+                )
+                % {"chosen": f"L{level}", "usual": f"L{self.usual_level}"},
+            )
+        data.pop("share_widely", None)
+        return data
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
         if value > timezone.now() + FUTURE_TOLERANCE:
             raise ValidationError(_("This is in the future. When did it happen?"))
         return value
+
+
+class ChronologyFilterForm(forms.Form):
+    """The chronology's filters on the case page (GET; no JavaScript needed). The agencies to
+    choose from are set by the view, from the entries the reader sees."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + ChronologyEntry.Kind.choices
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any"))] + [(level, f"L{level}") for level in Level.values if level],
+    )
+    agency = forms.IntegerField(label=_("Agency"), required=False, min_value=1, widget=forms.Select)
+
+    def set_agencies(self, agencies: list[tuple[int, str]]) -> None:
+        self.fields["agency"].widget.choices = [("", _("Any"))] + agencies
 
 
 class CorrectionForm(forms.Form):

@@ -23,6 +23,7 @@ from cases.models import (
     Person,
     StatusChange,
 )
+from cases.people import PersonLabel, person_label
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,27 @@ def _search(user: Actor, term: str) -> Q:
     return Q(reference__icontains=term) | person("person__")
 
 
+@dataclass(frozen=True)
+class EntryFilters:
+    """The chronology's filters on the case page (each empty: no filter)."""
+
+    kind: str = ""
+    level: int | None = None
+    agency: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.level is not None or self.agency)
+
+
 @dataclass
 class CaseDetail:
     case: Case
     show_identity: bool
+    person_label: PersonLabel
+    entry_filters: EntryFilters = field(default_factory=EntryFilters)
+    # The agencies whose entries the reader sees on this case (the chronology's agency filter).
+    entry_agencies: list[tuple[int, str]] = field(default_factory=list)
     entries: Sequence[ChronologyEntry] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
@@ -143,11 +161,26 @@ class CaseDetail:
     repeat_of_reference: str | None = None
 
 
-def case_detail(*, user: Actor, case: Case) -> CaseDetail:
-    """Everything on a case page that this user may read, in a fixed number of queries."""
+def case_detail(
+    *, user: Actor, case: Case, entry_filters: EntryFilters | None = None
+) -> CaseDetail:
+    """Everything on a case page that this user may read, in a fixed number of queries; the
+    chronology narrowed by entry_filters, among the entries the user may read."""
+    entry_filters = entry_filters or EntryFilters()
     visible_items = policy.item_filter(user)
+    visible_entries = case.entries.filter(visible_items)
+    chosen = Q()
+    if entry_filters.kind:
+        chosen &= Q(kind=entry_filters.kind)
+    if entry_filters.level is not None:
+        chosen &= Q(level=entry_filters.level)
+    if entry_filters.agency:
+        chosen &= Q(agency_id=entry_filters.agency)
+    entry_agencies = list(
+        visible_entries.order_by("agency__name").values_list("agency_id", "agency__name").distinct()
+    )
     entries = list(
-        case.entries.filter(visible_items)
+        visible_entries.filter(chosen)
         .select_related("author", "agency")
         .prefetch_related("attachments")
         .annotate(corrected=Exists(ChronologyEntry.objects.filter(supersedes=OuterRef("pk"))))
@@ -169,11 +202,15 @@ def case_detail(*, user: Actor, case: Case) -> CaseDetail:
     actions = list(case.actions.select_related("owner", "owner_agency"))
     for action in actions:
         action.is_overdue = action.status == Action.Status.OPEN and action.due_date < today
+    # The user sees this case, so the person is on a case they see: their clearance decides
+    # (what person_identity_visible answers, without asking the database again).
+    show_identity = policy.may_read_identities(user)
     return CaseDetail(
         case=case,
-        # The user sees this case, so the person is on a case they see: their clearance decides
-        # (what person_identity_visible answers, without asking the database again).
-        show_identity=policy.may_read_identities(user),
+        show_identity=show_identity,
+        person_label=person_label(case.person, identity=show_identity),
+        entry_filters=entry_filters,
+        entry_agencies=entry_agencies,
         entries=entries,
         assessments=assessments,
         actions=actions,
@@ -211,7 +248,7 @@ def overdue_actions_for_owner(*, user: Actor) -> QuerySet[Action]:
             status=Action.Status.OPEN,
             due_date__lt=timezone.localdate(),
         )
-        .select_related("case", "owner_agency")
+        .select_related("case__person", "owner_agency")
         .order_by("due_date")
     )
 
@@ -224,7 +261,7 @@ def overdue_actions_visible(*, user: Actor) -> QuerySet[Action]:
             status=Action.Status.OPEN,
             due_date__lt=timezone.localdate(),
         )
-        .select_related("case", "owner", "owner_agency")
+        .select_related("case__person", "owner", "owner_agency")
         .order_by("due_date")
     )
 
@@ -284,6 +321,6 @@ def open_escalations(*, user: Actor, audiences: list[str]) -> QuerySet[Escalatio
             audience__in=audiences,
             status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW],
         )
-        .select_related("case")
+        .select_related("case__person")
         .order_by("raised_at")
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
 from audit import reads
-from cases import forms, selectors, services
+from cases import forms, people, selectors, services
 from cases.models import Case
 from core.forms import show_refusal
 from core.pagination import paginate, query_without_page
@@ -41,6 +41,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             review_within=data["review_within"],
         )
     page = paginate(request, selectors.case_list(user=request.user, filters=filters))
+    page.object_list = people.label_cases(page.object_list, user=request.user)
     reads.record_list_read(
         user=request.user, page="case list", shown={"case": page}, searched=filters.searched()
     )
@@ -51,7 +52,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query_without_page(request),
-            "show_names": policy.may_read_identities(request.user),
             "may_open": policy.may_open_cases(request.user),
         },
     )
@@ -97,7 +97,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
-    detail = selectors.case_detail(user=request.user, case=case)
+    entry_form = forms.ChronologyFilterForm(request.GET or None)
+    filters = selectors.EntryFilters()
+    if entry_form.is_valid():
+        filters = selectors.EntryFilters(**entry_form.cleaned_data)
+    detail = selectors.case_detail(user=request.user, case=case, entry_filters=filters)
+    entry_form.set_agencies(detail.entry_agencies)
     may_edit = policy.may_write_opened_case(request.user, case)
     return render(
         request,
@@ -105,6 +110,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "detail": detail,
+            "entry_form": entry_form,
             "may_edit": may_edit,
             "restricted": not may_edit and policy.case_is_restricted(case),
             "may_release": policy.may_write_releases(request.user),
@@ -148,7 +154,9 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
             conflict = error.current
             form = _rebase(form, conflict, may_change_team)
     return render(
-        request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict}
+        request,
+        "cases/case_edit.html",
+        {"case": _labelled(request, case), "form": form, "conflict": conflict},
     )
 
 
@@ -187,7 +195,7 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
                     case=case, user=request.user, expected_version=version, **data
                 )
                 messages.success(request, _("Status changed."))
-                return redirect(case)
+                return _land(case, "history")
         except services.ConflictError as error:
             conflict = error.current
             data = form.data.copy()
@@ -202,7 +210,11 @@ def case_status(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 % {"status": conflict.get_status_display()},
             )
-    return render(request, "cases/case_status.html", {"case": conflict or case, "form": form})
+    return render(
+        request,
+        "cases/case_status.html",
+        {"case": _labelled(request, conflict or case), "form": form},
+    )
 
 
 @login_required
@@ -212,9 +224,9 @@ def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.EntryForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
-            services.entry_add(case=case, author=request.user, **form.cleaned_data)
+            entry = services.entry_add(case=case, author=request.user, **form.cleaned_data)
             messages.success(request, _("Entry added to the chronology."))
-            return redirect(case)
+            return _land(case, f"entry-{entry.pk}")
     return _form_page(request, case, form, _("Add a chronology entry"), multipart=True)
 
 
@@ -226,9 +238,11 @@ def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpRe
     form = forms.CorrectionForm(request.POST or None, initial={"text": entry.text})
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
-            services.entry_correct(entry=entry, author=request.user, text=form.cleaned_data["text"])
+            correction = services.entry_correct(
+                entry=entry, author=request.user, text=form.cleaned_data["text"]
+            )
             messages.success(request, _("Correction added; the original entry is kept."))
-            return redirect(case)
+            return _land(case, f"entry-{correction.pk}")
     return _form_page(request, case, form, _("Correct a chronology entry"), original=entry)
 
 
@@ -255,7 +269,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with show_refusal(request, form):
-            services.assessment_record(
+            assessment = services.assessment_record(
                 case=case,
                 author=request.user,
                 overall_judgement=data["overall_judgement"],
@@ -264,7 +278,7 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
                 ratings=form.ratings(),
             )
             messages.success(request, _("Assessment recorded."))
-            return redirect(case)
+            return _land(case, f"assessment-{assessment.pk}")
     return _form_page(request, case, form, _("Record an assessment"))
 
 
@@ -275,9 +289,9 @@ def action_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
-            services.action_add(case=case, created_by=request.user, **form.cleaned_data)
+            action = services.action_add(case=case, created_by=request.user, **form.cleaned_data)
             messages.success(request, _("Action added to the support plan."))
-            return redirect(case)
+            return _land(case, f"action-{action.pk}")
     return _form_page(request, case, form, _("Add an action"))
 
 
@@ -299,7 +313,7 @@ def action_update(request: HttpRequest, reference: str, action_id: int) -> HttpR
         with show_refusal(request, form):
             services.action_update(action=action, user=request.user, **form.cleaned_data)
             messages.success(request, _("Action updated."))
-            return redirect(case)
+            return _land(case, f"action-{action.pk}")
     return _form_page(request, case, form, _("Update an action"), original_action=action)
 
 
@@ -310,9 +324,11 @@ def escalation_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.EscalationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
-            services.escalation_raise(case=case, raised_by=request.user, **form.cleaned_data)
+            escalation = services.escalation_raise(
+                case=case, raised_by=request.user, **form.cleaned_data
+            )
             messages.success(request, _("Escalation raised."))
-            return redirect(case)
+            return _land(case, f"escalation-{escalation.pk}")
     return _form_page(request, case, form, _("Escalate"))
 
 
@@ -328,15 +344,32 @@ def escalation_decide(request: HttpRequest, reference: str, escalation_id: int) 
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
             messages.success(request, _("Escalation updated."))
-            return redirect(case)
+            return _land(case, f"escalation-{escalation.pk}")
     return _form_page(request, case, form, _("Record the decision"), escalation=escalation)
+
+
+def _labelled(request: HttpRequest, case: Case) -> Case:
+    """The case (opened through its door) with its person labelled for the page's back link."""
+    people.label_cases([case], user=request.user)
+    return case
+
+
+def _land(case: Case, anchor: str) -> HttpResponse:
+    """After a write, the case page at what was written (the success message above it)."""
+    return redirect(f"{case.get_absolute_url()}#{anchor}")
 
 
 def _form_page(request, case, form, title, multipart=False, **extra) -> HttpResponse:
     return render(
         request,
         "cases/case_form.html",
-        {"case": case, "form": form, "title": title, "multipart": multipart, **extra},
+        {
+            "case": _labelled(request, case),
+            "form": form,
+            "title": title,
+            "multipart": multipart,
+            **extra,
+        },
     )
 
 
@@ -387,7 +420,7 @@ def case_team(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "cases/case_team.html",
         {
-            "case": case,
+            "case": _labelled(request, case),
             "team": selectors.case_team(user=request.user, case=case),
             "may_manage": policy.may_manage_team(request.user, case),
             "restricted": policy.case_is_restricted(case),

@@ -14,6 +14,7 @@ from access import policy
 from accounts.types import Actor, User
 from audit.reads import record_read
 from cases.models import Action, AftercareReview, Case, Escalation
+from cases.people import label_cases
 from conferences.models import (
     AgendaItem,
     Amendment,
@@ -59,7 +60,7 @@ def agenda(*, user: Actor, meeting: Meeting, what: str = "agenda") -> list[Agend
     if not has_signed(user=user, meeting=meeting):
         return []
     record_read(user=user, obj=meeting, what=what)
-    return list(
+    items = (
         meeting.items.filter(policy.agenda_item_filter(user))
         .select_related("case__person", "escalation", "guest", "carried_from__meeting")
         .annotate(
@@ -77,6 +78,12 @@ def agenda(*, user: Actor, meeting: Meeting, what: str = "agenda") -> list[Agend
         )
         .order_by("order", "pk")
     )
+    # An item on a case is one the user sees (agenda_item_filter): its person, as they may.
+    return label_cases(items, user=user, case_of=_case_of)
+
+
+def _case_of(row: "AgendaItem | Proposal") -> Case | None:
+    return row.case
 
 
 def minutes(*, user: Actor, meeting: Meeting) -> list[AgendaItem]:
@@ -136,8 +143,10 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
     """What the application proposes for a meeting, each with its reason. Only cases the chair
     may see; nothing already on the agenda. A fixed number of queries."""
     day = timezone.localtime(meeting.starts_at).date()
-    visible = Case.objects.filter(policy.case_filter(user)).exclude(
-        Exists(AgendaItem.objects.filter(meeting=meeting, case=OuterRef("pk")))
+    visible = (
+        Case.objects.filter(policy.case_filter(user))
+        .select_related("person")
+        .exclude(Exists(AgendaItem.objects.filter(meeting=meeting, case=OuterRef("pk"))))
     )
     proposals: list[Proposal] = []
     is_mac = meeting.series.kind == ConferenceSeries.Kind.MAC
@@ -153,7 +162,7 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
             status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW],
         )
         .exclude(Exists(AgendaItem.objects.filter(meeting=meeting, escalation=OuterRef("pk"))))
-        .select_related("case")
+        .select_related("case__person")
     )
     seen: set[int | None] = set()
     for escalation in escalations:
@@ -182,7 +191,7 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
             Q(decision=AgendaItem.Decision.CONTINUE) | Q(decision=""),
             policy.agenda_item_filter(user),
             case__in=visible,
-        ).select_related("case")
+        ).select_related("case__person")
         for item in carried:
             proposals.append(
                 Proposal(item.case, AgendaItem.Reason.CARRIED_OVER, "", carried_from=item)
@@ -221,7 +230,7 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
     add(visible.filter(Exists(due)), AgendaItem.Reason.OPEN_ACTIONS)
     reviews = AftercareReview.objects.filter(
         case__in=visible, done_at__isnull=True, due_date__lte=day
-    ).select_related("case")
+    ).select_related("case__person")
     for review in reviews:
         reason = (
             AgendaItem.Reason.AFTERCARE_6 if review.months == 6 else AgendaItem.Reason.AFTERCARE_12
@@ -232,7 +241,8 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
         _prison_releases(meeting=meeting, visible=visible),
         AgendaItem.Reason.PRISON_RELEASE,
     )
-    return proposals
+    # Every proposed case is one the chair sees (case_filter above): its person, as they may.
+    return label_cases(proposals, user=user, case_of=_case_of)
 
 
 def _prison_releases(*, meeting: Meeting, visible: QuerySet[Case]) -> list[Case]:

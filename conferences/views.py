@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import policy
 from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
+from cases.people import label_cases
 from conferences import forms, selectors, services
 from core.forms import show_refusal
 from core.pagination import paginate
@@ -269,6 +270,7 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     # 403 unless the user may read the minute the form shows and would replace; the read of
     # what the page shows (the case's reference and status, the minute) is recorded once.
     item = access_agenda_item(request.user, meeting, item_id, for_minute=True)
+    label_cases([item], user=request.user, case_of=lambda row: row.case)
     levels = policy.writable_levels(request.user)
     owners = (
         case_selectors.case_team_members(case=item.case)

@@ -9,12 +9,17 @@ from django.shortcuts import render
 from access import policy
 from access import selectors as access_selectors
 from audit import reads
+from cases import people
 from cases import selectors as case_selectors
 from cases.models import Escalation
 from conferences import selectors as conference_selectors
 from oversight import selectors as oversight_selectors
 from referrals import selectors as referral_selectors
 from releases import selectors as release_selectors
+
+
+def _case_of(row):
+    return row.case
 
 
 @login_required
@@ -30,25 +35,43 @@ def home(request: HttpRequest) -> HttpResponse:
 
     context: dict = {"role": policy.role_of(user)}
     if policy.may_work_on_cases(user):
-        # The panel shows reference, status and the overdue flag: no categories, no joins.
-        cases = case_selectors.case_list(user=user).select_related(None).prefetch_related(None)
-        context["my_cases"] = panel("case", cases[:10])
+        # The panel shows the person, reference, status and the overdue flag: no categories.
+        cases = (
+            case_selectors.case_list(user=user)
+            .select_related(None)
+            .prefetch_related(None)
+            .select_related("person")
+        )
+        context["my_cases"] = panel("case", people.labelled(cases[:10], user=user))
         context["my_overdue_actions"] = panel(
-            "own overdue action", case_selectors.overdue_actions_for_owner(user=user)[:10]
+            "own overdue action",
+            people.labelled(
+                case_selectors.overdue_actions_for_owner(user=user)[:10],
+                user=user,
+                case_of=_case_of,
+            ),
         )
         context["requests_to_decide"] = panel(
-            "access request", access_selectors.access_requests_to_decide(user=user)[:10]
+            "access request",
+            people.labelled(
+                access_selectors.access_requests_to_decide(user=user)[:10],
+                user=user,
+                case_of=_case_of,
+            ),
         )
         context["upcoming_meetings"] = conference_selectors.upcoming_meetings(user=user)[:5]
     if policy.may_see_dashboard(user):
         context["overdue_actions"] = panel(
-            "overdue action", case_selectors.overdue_actions_visible(user=user)[:20]
+            "overdue action",
+            people.labelled(
+                case_selectors.overdue_actions_visible(user=user)[:20], user=user, case_of=_case_of
+            ),
+        )
+        escalations = case_selectors.open_escalations(
+            user=user, audiences=[Escalation.Audience.COORDINATOR]
         )
         context["coordinator_escalations"] = panel(
-            "escalation",
-            case_selectors.open_escalations(user=user, audiences=[Escalation.Audience.COORDINATOR])[
-                :10
-            ],
+            "escalation", people.labelled(escalations[:10], user=user, case_of=_case_of)
         )
     if policy.may_screen_referrals(user):
         context["screening_queue"] = panel(

@@ -18,6 +18,7 @@ from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
 from cases.models import Case
+from cases.people import label_cases
 from core.forms import show_refusal
 from core.pagination import paginate, query_without_page
 from referrals import forms, selectors, services
@@ -200,6 +201,12 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     selectors.record_screening_read(
         user=request.user, referral=referral, deconfliction=deconfliction
     )
+    case_visible = (
+        bool(referral.case_id)
+        and case_selectors.visible_cases(user=request.user).filter(pk=referral.case_id).exists()
+    )
+    if case_visible:
+        label_cases([referral.case], user=request.user)
     return render(
         request,
         "referrals/detail.html",
@@ -210,10 +217,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "screenings": selectors.screenings_of(user=request.user, referral=referral),
             "may_decide": policy.may_decide_screening(request.user)
             and referral.status == Referral.Status.SUBMITTED,
-            "case_visible": bool(referral.case_id)
-            and case_selectors.visible_cases(user=request.user)
-            .filter(pk=referral.case_id)
-            .exists(),
+            "case_visible": case_visible,
         },
     )
 

@@ -32,7 +32,7 @@ def releases_authored(*, user: Actor, search: str = "") -> QuerySet[Release]:
     """Every release, for the information officer: live and past, with their case."""
     releases = (
         Release.objects.filter(policy.release_management_filter(user))
-        .select_related("case", "created_by", "replaced_by")
+        .select_related("case__person", "created_by", "replaced_by")
         .order_by("-created_at", "-pk")
     )
     if search.strip():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import doors, policy
 from audit.reads import record_list_read
+from cases.people import label_cases
 from core.forms import show_refusal
 from core.pagination import paginate
 from releases import forms, selectors, services
@@ -30,6 +31,10 @@ def release_manage(request: HttpRequest) -> HttpResponse:
     form = forms.ReleaseSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page = paginate(request, selectors.releases_authored(user=request.user, search=search))
+    # The author sees every case (releases_authored is the information officer's alone).
+    page.object_list = label_cases(
+        page.object_list, user=request.user, case_of=lambda release: release.case
+    )
     record_list_read(user=request.user, page="releases", shown={"release": page})
     return render(
         request,

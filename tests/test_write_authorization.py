@@ -496,6 +496,8 @@ CASE_WRITES = [
             "occurred_at": wall_clock(-timedelta(hours=2)),
             "level": Level.L1,
             "text": "Phoned his mother.",
+            # L1 is wider than every writer's usual level: they confirm it (issue 16).
+            "share_widely": "on",
         },
     ),
     Write(

@@ -38,12 +38,19 @@ def test_a_social_worker_takes_a_case_from_intake_to_closure(client, social_work
     assert response["Location"] == case.get_absolute_url()
     ref = case.reference
     yesterday = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    # L1 is wider than the social worker's usual L2: saved once they confirm it.
     for level, text in ((1, "Met at school"), (2, "Shared in conference")):
         _post(
             client,
             "cases:entry_add",
             ref,
-            {"kind": "contact", "occurred_at": yesterday, "level": level, "text": text},
+            {
+                "kind": "contact",
+                "occurred_at": yesterday,
+                "level": level,
+                "text": text,
+                "share_widely": "on",
+            },
         )
     ratings = {f"rating_{i.pk}": 1 for i in Indicator.objects.all()}
     _post(

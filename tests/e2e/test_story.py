@@ -18,6 +18,7 @@ from access import policy
 from accounts.models import Agency, Level, Role
 from cases import services as case_services
 from cases.models import Assessment, Case, ChronologyEntry, Escalation
+from cases.people import person_label
 from conferences import services as conference_services
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
 from referrals.models import Referral, Screening
@@ -31,6 +32,11 @@ POLICE_TEXT = "Known to the neighbourhood team since 2024; contact with a networ
 MINUTE_ACTION = "Arrange a mentor at the boxing club"
 RELEASE_TITLE = "Outreach around the Kerkstraat"
 MAYOR_DECISION = "The mayor agrees to fund a mentor for six months."
+
+
+def on_page(case) -> re.Pattern:
+    """The case page, at whatever a write landed on (#entry-3, #history...)."""
+    return re.compile(rf"{re.escape(case.get_absolute_url())}(#[\w-]+)?$")
 
 
 def tab_to(page, target, max_tabs: int = 80) -> None:
@@ -198,7 +204,9 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     case = referral.case
     assert referral.status == Referral.Status.ACCEPTED and case.person == person
     assert referral.screenings.get().deconfliction_hit
-    coordinator.get_by_role("link", name=case.reference).first.click()
+    # Every page leads with the person (the coordinator may read identities), then the case.
+    person_first = str(person_label(case.person, identity=True))
+    coordinator.get_by_role("link", name=person_first).first.click()
     story.step(coordinator, "new-case")
     coordinator.get_by_role("link", name=T("Case team")).click()
     add_person = coordinator.locator(
@@ -215,25 +223,28 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     # --- 3. The social worker gathers information -------------------------------------------
     social = story.sign_in(users["social"], PASSWORD)
     story.step(social, "social-worker-home")
-    social.locator("#my-cases").get_by_role("link", name=case.reference).click()
+    # The person's earlier case is listed too, under the same name: this case by its address.
+    my_cases = social.locator("#my-cases")
+    assert my_cases.get_by_role("link", name=person_first).count() == 2
+    my_cases.locator(f"a[href='{case.get_absolute_url()}']").click()
     story.step(social, "case-for-social-worker")
     social.get_by_role("link", name=T("Change status")).click()
-    social.get_by_label(label_is(T("New status"))).select_option(
-        Case.Status.INFORMATION_GATHERING.value
-    )
+    social.get_by_label(label_is(T(Case.Status.INFORMATION_GATHERING.label))).check()
     social.get_by_label(label_is(T("Reason"))).fill("Gathering what the agencies know.")
     story.step(social, "status-form")
     social.get_by_role("button", name=T("Change status")).click()
-    social.wait_for_url(f"**{case.get_absolute_url()}")
+    social.wait_for_url(on_page(case))
     social.get_by_role("link", name=T("Add an entry")).click()
     social.get_by_label(label_is(T("Kind"))).select_option(ChronologyEntry.Kind.CONTACT.value)
     yesterday = timezone.localtime() - timedelta(days=1)
     fill_date(date_group(social, T("When it happened")), yesterday, T, time=f"{yesterday:%H:%M}")
-    social.get_by_label(label_is(T("Level"))).select_option(str(Level.L2.value))
+    social.get_by_label(
+        label_is(T("L2 — the case team, under shared professional secrecy"))
+    ).check()
     social.get_by_label(label_is(T("What happened"))).fill("Met Robin and his mother at home.")
     story.step(social, "chronology-form")
     social.get_by_role("button", name=T("Save")).click()
-    social.wait_for_url(f"**{case.get_absolute_url()}")
+    social.wait_for_url(on_page(case))
     social.get_by_role("link", name=T("Record an assessment")).click()
     social.get_by_label(label_is(T("Overall judgement"))).select_option(
         Assessment.Judgement.MODERATE.value
@@ -246,7 +257,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     social.get_by_label(label_is(T("Level"))).select_option(str(Level.L2.value))
     story.step(social, "assessment-form")
     social.get_by_role("button", name=T("Save")).click()
-    social.wait_for_url(f"**{case.get_absolute_url()}")
+    social.wait_for_url(on_page(case))
     social.get_by_role("link", name=T("Add an action")).click()
     social.get_by_label(label_is(T("Action"))).fill("Visit the family again with the youth worker.")
     social.get_by_label(label_is(T("Owner"))).select_option(
@@ -255,7 +266,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     fill_date(date_group(social, T("Due date")), today + timedelta(days=10), T)
     story.step(social, "action-form")
     social.get_by_role("button", name=T("Save")).click()
-    social.wait_for_url(f"**{case.get_absolute_url()}")
+    social.wait_for_url(on_page(case))
     story.step(social, "case-with-chronology-assessment-action")
     assert case.entries.count() == 2  # the referral, brought in at screening, and the visit
     assert case.assessments.count() == 1 and case.actions.count() == 1
@@ -269,11 +280,12 @@ def test_the_whole_story_in_the_browser(story_factory, language):
         ChronologyEntry.Kind.POLICE_INFORMATION.value
     )
     fill_date(date_group(police, T("When it happened")), yesterday, T, time=f"{yesterday:%H:%M}")
-    police.get_by_label(label_is(T("Level"))).select_option(str(Level.L4.value))
+    police_only = T("L4 — police only: %(agency)s and the information officer")
+    police.get_by_label(label_is(police_only % {"agency": users["police"].profile.agency})).check()
     police.get_by_label(label_is(T("What happened"))).fill(POLICE_TEXT)
     story.step(police, "police-entry-form")
     police.get_by_role("button", name=T("Save")).click()
-    police.wait_for_url(f"**{case.get_absolute_url()}")
+    police.wait_for_url(on_page(case))
     assert police.get_by_text(POLICE_TEXT).is_visible()
     story.step(police, "case-with-police-entry")
     # The social side never sees it.
@@ -330,7 +342,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
         assert page.locator("#agenda").count() == 0
         story.step(page, f"{who}-meeting-unsigned")
         page.get_by_role("button", name=T("I sign the declaration")).click()
-        assert page.locator("#agenda").get_by_role("link", name=case.reference).is_visible()
+        assert page.locator("#agenda").get_by_role("link", name=person_first).is_visible()
         story.step(page, f"{who}-meeting-signed")
 
     # --- 7. Minutes, written and finalised; their actions land in the case ------------------
@@ -431,7 +443,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     )
     story.step(coordinator, "escalation-form")
     coordinator.get_by_role("button", name=T("Save")).click()
-    coordinator.wait_for_url(f"**{case.get_absolute_url()}")
+    coordinator.wait_for_url(on_page(case))
     story.step(coordinator, "case-escalated")
 
     # --- 11. The mayor's office records a decision ------------------------------------------
