@@ -14,6 +14,7 @@ from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.models import Escalation
 from core.forms import apply_errors
 from oversight import charts, forms, selectors, statistics
 
@@ -90,16 +91,21 @@ def mayor_escalations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = doors.access_mayor_escalation(request.user, escalation_id, for_decision=True)
-    form = forms.MayorDecisionForm(request.POST or None)
+    form = forms.MayorDecisionForm(
+        request.POST if request.method == "POST" else None, escalation=escalation
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            case_services.escalation_decide(
+            decided = case_services.escalation_decide(
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Decision recorded; the case owner is told."))
+            if decided.status == Escalation.Status.DECIDED:
+                messages.success(request, _("Decision recorded; the case owner is told."))
+            else:
+                messages.success(request, _("Marked as under review. No decision is recorded yet."))
             return redirect("oversight:mayor")
     return render(request, "oversight/mayor_decide.html", {"escalation": escalation, "form": form})
 
