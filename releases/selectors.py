@@ -22,7 +22,17 @@ def releases_for_recipient(*, user) -> QuerySet[Release]:
     return (
         Release.objects.filter(policy.release_recipient_filter(user))
         .annotate(acknowledged=Exists(acknowledged))
-        .only("pk", "title", "created_at", "expires_on", "version", "purpose")
+        .select_related("replaced_by")
+        .only(
+            "pk",
+            "title",
+            "created_at",
+            "expires_on",
+            "version",
+            "purpose",
+            "revoked_at",
+            "replaced_by__id",
+        )
         .order_by("-created_at", "-pk")
     )
 
