@@ -11,8 +11,30 @@ from releases.models import Release, ReleaseAcknowledgement
 from releases.tasks import notify_release
 
 
-def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, recipients):
+def release_check(
+    *,
+    case,
+    author,
+    title: str,
+    summary: str,
+    purpose: str,
+    legal_basis: str,
+    expires_on,
+    recipient_users=(),
+    recipient_agencies=(),
+    previous=None,
+) -> None:
+    """Everything release_create asks before it discloses, without writing: the policy, then
+    the text and the recipients. The "check your answers" page asks it before it shows."""
+    if not policy.may_release(author, case):
+        raise PermissionDenied
+    if previous is not None and (
+        previous.revoked_at or Release.objects.filter(previous=previous).exists()
+    ):
+        raise ValidationError(_("Only the current, unrevoked version can be revised."))
     errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the release a title.")
     if not summary.strip():
         errors["summary"] = _("Write the summary for the recipients.")
     if not purpose.strip():
@@ -21,8 +43,14 @@ def _check_release(*, summary: str, purpose: str, legal_basis: str, expires_on, 
         errors["legal_basis"] = _("Give the legal basis.")
     if expires_on is None or expires_on < timezone.localdate():
         errors["expires_on"] = _("The expiry date must be today or later.")
-    if not any(recipients):
+    if not recipient_users and not recipient_agencies:
         errors["recipient_users"] = _("Choose at least one person or agency.")
+    elif any(u.pk == author.pk for u in recipient_users):
+        errors["recipient_users"] = _("You cannot release to yourself.")
+    elif any(not (u.is_active and policy.may_receive_releases(u)) for u in recipient_users):
+        errors["recipient_users"] = _("One of the people cannot receive releases.")
+    if any(not agency.is_active for agency in recipient_agencies):
+        errors["recipient_agencies"] = _("One of the agencies is no longer active.")
     if errors:
         raise ValidationError(errors)
 
@@ -41,18 +69,18 @@ def release_create(
     recipient_agencies=(),
     previous=None,
 ):
-    if not policy.may_release(author, case):
-        raise PermissionDenied
     recipient_users, recipient_agencies = list(recipient_users), list(recipient_agencies)
-    _check_release(
+    release_check(
+        case=case,
+        author=author,
+        title=title,
         summary=summary,
         purpose=purpose,
         legal_basis=legal_basis,
         expires_on=expires_on,
-        recipients=(recipient_users, recipient_agencies),
+        recipient_users=recipient_users,
+        recipient_agencies=recipient_agencies,
     )
-    if any(not policy.may_receive_releases(u) for u in recipient_users):
-        raise ValidationError({"recipient_users": _("One of the people cannot receive releases.")})
     release = Release.objects.create(
         case=case,
         title=title,

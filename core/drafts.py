@@ -1,0 +1,86 @@
+"""A disclosure's draft, between its form and its "check your answers" page.
+
+The form's text waits in the session (so "Change" is a plain link back to the form, with what
+was typed), keyed by what is being written. The check page sends back a signed copy of exactly
+what it showed: the final POST discloses that, re-validated by the form and the service, never
+what another tab may have put in the session since. The signature binds the draft to the user
+and to the object it is about, and expires.
+"""
+
+from django.core import signing
+from django.http import HttpRequest, QueryDict
+
+MAX_AGE = 2 * 60 * 60  # seconds a check page may wait before its button is pressed
+MAX_CHARS = 100_000
+MAX_VALUES = 500
+# Fields of the page, not of the draft.
+NOT_DRAFTED = frozenset({"csrfmiddlewaretoken", "action", "q", "draft"})
+
+Draft = dict[str, list[str]]
+
+
+def from_post(post: QueryDict) -> Draft:
+    """What the form posted, bounded (the session is no place for megabytes)."""
+    draft, size = {}, 0
+    for name in post:
+        if name in NOT_DRAFTED:
+            continue
+        values = [v for v in post.getlist(name)[:MAX_VALUES] if isinstance(v, str)]
+        size += sum(len(v) for v in values)
+        if size > MAX_CHARS:
+            break
+        draft[name] = values
+    return draft
+
+
+def as_data(draft: Draft) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in draft.items():
+        data.setlist(name, list(values))
+    return data
+
+
+def ids(draft: Draft, name: str) -> list[int]:
+    return [int(v) for v in draft.get(name, []) if v.isdigit() and len(v) < 12]
+
+
+def _session_key(key: str) -> str:
+    return f"drafts.{key}"
+
+
+def keep(request: HttpRequest, key: str, draft: Draft) -> None:
+    request.session[_session_key(key)] = draft
+
+
+def kept(request: HttpRequest, key: str) -> Draft | None:
+    draft = request.session.get(_session_key(key))
+    return draft if isinstance(draft, dict) else None
+
+
+def drop(request: HttpRequest, key: str) -> None:
+    request.session.pop(_session_key(key), None)
+
+
+def _salt(user, key: str) -> str:
+    return f"core.drafts:{user.pk}:{key}"
+
+
+def sign(draft: Draft, *, user, key: str) -> str:
+    return signing.dumps(draft, salt=_salt(user, key), compress=True)
+
+
+def unsign(token: str, *, user, key: str) -> Draft:
+    """The draft the check page showed; raises signing.BadSignature when it was changed, was
+    signed for someone or something else, or waited longer than MAX_AGE."""
+    draft = signing.loads(token, salt=_salt(user, key), max_age=MAX_AGE)
+    if not isinstance(draft, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in draft.values()
+    ):
+        raise signing.BadSignature("not a draft")
+    return draft
+
+
+def initial_from(form) -> dict:
+    """A bound form's values as the initial values of an unbound one: a kept draft shown again
+    without its errors (whatever the widgets, a date in three boxes included)."""
+    return {name: form[name].value() for name in form.fields}
