@@ -78,6 +78,17 @@ def minutes(*, user, meeting: Meeting) -> list[AgendaItem]:
     return agenda(user=user, meeting=meeting, what="minutes")
 
 
+def meeting_members(*, meeting: Meeting) -> list:
+    """Who is told of the meeting by e-mail (its agenda published, a reminder): its attendees
+    and the series' core members, active and with an address, by name."""
+    users = {a.user for a in meeting.attendances.select_related("user__profile__agency")}
+    users |= set(meeting.series.core_members.select_related("profile__agency"))
+    return sorted(
+        (u for u in users if u.is_active and u.email),
+        key=lambda u: (u.last_name.lower(), u.first_name.lower(), u.pk),
+    )
+
+
 def attendance(*, meeting: Meeting) -> list[Attendance]:
     return list(
         meeting.attendances.select_related("user__profile__agency", "delegate_for").order_by(

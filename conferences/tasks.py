@@ -6,9 +6,10 @@ from core.notifications import send_content_free
 
 
 def _members_emails(meeting) -> set[str]:
-    users = {a.user for a in meeting.attendances.select_related("user")}
-    users |= set(meeting.series.core_members.all())
-    return {u.email for u in users if u.is_active and u.email}
+    # The publication preview lists the same people (conferences.selectors.meeting_members).
+    from conferences.selectors import meeting_members
+
+    return {u.email for u in meeting_members(meeting=meeting)}
 
 
 @shared_task

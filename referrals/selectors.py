@@ -465,6 +465,18 @@ def case_owner_emails(*, outbound_id: int) -> list[str]:
     return _active_emails(User.objects.filter(owned_cases__outbound_referrals=outbound_id))
 
 
+def provider_reach(*, provider) -> int:
+    """How many people at the provider agency are told of a referral sent to it (as
+    provider_emails) and may read it."""
+    return (
+        get_user_model()
+        .objects.filter(
+            profile__agency=provider, profile__role__in=policy.PROVIDER_ROLES, is_active=True
+        )
+        .count()
+    )
+
+
 def provider_emails(*, outbound_id: int) -> list[str]:
     User = get_user_model()
     outbound = OutboundReferral.objects.filter(pk=outbound_id).first()

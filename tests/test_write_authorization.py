@@ -937,12 +937,21 @@ REFERRAL_WRITES = [
     ),
     Write(
         "referrals:outbound_new",
-        "an outbound referral: the provider reads it",
+        "an outbound referral drafted, not yet sent",
+        inside=outcomes(**dict.fromkeys(CASE_WORKERS, DRAFTED)),
+        outside=outcomes(information_officer=DRAFTED),
+        kwargs=case_ref,
+        data=outbound_form,
+        nobody=True,
+    ),
+    Write(
+        "referrals:outbound_check",
+        "an outbound referral confirmed on its check page: the provider reads it",
         restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
-        data=outbound_form,
+        data=signed_draft(outbound_form, lambda a: f"referrals.outbound.{a.get('case').pk}"),
         effect=lambda a: (
             OutboundReferral.objects.filter(
                 case=a.get("case"), provider=a.agency("partner"), request="An intake, please."
