@@ -7,6 +7,8 @@ what another tab may have put in the session since. The signature binds the draf
 and to the object it is about, and expires.
 """
 
+import uuid
+
 from django.core import signing
 from django.http import HttpRequest, QueryDict
 
@@ -65,19 +67,41 @@ def _salt(user, key: str) -> str:
     return f"core.drafts:{user.pk}:{key}"
 
 
+ONCE = "_once"
+SPENT = "drafts.spent"
+
+
 def sign(draft: Draft, *, user, key: str) -> str:
-    return signing.dumps(draft, salt=_salt(user, key), compress=True)
+    """A check page's copy of the draft, with a number used once (see spend)."""
+    once = {ONCE: [uuid.uuid4().hex]}
+    return signing.dumps({**draft, **once}, salt=_salt(user, key), compress=True)
 
 
-def unsign(token: str, *, user, key: str) -> Draft:
-    """The draft the check page showed; raises signing.BadSignature when it was changed, was
-    signed for someone or something else, or waited longer than MAX_AGE."""
+def unsign(token: str, *, user, key: str) -> tuple[Draft, str]:
+    """The draft the check page showed, and its number used once; raises
+    signing.BadSignature when it was changed, was signed for someone or something else, or
+    waited longer than MAX_AGE."""
     draft = signing.loads(token, salt=_salt(user, key), max_age=MAX_AGE)
     if not isinstance(draft, dict) or not all(
         isinstance(v, list) and all(isinstance(x, str) for x in v) for v in draft.values()
     ):
         raise signing.BadSignature("not a draft")
-    return draft
+    once = draft.pop(ONCE, [""])[0]
+    if not once:
+        raise signing.BadSignature("no number used once")
+    return draft, once
+
+
+def spend(request: HttpRequest, once: str) -> bool:
+    """Whether this check page's button is pressed for the first time: the same page sent
+    again (back and resend, a retry) is not disclosed twice. The session is kept in the
+    database, so every worker sees it; two clicks in the same instant are held back in the
+    browser (data-prevent-double-click)."""
+    spent = request.session.get(SPENT, [])
+    if once in spent:
+        return False
+    request.session[SPENT] = [*spent[-49:], once]
+    return True
 
 
 def initial_from(form) -> dict:

@@ -437,7 +437,7 @@ def outbound_check(request: HttpRequest, reference: str) -> HttpResponse:
     key = _outbound_draft_key(case)
     if request.method == "POST":
         try:
-            draft = drafts.unsign(request.POST.get("draft", ""), user=request.user, key=key)
+            draft, once = drafts.unsign(request.POST.get("draft", ""), user=request.user, key=key)
         except signing.BadSignature:
             messages.error(request, _("Nothing was sent: check the referral again, then send it."))
             return redirect("referrals:outbound_check", reference=case.reference)
@@ -450,6 +450,9 @@ def outbound_check(request: HttpRequest, reference: str) -> HttpResponse:
         drafts.keep(request, key, draft)
         return _outbound_form_page(request, case, form)
     if request.method == "POST":
+        if not drafts.spend(request, once):
+            messages.info(request, _("This referral was already sent: it is not sent twice."))
+            return redirect("referrals:outbound_case", reference=case.reference)
         try:
             outbound = services.outbound_send(case=case, user=request.user, **form.cleaned_data)
         except ValidationError as error:

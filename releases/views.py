@@ -181,7 +181,7 @@ def _release_check(request: HttpRequest, writing: Writing) -> HttpResponse:
     author = request.user
     if request.method == "POST":
         try:
-            draft = drafts.unsign(request.POST.get("draft", ""), user=author, key=writing.key)
+            draft, once = drafts.unsign(request.POST.get("draft", ""), user=author, key=writing.key)
         except signing.BadSignature:
             messages.error(
                 request, _("Nothing was released: check the release again, then confirm it.")
@@ -198,6 +198,9 @@ def _release_check(request: HttpRequest, writing: Writing) -> HttpResponse:
         drafts.keep(request, writing.key, draft)
         return _form_page(request, writing, form, draft)
     if request.method == "POST":
+        if not drafts.spend(request, once):
+            messages.info(request, _("This release was already sent: it is not sent twice."))
+            return redirect("releases:manage")
         try:
             if writing.previous is None:
                 release = services.release_create(

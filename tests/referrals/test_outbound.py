@@ -182,6 +182,9 @@ def test_the_button_sends_it_and_tells_the_provider(
     assert [m.to for m in mail.outbox] == [[provider.email]]
     # Sent once: the draft is gone, the same button again changes nothing.
     assert client.get(check)["Location"] == reverse("referrals:outbound_new", args=[case.reference])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(check, {"draft": draft})
+    assert (OutboundReferral.objects.count(), len(mail.outbox)) == (1, 1)
 
 
 def test_change_goes_back_to_the_form_with_the_answers(

@@ -112,6 +112,11 @@ def test_the_button_releases_it_once_and_tells_the_recipients(
     assert [m.to for m in mail.outbox] == [[street_worker.email]]
     # The draft is gone: the check page sends back to an empty form.
     assert client.get(check_url(case))["Location"] == form_url(case)
+    # The same page sent again (back, resend) is not released twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(check_url(case), {"draft": draft})
+    assert again["Location"] == reverse("releases:manage")
+    assert (Release.objects.count(), len(mail.outbox)) == (1, 1)
 
 
 def test_change_goes_back_to_the_form_with_the_answers(client, case, info_officer, street_worker):
