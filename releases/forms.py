@@ -48,6 +48,7 @@ class ReleaseForm(forms.Form):
     DETAILS = ("title", "summary", "purpose", "legal_basis", "expires_on")
 
     def __init__(self, *args, author, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["recipient_users"].queryset = selectors.release_recipient_candidates(
             author=author

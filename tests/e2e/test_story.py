@@ -308,7 +308,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     items = list(meeting.items.order_by("order"))
     assert items[0].case_id == case.pk and items[1].title == "Round of the partners"
     # Publishing shows first who will be told (names and agencies) and how many items.
-    coordinator.get_by_role("link", name=T("Publish the agenda…")).click()
+    coordinator.get_by_role("button", name=T("Publish the agenda…")).click()
     assert coordinator.locator("#notified").get_by_text("Sam Social").is_visible()
     story.step(coordinator, "agenda-publish-preview")
     coordinator.locator("button[name=action][value=publish]").click()
@@ -398,7 +398,8 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     assert not case.releases.exists()
     assert info.locator("#release-recipients").get_by_text("Yara Youth").is_visible()
     story.step(info, "release-check")
-    info.locator("form[data-no-draft] button[type=submit]").click()
+    release_to = T("Release to %(whom)s") % {"whom": ""}
+    info.get_by_role("button", name=re.compile("^" + re.escape(release_to))).click()
     assert info.get_by_role("heading", name=RELEASE_TITLE).is_visible()
     story.step(info, "release-written")
 
