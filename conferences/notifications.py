@@ -16,7 +16,7 @@ def notify_agenda_published(meeting_id: int) -> int:
     if meeting is None:
         return 0
     return send_content_free(
-        selectors.member_emails(meeting=meeting),
+        {u.email for u in selectors.meeting_members(meeting=meeting)},
         _("An agenda is ready"),
         _("An agenda for a conference you attend is ready. Sign in to read it."),
     )

@@ -90,6 +90,18 @@ def minutes(*, user: Actor, meeting: Meeting) -> list[AgendaItem]:
     return agenda(user=user, meeting=meeting, what="minutes")
 
 
+def meeting_members(*, meeting: Meeting) -> list[User]:
+    """Who is told of the meeting by e-mail (its agenda published, a reminder): its attendees
+    and the series' core members, active and with an address, by name. The publication
+    preview lists them; the notifications write to their addresses."""
+    users = {a.user for a in meeting.attendances.select_related("user__profile__agency")}
+    users |= set(meeting.series.core_members.select_related("profile__agency"))
+    return sorted(
+        (u for u in users if u.is_active and u.email),
+        key=lambda u: (u.last_name.lower(), u.first_name.lower(), u.pk),
+    )
+
+
 def attendance(*, meeting: Meeting) -> list[Attendance]:
     return list(
         meeting.attendances.select_related("user__profile__agency", "delegate_for").order_by(
@@ -280,10 +292,3 @@ def action_owners_due_before(*, meeting: Meeting) -> QuerySet[User]:
         case__agenda_items__meeting=meeting,
     )
     return get_user_model().objects.filter(Exists(due), is_active=True)
-
-
-def member_emails(*, meeting: Meeting) -> set[str]:
-    """For the notifications: the active attendees and core members of a meeting's series."""
-    users = {a.user for a in meeting.attendances.select_related("user")}
-    users |= set(meeting.series.core_members.all())
-    return {u.email for u in users if u.is_active and u.email}

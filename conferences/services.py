@@ -638,7 +638,7 @@ def reminders_send(*, now: datetime) -> int:
     for meeting in selectors.meetings_needing_reminder(kind="tomorrow", now=now):
         if _mark_sent(meeting, "tomorrow"):
             sent += _send(
-                selectors.member_emails(meeting=meeting),
+                {u.email for u in selectors.meeting_members(meeting=meeting)},
                 _("Conference tomorrow"),
                 _("A conference you attend meets tomorrow. Sign in for the agenda."),
             )

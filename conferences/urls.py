@@ -11,6 +11,11 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:meeting_id>/sign/", views.meeting_sign, name="sign"),
     path("meetings/<int:meeting_id>/agenda/", views.agenda_edit, name="agenda"),
+    path(
+        "meetings/<int:meeting_id>/agenda/publish/",
+        views.agenda_publish_preview,
+        name="publish",
+    ),
     path("meetings/<int:meeting_id>/attendance/", views.attendance_edit, name="attendance"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/minute/", views.item_minute, name="minute"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/amend/", views.item_amend, name="amend"),

@@ -9,13 +9,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import policy
 from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from cases.people import label_cases
 from conferences import forms, selectors, services
+from conferences.models import Meeting
 from core.forms import show_refusal
 from core.pagination import paginate
 
@@ -138,6 +140,34 @@ def agenda_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "restrict_form": forms.RestrictForm(),
             "guest_form": forms.GuestForm(),
             **bound,
+        },
+    )
+
+
+@login_required
+@require_GET
+def agenda_publish_preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Before the agenda goes out: who will be told, and how many items. The button posts
+    "publish" to the agenda page, which publishes (services.agenda_publish)."""
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    items = selectors.agenda(user=request.user, meeting=meeting)
+    notified = selectors.meeting_members(meeting=meeting)
+    n = len(notified)
+    return render(
+        request,
+        "conferences/agenda_publish.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "notified": notified,
+            "may_publish": meeting.status == Meeting.Status.PLANNED and bool(items),
+            "button": ngettext(
+                "Publish and notify %(n)d person", "Publish and notify %(n)d people", n
+            )
+            % {"n": n},
         },
     )
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
 from audit import reads
-from cases import forms as case_forms
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.models import Escalation
 from core.forms import show_refusal
 from core.pagination import paginate
 from oversight import charts, forms, selectors, statistics
@@ -89,13 +89,18 @@ def mayor_escalations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mayor_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = doors.access_mayor_escalation(request.user, escalation_id, for_decision=True)
-    form = case_forms.EscalationDecisionForm(request.POST or None)
+    form = forms.MayorDecisionForm(
+        request.POST if request.method == "POST" else None, escalation=escalation
+    )
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
-            case_services.escalation_decide(
+            decided = case_services.escalation_decide(
                 escalation=escalation, user=request.user, **form.cleaned_data
             )
-            messages.success(request, _("Decision recorded; the case owner is told."))
+            if decided.status == Escalation.Status.DECIDED:
+                messages.success(request, _("Decision recorded; the case owner is told."))
+            else:
+                messages.success(request, _("Marked as under review. No decision is recorded yet."))
             return redirect("oversight:mayor")
     return render(request, "oversight/mayor_decide.html", {"escalation": escalation, "form": form})
 

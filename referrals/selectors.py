@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
-from accounts.models import Role
+from accounts.models import Agency, Role
 from accounts.types import Actor, User
 from audit.reads import record_read
 from cases import selectors as case_selectors
@@ -473,6 +473,18 @@ def referrer_emails(*, referral_id: int) -> list[str]:
 def case_owner_emails(*, outbound_id: int) -> list[str]:
     User = get_user_model()
     return _active_emails(User.objects.filter(owned_cases__outbound_referrals=outbound_id))
+
+
+def provider_reach(*, provider: Agency) -> int:
+    """How many people at the provider agency are told of a referral sent to it (as
+    provider_emails) and may read it."""
+    return (
+        get_user_model()
+        .objects.filter(
+            profile__agency=provider, profile__role__in=policy.PROVIDER_ROLES, is_active=True
+        )
+        .count()
+    )
 
 
 def provider_emails(*, outbound_id: int) -> list[str]:

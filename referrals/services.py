@@ -489,8 +489,7 @@ def screening_decide(
 # --- Outbound referrals ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def outbound_send(
+def outbound_check(
     *,
     case: Case,
     user: Actor,
@@ -500,10 +499,9 @@ def outbound_send(
     request: str,
     consent: str,
     override_reason: str = "",
-) -> OutboundReferral:
-    """Refer the person on a case to a service. Consent is checked: a parent's for a minor; an
-    override only with a reason, and only by a role the policy allows. Not while processing of
-    the case is restricted (access.policy.may_send_outbound_referral)."""
+) -> None:
+    """Everything outbound_send asks before it sends, without writing: the "check your
+    answers" page asks it before it shows."""
     _require(policy.may_send_outbound_referral(user, case))
     OC = OutboundReferral.Consent
     if consent == OC.OVERRIDDEN:
@@ -530,6 +528,34 @@ def outbound_send(
         errors["override_reason"] = _("Give the reason for sending without consent.")
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def outbound_send(
+    *,
+    case: Case,
+    user: Actor,
+    service: str,
+    provider: Agency,
+    person_details: str,
+    request: str,
+    consent: str,
+    override_reason: str = "",
+) -> OutboundReferral:
+    """Refer the person on a case to a service. Consent is checked: a parent's for a minor; an
+    override only with a reason, and only by a role the policy allows. Not while processing of
+    the case is restricted (access.policy.may_send_outbound_referral)."""
+    outbound_check(
+        case=case,
+        user=user,
+        service=service,
+        provider=provider,
+        person_details=person_details,
+        request=request,
+        consent=consent,
+        override_reason=override_reason,
+    )
+    OC = OutboundReferral.Consent
     outbound = OutboundReferral.objects.create(
         case=case,
         service=service,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("outbound/<int:outbound_id>/revoke/", views.outbound_revoke, name="outbound_revoke"),
     path("cases/<str:reference>/outbound/", views.outbound_case, name="outbound_case"),
     path("cases/<str:reference>/outbound/new/", views.outbound_new, name="outbound_new"),
+    path("cases/<str:reference>/outbound/check/", views.outbound_check, name="outbound_check"),
     path("prison-releases/", views.prison_release_list, name="prison_release_list"),
     path("cases/<str:reference>/prison-release/", views.prison_release, name="prison_release"),
 ]

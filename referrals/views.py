@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +20,11 @@ from audit import reads
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.people import label_cases
+from core import drafts
 from core.forms import show_refusal
 from core.pagination import paginate, query_without_page
 from referrals import forms, selectors, services
-from referrals.models import Referral
+from referrals.models import OutboundReferral, Referral
 
 # Where a referral form's text waits while its author signs in again.
 KEPT_FORM = "referrals.kept_form"
@@ -349,21 +351,21 @@ def _person_details(user, case: Case) -> str:
     return f"{person.first_name} {person.last_name}{born}"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
-    # The form is pre-filled with the person's name and date of birth: the case read is logged.
-    case = doors.access_case(request.user, reference)
-    form = forms.OutboundForm(
-        request.POST or None,
-        user=request.user,
-        initial={"person_details": _person_details(request.user, case)},
-    )
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(request, form):
-            outbound = services.outbound_send(case=case, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Referral sent. The provider is told by e-mail."))
-            return redirect(outbound)
+def _outbound_draft_key(case: Case) -> str:
+    return f"referrals.outbound.{case.pk}"
+
+
+def _outbound_checked(request: HttpRequest, case: Case, form: forms.OutboundForm) -> bool:
+    """The form is valid and the service would send it (asking the policy)."""
+    if not form.is_valid():
+        return False
+    with show_refusal(request, form):
+        services.outbound_check(case=case, user=request.user, **form.cleaned_data)
+        return True
+    return False
+
+
+def _outbound_form_page(request: HttpRequest, case: Case, form: forms.OutboundForm) -> HttpResponse:
     return render(
         request,
         "referrals/outbound_form.html",
@@ -372,6 +374,82 @@ def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "title": _("Refer to a service"),
             "may_send": policy.may_send_outbound_referral(request.user, case),
+            "form_url": reverse("referrals:outbound_new", args=[case.reference]),
+        },
+    )
+
+
+# Referring on ends on "check your answers": the form keeps a draft (core.drafts), the check
+# page shows what the provider will read, and only its button sends, from a signed copy that
+# the form and the service (asking the policy) check again.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outbound_new(request: HttpRequest, reference: str) -> HttpResponse:
+    # The form is pre-filled with the person's name and date of birth: the case read is logged.
+    case = doors.access_case(request.user, reference)
+    key = _outbound_draft_key(case)
+    if request.method == "POST":
+        draft = drafts.from_post(request.POST)
+        form = forms.OutboundForm(drafts.as_data(draft), user=request.user)
+        if _outbound_checked(request, case, form):
+            drafts.keep(request, key, draft)
+            return redirect("referrals:outbound_check", reference=case.reference)
+        return _outbound_form_page(request, case, form)
+    draft = drafts.kept(request, key)
+    if draft is None:
+        initial = {"person_details": _person_details(request.user, case)}
+    else:
+        initial = drafts.initial_from(forms.OutboundForm(drafts.as_data(draft), user=request.user))
+    return _outbound_form_page(
+        request, case, forms.OutboundForm(initial=initial, user=request.user)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outbound_check(request: HttpRequest, reference: str) -> HttpResponse:
+    case = doors.access_case(request.user, reference)
+    key = _outbound_draft_key(case)
+    if request.method == "POST":
+        try:
+            draft, once = drafts.unsign(request.POST.get("draft", ""), user=request.user, key=key)
+        except signing.BadSignature:
+            messages.error(request, _("Nothing was sent: check the referral again, then send it."))
+            return redirect("referrals:outbound_check", reference=case.reference)
+    else:
+        draft = drafts.kept(request, key)
+        if draft is None:
+            return redirect("referrals:outbound_new", reference=case.reference)
+    form = forms.OutboundForm(drafts.as_data(draft), user=request.user)
+    if not _outbound_checked(request, case, form):
+        drafts.keep(request, key, draft)
+        return _outbound_form_page(request, case, form)
+    if request.method == "POST":
+        if not drafts.spend(request, once):
+            messages.info(request, _("This referral was already sent: it is not sent twice."))
+            return redirect("referrals:outbound_case", reference=case.reference)
+        with show_refusal(request, form):
+            outbound = services.outbound_send(case=case, user=request.user, **form.cleaned_data)
+            drafts.drop(request, key)
+            messages.success(request, _("Referral sent. The provider is told by e-mail."))
+            return redirect(outbound)
+        return _outbound_form_page(request, case, form)
+    provider = form.cleaned_data["provider"]
+    return render(
+        request,
+        "referrals/outbound_check.html",
+        {
+            "case": case,
+            "form": form,
+            "answers": form.cleaned_data,
+            "service_label": OutboundReferral.Service(form.cleaned_data["service"]).label,
+            "consent_label": OutboundReferral.Consent(form.cleaned_data["consent"]).label,
+            "reach": selectors.provider_reach(provider=provider),
+            "form_url": reverse("referrals:outbound_new", args=[case.reference]),
+            "draft": drafts.sign(draft, user=request.user, key=key),
+            "button": _("Send the referral to %(agency)s") % {"agency": provider.name},
         },
     )
 
@@ -411,7 +489,12 @@ def outbound_answer(request: HttpRequest, outbound_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/outbound_form.html",
-        {"form": form, "outbound": outbound, "title": _("Answer the referral")},
+        {
+            "form": form,
+            "outbound": outbound,
+            "title": _("Answer the referral"),
+            "button": _("Send your answer"),
+        },
     )
 
 
@@ -432,7 +515,13 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/outbound_form.html",
-        {"form": form, "outbound": outbound, "title": _("Revoke the referral")},
+        {
+            "form": form,
+            "outbound": outbound,
+            "title": _("Revoke the referral"),
+            "button": _("Revoke: the provider loses it at once"),
+            "warning": True,
+        },
     )
 
 

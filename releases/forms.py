@@ -6,16 +6,13 @@ from core.forms import DATE
 from releases import selectors
 
 
-class RecipientChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        name = obj.get_full_name() or obj.username
-        return f"{name} ({obj.profile.agency}, {obj.profile.get_role_display()})"
-
-
+# The recipients are chosen by search on the page (releases/partials/recipient_picker.html);
+# a form that renders itself shows only those already chosen, as hidden fields, never everyone.
 class ReleaseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary for the recipients"),
+        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Write it for them, in your own words. Do not paste entries. Nothing here "
@@ -28,29 +25,52 @@ class ReleaseForm(forms.Form):
         help_text=_("For example: to plan outreach after release from prison."),
     )
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
-    expires_on = forms.DateField(label=_("Expires on"), widget=DATE)
-    recipient_users = RecipientChoiceField(
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        widget=DATE,
+        help_text=_("Recipients read it until the end of that day."),
+    )
+    recipient_users = forms.ModelMultipleChoiceField(
         label=_("People"),
         required=False,
-        queryset=selectors.release_recipients_choices(),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=Agency.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"invalid_choice": _("One of the people cannot receive this release.")},
     )
     recipient_agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies"),
         required=False,
-        queryset=Agency.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=Agency.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"invalid_choice": _("One of the agencies cannot receive this release.")},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    DETAILS = ("title", "summary", "purpose", "legal_basis", "expires_on")
+
+    def __init__(self, *args, author, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["recipient_users"].queryset = selectors.release_recipients_choices()
-        self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True)
+        self.fields["recipient_users"].queryset = selectors.release_recipient_candidates(
+            author=author
+        )
+        self.fields["recipient_agencies"].queryset = selectors.release_recipient_agencies()
+
+    def details(self) -> list:
+        return [self[name] for name in self.DETAILS]
 
 
 class ReleaseSearchForm(forms.Form):
     # A form field refuses NUL characters and bounds the length before the text reaches SQL.
     q = forms.CharField(label=_("Search title or case"), required=False, max_length=100)
+
+
+class RecipientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search people and agencies"),
+        required=False,
+        max_length=100,
+        help_text=_("A name, or an agency."),
+    )
 
 
 class RevokeForm(forms.Form):

@@ -1,6 +1,10 @@
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
@@ -61,6 +65,32 @@ class Release(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("releases:detail", args=[self.pk])
+
+    class Status(models.TextChoices):
+        LIVE = "live", _("Live")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        REPLACED = "replaced", _("Replaced")
+
+    def status_on(self, today: date) -> "Release.Status":
+        """The one rule for a release's state, as access.policy.live_release_filter has it in
+        SQL: revoked, else replaced by a newer version, else expired after its expiry day
+        (it is still live on that day), else live. Lists select_related("replaced_by")."""
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        try:
+            self.replaced_by  # noqa: B018 (the reverse one-to-one: a newer version)
+        except ObjectDoesNotExist:
+            pass
+        else:
+            return self.Status.REPLACED
+        if self.expires_on < today:
+            return self.Status.EXPIRED
+        return self.Status.LIVE
+
+    @property
+    def status(self) -> "Release.Status":
+        return self.status_on(timezone.localdate())
 
 
 class ReleaseAcknowledgement(models.Model):

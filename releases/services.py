@@ -18,15 +18,31 @@ from releases.models import Release, ReleaseAcknowledgement
 from releases.notifications import notify_release
 
 
-def _check_release(
+def release_check(
     *,
+    case: Case,
+    author: Actor,
+    title: str,
     summary: str,
     purpose: str,
     legal_basis: str,
     expires_on: date | None,
-    recipients: tuple[list[User], list[Agency]],
+    recipient_users: Iterable[User] = (),
+    recipient_agencies: Iterable[Agency] = (),
+    previous: Release | None = None,
 ) -> None:
-    errors = {}
+    """Everything release_create asks before it discloses, without writing: the policy, then
+    the text and the recipients. The "check your answers" page asks it before it shows."""
+    if not policy.may_release(author, case):
+        raise PermissionDenied
+    if previous is not None and (
+        previous.revoked_at or Release.objects.filter(previous=previous).exists()
+    ):
+        raise ValidationError(_("Only the current, unrevoked version can be revised."))
+    users, agencies = list(recipient_users), list(recipient_agencies)
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = _("Give the release a title.")
     if not summary.strip():
         errors["summary"] = _("Write the summary for the recipients.")
     if not purpose.strip():
@@ -35,8 +51,14 @@ def _check_release(
         errors["legal_basis"] = _("Give the legal basis.")
     if expires_on is None or expires_on < timezone.localdate():
         errors["expires_on"] = _("The expiry date must be today or later.")
-    if not any(recipients):
+    if not users and not agencies:
         errors["recipient_users"] = _("Choose at least one person or agency.")
+    elif any(u.pk == author.pk for u in users):
+        errors["recipient_users"] = _("You cannot release to yourself.")
+    elif any(not (u.is_active and policy.may_receive_releases(u)) for u in users):
+        errors["recipient_users"] = _("One of the people cannot receive releases.")
+    if any(not agency.is_active for agency in agencies):
+        errors["recipient_agencies"] = _("One of the agencies is no longer active.")
     if errors:
         raise ValidationError(errors)
 
@@ -55,18 +77,18 @@ def release_create(
     recipient_agencies: Iterable[Agency] = (),
     previous: Release | None = None,
 ) -> Release:
-    if not policy.may_release(author, case):
-        raise PermissionDenied
     users, agencies = list(recipient_users), list(recipient_agencies)
-    _check_release(
+    release_check(
+        case=case,
+        author=author,
+        title=title,
         summary=summary,
         purpose=purpose,
         legal_basis=legal_basis,
         expires_on=expires_on,
-        recipients=(users, agencies),
+        recipient_users=users,
+        recipient_agencies=agencies,
     )
-    if any(not policy.may_receive_releases(u) for u in users):
-        raise ValidationError({"recipient_users": _("One of the people cannot receive releases.")})
     release = Release.objects.create(
         case=case,
         title=title,

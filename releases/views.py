@@ -1,20 +1,29 @@
 """The information officer's releases and their recipients' pages. Thin: parse, call, render;
 every release through its door (access.doors.access_release)."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import doors, policy
 from audit.reads import record_list_read
+from cases.models import Case
 from cases.people import label_cases
+from core import drafts
 from core.forms import show_refusal
 from core.pagination import paginate
 from releases import forms, selectors, services
+from releases.models import Release
 
 
 @login_required
@@ -64,51 +73,220 @@ def release_acknowledge(request: HttpRequest, release_id: int) -> HttpResponse:
     return redirect(release)
 
 
-def _release_form_page(request, form, title, case=None, release=None) -> HttpResponse:
+# --- Writing and revising: the form, then "check your answers", then the release ------------
+# Nothing is disclosed before the check page's button. The form's POST keeps the draft (in the
+# session, core.drafts) and sends on to the check page; the check page shows exactly what will
+# be released and posts a signed copy of it; that POST is validated again, by the form and by
+# the service, which asks the policy, as if it were the first.
+
+
+@dataclass
+class Writing:
+    """What is being written: a first release from a case, or a new version of a release."""
+
+    case: Case
+    previous: Release | None
+    key: str
+    form_url: str
+    check_url: str
+    title: str
+    initial: dict[str, Any]
+
+
+def _writing_release(case: Case) -> Writing:
+    return Writing(
+        case=case,
+        previous=None,
+        key=f"releases.case.{case.pk}",
+        form_url=reverse("releases:create", args=[case.reference]),
+        check_url=reverse("releases:create_check", args=[case.reference]),
+        title=_("Write a release"),
+        initial={},
+    )
+
+
+def _revising(release: Release) -> Writing:
+    return Writing(
+        case=release.case,
+        previous=release,
+        key=f"releases.revise.{release.pk}",
+        form_url=reverse("releases:revise", args=[release.pk]),
+        check_url=reverse("releases:revise_check", args=[release.pk]),
+        title=_("Revise a release"),
+        initial={
+            "title": release.title,
+            "summary": release.summary,
+            "purpose": release.purpose,
+            "legal_basis": release.legal_basis,
+            "expires_on": release.expires_on,
+            "recipient_users": [u.pk for u in release.recipient_users.all()],
+            "recipient_agencies": [a.pk for a in release.recipient_agencies.all()],
+        },
+    )
+
+
+def _checked(request: HttpRequest, writing: Writing, form: forms.ReleaseForm) -> bool:
+    """The form is valid and the service would release it (asking the policy)."""
+    if not form.is_valid():
+        return False
+    with show_refusal(request, form):
+        services.release_check(
+            case=writing.case, author=request.user, previous=writing.previous, **form.cleaned_data
+        )
+        return True
+    return False
+
+
+def _form_page(
+    request: HttpRequest, writing: Writing, form: forms.ReleaseForm, draft: drafts.Draft
+) -> HttpResponse:
+    search = forms.RecipientSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    picker = selectors.release_recipient_picker(
+        author=request.user,
+        case=writing.case,
+        query=query,
+        user_ids=drafts.ids(draft, "recipient_users"),
+        agency_ids=drafts.ids(draft, "recipient_agencies"),
+    )
     return render(
         request,
         "releases/release_form.html",
-        {"form": form, "title": title, "case": case, "release": release},
+        {"form": form, "writing": writing, "picker": picker, "search": search},
     )
+
+
+def _release_form(request: HttpRequest, writing: Writing) -> HttpResponse:
+    author = request.user
+    if request.method == "POST":
+        draft = drafts.from_post(request.POST)
+        if request.POST.get("action") == "search":
+            # Searching keeps what was typed and chosen; nothing is checked yet.
+            drafts.keep(request, writing.key, draft)
+            search = forms.RecipientSearchForm(request.POST)
+            query = search.cleaned_data["q"] if search.is_valid() else ""
+            return redirect(f"{writing.form_url}?{urlencode({'q': query})}#recipients")
+        form = forms.ReleaseForm(drafts.as_data(draft), author=author)
+        if _checked(request, writing, form):
+            drafts.keep(request, writing.key, draft)
+            return redirect(writing.check_url)
+        return _form_page(request, writing, form, draft)
+    draft = drafts.kept(request, writing.key)
+    if draft is None:
+        form = forms.ReleaseForm(initial=writing.initial, author=author)
+        draft = {
+            name: [str(v) for v in writing.initial.get(name, [])]
+            for name in ("recipient_users", "recipient_agencies")
+        }
+    else:
+        bound = forms.ReleaseForm(drafts.as_data(draft), author=author)
+        form = forms.ReleaseForm(initial=drafts.initial_from(bound), author=author)
+    return _form_page(request, writing, form, draft)
+
+
+def _release_check(request: HttpRequest, writing: Writing) -> HttpResponse:
+    author = request.user
+    if request.method == "POST":
+        try:
+            draft, once = drafts.unsign(request.POST.get("draft", ""), user=author, key=writing.key)
+        except signing.BadSignature:
+            messages.error(
+                request, _("Nothing was released: check the release again, then confirm it.")
+            )
+            return redirect(writing.check_url)
+    else:
+        draft = drafts.kept(request, writing.key)
+        if draft is None:
+            return redirect(writing.form_url)
+    form = forms.ReleaseForm(drafts.as_data(draft), author=author)
+    if not _checked(request, writing, form):
+        # Changed since (a recipient left, the expiry passed) or tampered with: back to the
+        # form, with the reasons, and nothing released.
+        drafts.keep(request, writing.key, draft)
+        return _form_page(request, writing, form, draft)
+    if request.method == "POST":
+        if not drafts.spend(request, once):
+            messages.info(request, _("This release was already sent: it is not sent twice."))
+            return redirect("releases:manage")
+        with show_refusal(request, form):
+            if writing.previous is None:
+                release = services.release_create(
+                    case=writing.case, author=author, **form.cleaned_data
+                )
+            else:
+                release = services.release_revise(
+                    release=writing.previous, author=author, **form.cleaned_data
+                )
+            drafts.drop(request, writing.key)
+            messages.success(
+                request,
+                _("Released. The recipients are told by a content-free e-mail.")
+                if writing.previous is None
+                else _("New version released; the old one is kept."),
+            )
+            return redirect(release)
+        return _form_page(request, writing, form, draft)
+    data = form.cleaned_data
+    return render(
+        request,
+        "releases/release_check.html",
+        {
+            "writing": writing,
+            "answers": data,
+            "agencies": selectors.release_agency_reach(agencies=data["recipient_agencies"]),
+            "button": release_button(
+                people=len(data["recipient_users"]),
+                agencies=len(data["recipient_agencies"]),
+                revision=writing.previous is not None,
+            ),
+            "draft": drafts.sign(draft, user=author, key=writing.key),
+        },
+    )
+
+
+def release_button(*, people: int, agencies: int, revision: bool) -> str:
+    """What the button does, in numbers: "Release to 2 people and 1 agency"."""
+    who = []
+    if people:
+        who.append(ngettext("%(n)d person", "%(n)d people", people) % {"n": people})
+    if agencies:
+        who.append(ngettext("%(n)d agency", "%(n)d agencies", agencies) % {"n": agencies})
+    whom = (
+        _("%(first)s and %(second)s") % {"first": who[0], "second": who[1]}
+        if len(who) == 2
+        else who[0]
+    )
+    if revision:
+        return _("Release the new version to %(whom)s") % {"whom": whom}
+    return _("Release to %(whom)s") % {"whom": whom}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_create(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case_for_release(request.user, reference)
-    form = forms.ReleaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(request, form):
-            release = services.release_create(case=case, author=request.user, **form.cleaned_data)
-            messages.success(
-                request, _("Released. The recipients are told by a content-free e-mail.")
-            )
-            return redirect(release)
-    return _release_form_page(request, form, _("Write a release"), case=case)
+    return _release_form(request, _writing_release(case))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_create_check(request: HttpRequest, reference: str) -> HttpResponse:
+    case = doors.access_case_for_release(request.user, reference)
+    return _release_check(request, _writing_release(case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def release_revise(request: HttpRequest, release_id: int) -> HttpResponse:
     release = doors.access_release(request.user, release_id, for_revision=True)
-    initial = {
-        "title": release.title,
-        "summary": release.summary,
-        "purpose": release.purpose,
-        "legal_basis": release.legal_basis,
-        "expires_on": release.expires_on,
-        "recipient_users": list(release.recipient_users.all()),
-        "recipient_agencies": list(release.recipient_agencies.all()),
-    }
-    form = forms.ReleaseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(request, form):
-            revised = services.release_revise(
-                release=release, author=request.user, **form.cleaned_data
-            )
-            messages.success(request, _("New version released; the old one is kept."))
-            return redirect(revised)
-    return _release_form_page(request, form, _("Revise a release"), release=release)
+    return _release_form(request, _revising(release))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_revise_check(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = doors.access_release(request.user, release_id, for_revision=True)
+    return _release_check(request, _revising(release))
 
 
 @login_required
@@ -123,4 +301,8 @@ def release_revoke(request: HttpRequest, release_id: int) -> HttpResponse:
             )
             messages.success(request, _("Revoked: the recipients no longer see it."))
             return redirect(release)
-    return _release_form_page(request, form, _("Revoke a release"), release=release)
+    return render(
+        request,
+        "releases/release_revoke.html",
+        {"form": form, "release": release, "title": _("Revoke a release")},
+    )

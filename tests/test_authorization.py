@@ -471,6 +471,13 @@ EXPECTATIONS: dict[str, Expect] = {
         get=(answer(404, information_officer=200), answer(404, information_officer=200)),
         post=(answer(404, information_officer=200), answer(404, information_officer=200)),
     ),
+    # "Check your answers": with no draft kept, back to the form; a POST without a signed
+    # draft, back to the check page; nothing released either way.
+    "releases:create_check": Expect(
+        kwargs=case_ref,
+        get=(answer(404, information_officer=302), answer(404, information_officer=302)),
+        post=(answer(404, information_officer=302), answer(404, information_officer=302)),
+    ),
     "releases:detail": Expect(
         kwargs=lambda w, scope: {"release_id": getattr(w, f"release_{scope}").pk},
         get=(
@@ -486,6 +493,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "releases:revise": Expect(
         kwargs=lambda w, scope: {"release_id": getattr(w, f"release_{scope}").pk},
         get=(answer(404, information_officer=200), answer(404, information_officer=200)),
+    ),
+    "releases:revise_check": Expect(
+        kwargs=lambda w, scope: {"release_id": getattr(w, f"release_{scope}").pk},
+        get=(answer(404, information_officer=302), answer(404, information_officer=302)),
+        post=(answer(404, information_officer=302), answer(404, information_officer=302)),
     ),
     "releases:revoke": Expect(
         kwargs=lambda w, scope: {"release_id": getattr(w, f"release_{scope}").pk},
@@ -594,6 +606,19 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "referrals:outbound_case": Expect(kwargs=case_ref, get=case_team_page()),
     "referrals:outbound_new": Expect(kwargs=case_ref, get=case_team_page(), post=case_team_page()),
+    # "Check your answers": with no draft kept, back to the form; a POST without a signed
+    # draft, back to the check page; nothing sent either way.
+    "referrals:outbound_check": Expect(
+        kwargs=case_ref,
+        get=(
+            answer(404, **dict.fromkeys(CASE_WORKERS, 302)),
+            answer(404, information_officer=302),
+        ),
+        post=(
+            answer(404, **dict.fromkeys(CASE_WORKERS, 302)),
+            answer(404, information_officer=302),
+        ),
+    ),
     "referrals:prison_release": Expect(
         kwargs=case_ref, get=case_team_page(), post=case_team_page()
     ),
@@ -621,6 +646,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "conferences:agenda": Expect(
         kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
     ),
+    # The publication preview: the chair's, like the agenda page; it only reads (GET).
+    "conferences:publish": Expect(kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT)),
     "conferences:attendance": Expect(
         kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
     ),

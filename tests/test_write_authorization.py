@@ -55,6 +55,7 @@ from cases.models import (
     Indicator,
 )
 from conferences.models import AgendaItem, DeclarationSignature, Meeting
+from core import drafts
 from privacy import subject_rights
 from referrals import forms as referral_forms
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
@@ -186,6 +187,9 @@ NOT_FOUND = Outcome(404, False, False, "404, nothing changed")
 FORBIDDEN = Outcome(403, False, False, "403, nothing changed")
 REFUSED = Outcome(200, False, False, "the form again with the refusal, nothing changed")
 SIGN_IN = Outcome(302, False, False, "sent to sign in, nothing changed")
+# A disclosure's form keeps its draft and sends on to "check your answers": nothing is written
+# until the check page's button (its own write below).
+DRAFTED = Outcome(302, False, False, "the draft kept, sent on to be checked, nothing changed")
 # The case edit form keeps the owner and lead agency fixed for who may not change them (the
 # fields are disabled): the rest of the form is saved, the owner and lead agency are not.
 SAVED_WITHOUT_IT = Outcome(302, True, False, "the rest saved, the owner and lead agency kept")
@@ -620,6 +624,22 @@ def release_form(a: Attempt) -> dict:
     }
 
 
+def signed_draft(form: Callable[[Attempt], dict], key: Callable[[Attempt], str]):
+    """What a check page posts: the form's answers, signed for the user and what they are
+    about (core.drafts), as the page signed them."""
+
+    def data(a: Attempt) -> dict:
+        if a.user is None:
+            return {"draft": "none"}
+        draft = {
+            name: [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            for name, value in form(a).items()
+        }
+        return {"draft": drafts.sign(draft, user=a.user, key=key(a))}
+
+    return data
+
+
 def make_due_for_destruction(a: Attempt) -> None:
     Case.objects.filter(pk=a.get("case").pk).update(
         status=Case.Status.CLOSED,
@@ -663,21 +683,39 @@ NEW_PASSWORD = "a-new-long-passphrase-9271"
 ACCESS_WRITES = [
     Write(
         "releases:create",
-        "a release to a youth worker",
+        "a release drafted, not yet released",
+        inside=outcomes(information_officer=DRAFTED),
+        outside=outcomes(information_officer=DRAFTED),
+        kwargs=case_ref,
+        data=release_form,
+        nobody=True,
+    ),
+    Write(
+        "releases:create_check",
+        "a release to a youth worker, confirmed on its check page",
         restricted=False,
         inside=written_by("information_officer"),
         outside=written_by("information_officer"),
         kwargs=case_ref,
-        data=release_form,
+        data=signed_draft(release_form, lambda a: f"releases.case.{a.get('case').pk}"),
     ),
     Write(
         "releases:revise",
-        "a new version",
+        "a new version drafted, not yet released",
+        inside=outcomes(information_officer=DRAFTED),
+        outside=outcomes(information_officer=DRAFTED),
+        kwargs=on_id("release", "release_id"),
+        data=release_form,
+        nobody=True,
+    ),
+    Write(
+        "releases:revise_check",
+        "a new version, confirmed on its check page",
         restricted=False,
         inside=written_by("information_officer"),
         outside=written_by("information_officer"),
         kwargs=on_id("release", "release_id"),
-        data=release_form,
+        data=signed_draft(release_form, lambda a: f"releases.revise.{a.get('release').pk}"),
     ),
     Write(
         "releases:revoke",
@@ -901,12 +939,21 @@ REFERRAL_WRITES = [
     ),
     Write(
         "referrals:outbound_new",
-        "an outbound referral: the provider reads it",
+        "an outbound referral drafted, not yet sent",
+        inside=outcomes(**dict.fromkeys(CASE_WORKERS, DRAFTED)),
+        outside=outcomes(information_officer=DRAFTED),
+        kwargs=case_ref,
+        data=outbound_form,
+        nobody=True,
+    ),
+    Write(
+        "referrals:outbound_check",
+        "an outbound referral confirmed on its check page: the provider reads it",
         restricted=False,
         inside=written_by(*CASE_WORKERS),
         outside=written_by("information_officer"),
         kwargs=case_ref,
-        data=outbound_form,
+        data=signed_draft(outbound_form, lambda a: f"referrals.outbound.{a.get('case').pk}"),
         effect=lambda a: (
             OutboundReferral.objects.filter(
                 case=a.get("case"), provider=a.agency("partner"), request="An intake, please."

@@ -49,18 +49,21 @@ def test_with_the_broker_down_a_write_succeeds_and_its_notice_waits(
 ):
     case = make_case(owner=social_worker)
     client.force_login(info_officer)
+    client.post(
+        reverse("releases:create", args=[case.reference]),
+        {
+            "title": "Outreach",
+            "summary": "Summary",
+            "purpose": "Outreach",
+            "legal_basis": "LIVC",
+            "recipient_users": [youth_worker.pk],
+            "expires_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
+    )
+    check = reverse("releases:create_check", args=[case.reference])
+    draft = client.get(check).context["draft"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("releases:create", args=[case.reference]),
-            {
-                "title": "Outreach",
-                "summary": "Summary",
-                "purpose": "Outreach",
-                "legal_basis": "LIVC",
-                "recipient_users": [youth_worker.pk],
-                "expires_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
-            },
-        )
+        response = client.post(check, {"draft": draft})
     assert response.status_code == 302
     assert mail.outbox == []
     [kept] = OutboxMessage.objects.all()

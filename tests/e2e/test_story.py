@@ -328,7 +328,11 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     assert rows.nth(0).get_by_text(case.reference).count() == 1
     items = list(meeting.items.order_by("order"))
     assert items[0].case_id == case.pk and items[1].title == "Round of the partners"
-    coordinator.get_by_role("button", name=T("Publish the agenda")).click()
+    # Publishing shows first who will be told (names and agencies) and how many items.
+    coordinator.get_by_role("button", name=T("Publish the agenda…")).click()
+    assert coordinator.locator("#notified").get_by_text("Sam Social").is_visible()
+    story.step(coordinator, "agenda-publish-preview")
+    coordinator.locator("button[name=action][value=publish]").click()
     story.step(coordinator, "agenda-published")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED
@@ -404,10 +408,20 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     info.get_by_label(label_is(T("Purpose"))).fill("To plan outreach in the neighbourhood.")
     info.get_by_label(label_is(T("Legal basis"))).fill("Law of 30 July 2018, article 4")
     fill_date(date_group(info, T("Expires on")), today + timedelta(days=90), T)
-    youth_label = f"Yara Youth ({users['youth'].profile.agency}, {T(Role.YOUTH_WORKER.label)})"
-    info.get_by_label(label_is(youth_label)).check()
+    # Recipients are found by search; what was typed is kept across the search.
+    info.get_by_label(label_is(T("Search people and agencies"))).fill("Yara")
+    info.get_by_role("button", name=T("Search"), exact=True).click()
+    assert info.get_by_label(label_is(T("Title"))).input_value() == RELEASE_TITLE
+    info.get_by_label(label_is("Yara Youth")).check()
     story.step(info, "release-form")
-    info.get_by_role("button", name=T("Save")).click()
+    info.get_by_role("button", name=T("Continue")).click()
+    # Nothing is released before the check page's button.
+    assert not case.releases.exists()
+    assert info.locator("#release-recipients").get_by_text("Yara Youth").is_visible()
+    story.step(info, "release-check")
+    release_to = T("Release to %(whom)s") % {"whom": ""}
+    info.get_by_role("button", name=re.compile("^" + re.escape(release_to))).click()
+    assert info.get_by_role("heading", name=RELEASE_TITLE).is_visible()
     story.step(info, "release-written")
 
     # --- 9. The youth worker reads and acknowledges it, and sees nothing else ---------------
@@ -452,10 +466,10 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     mayor.get_by_role("navigation").get_by_role("link", name=T("Escalations")).click()
     story.step(mayor, "mayor-escalations")
     mayor.get_by_role("link", name=T("Record the decision")).click()
-    mayor.get_by_label(label_is(T("Status"))).select_option(Escalation.Status.DECIDED.value)
+    mayor.get_by_label(T("Decided: record the decision taken")).check()
     mayor.get_by_label(label_is(T("Decision taken"))).fill(MAYOR_DECISION)
     story.step(mayor, "mayor-decision-form")
-    mayor.get_by_role("button", name=T("Save")).click()
+    mayor.get_by_role("button", name=T("Record"), exact=True).click()
     mayor.wait_for_url("**/oversight/mayor/")
     assert mayor.get_by_text(MAYOR_DECISION).is_visible()
     story.step(mayor, "mayor-decided")

@@ -80,6 +80,45 @@ def test_a_decision_needs_its_text(client, social_worker, mayor_office):
     assert escalation.status == Escalation.Status.RAISED
 
 
+def test_an_empty_submit_records_nothing_and_says_so(client, social_worker, mayor_office):
+    escalation = escalate(make_case(owner=social_worker), social_worker)
+    client.force_login(mayor_office)
+    response = client.post(reverse("oversight:mayor_decide", args=[escalation.pk]), {})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose whether you record a decision or a review." in body
+    assert "Decision recorded" not in body
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.RAISED
+
+
+def test_under_review_is_not_announced_as_a_decision(client, social_worker, mayor_office):
+    escalation = escalate(make_case(owner=social_worker), social_worker)
+    client.force_login(mayor_office)
+    url = reverse("oversight:mayor_decide", args=[escalation.pk])
+    response = client.post(url, {"status": "under_review", "decision": ""}, follow=True)
+    body = response.content.decode()
+    assert "No decision is recorded yet." in body
+    assert "Decision recorded" not in body
+    escalation.refresh_from_db()
+    assert escalation.status == Escalation.Status.UNDER_REVIEW
+    # Again: nothing would change, so it is refused rather than "recorded".
+    response = client.post(url, {"status": "under_review", "decision": ""})
+    assert "It is already under review" in response.content.decode()
+
+
+def test_a_decision_text_under_review_is_refused_not_dropped(client, social_worker, mayor_office):
+    escalation = escalate(make_case(owner=social_worker), social_worker)
+    client.force_login(mayor_office)
+    response = client.post(
+        reverse("oversight:mayor_decide", args=[escalation.pk]),
+        {"status": "under_review", "decision": "Closure approved"},
+    )
+    assert "A decision is recorded only with" in response.content.decode()
+    escalation.refresh_from_db()
+    assert (escalation.status, escalation.decision) == (Escalation.Status.RAISED, "")
+
+
 def test_only_the_coordinator_asks_for_a_meeting_with_the_mayor(client, coordinator, social_worker):
     case = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
     client.force_login(social_worker)

@@ -2,11 +2,13 @@
 sees only what the referral says."""
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import Level, Role
 from cases import services as case_services
+from core import drafts
 from referrals import services
 from referrals.models import OutboundReferral
 from tests.factories import AgencyFactory, make_case, make_person, make_user
@@ -113,24 +115,124 @@ def test_the_form_offers_the_override_only_to_a_permitted_role(client, case, soc
     assert 'value="overridden"' in client.get(url).content.decode()
 
 
-def test_the_form_sends_and_prefills_who_the_person_is(
-    client, case, social_worker, provider_agency
+def outbound_answers(provider_agency, **overrides) -> dict:
+    return {
+        "service": OutboundReferral.Service.MENTAL_HEALTH,
+        "provider": provider_agency.pk,
+        "person_details": "Noor Amal",
+        "request": "Intake",
+        "consent": C.GIVEN,
+        **overrides,
+    }
+
+
+def nothing_sent() -> bool:
+    return not OutboundReferral.objects.exists() and not mail.outbox
+
+
+def test_the_form_prefills_who_the_person_is_and_sends_nothing(
+    client, case, social_worker, provider_agency, django_capture_on_commit_callbacks
 ):
     client.force_login(social_worker)
     url = reverse("referrals:outbound_new", args=[case.reference])
     assert "Noor Amal" in client.get(url).content.decode()
-    response = client.post(
-        url,
-        {
-            "service": OutboundReferral.Service.MENTAL_HEALTH,
-            "provider": provider_agency.pk,
-            "person_details": "Noor Amal",
-            "request": "Intake",
-            "consent": C.GIVEN,
-        },
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, outbound_answers(provider_agency))
+    assert response["Location"] == reverse("referrals:outbound_check", args=[case.reference])
+    assert nothing_sent()
+
+
+def test_the_check_page_shows_what_the_provider_will_read(
+    client, case, social_worker, provider_agency, provider
+):
+    client.force_login(social_worker)
+    client.post(
+        reverse("referrals:outbound_new", args=[case.reference]),
+        outbound_answers(provider_agency, request="An intake for anxiety, please."),
     )
+    response = client.get(reverse("referrals:outbound_check", args=[case.reference]))
+    body = response.content.decode()
+    for text in (
+        "Havenstad Mental Health Centre",
+        "1 person there is told by e-mail",
+        "Mental health",
+        "Noor Amal",
+        "An intake for anxiety, please.",
+        "Send the referral to Havenstad Mental Health Centre",
+    ):
+        assert text in body, text
+    assert SECRET not in body
+    assert nothing_sent()
+
+
+def test_the_button_sends_it_and_tells_the_provider(
+    client, case, social_worker, provider_agency, provider, django_capture_on_commit_callbacks
+):
+    client.force_login(social_worker)
+    client.post(
+        reverse("referrals:outbound_new", args=[case.reference]), outbound_answers(provider_agency)
+    )
+    check = reverse("referrals:outbound_check", args=[case.reference])
+    draft = client.get(check).context["draft"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(check, {"draft": draft})
     outbound = OutboundReferral.objects.get()
     assert response["Location"] == outbound.get_absolute_url()
+    assert (outbound.provider, outbound.person_details) == (provider_agency, "Noor Amal")
+    assert [m.to for m in mail.outbox] == [[provider.email]]
+    # Sent once: the draft is gone, the same button again changes nothing.
+    assert client.get(check)["Location"] == reverse("referrals:outbound_new", args=[case.reference])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(check, {"draft": draft})
+    assert (OutboundReferral.objects.count(), len(mail.outbox)) == (1, 1)
+
+
+def test_change_goes_back_to_the_form_with_the_answers(
+    client, case, social_worker, provider_agency
+):
+    client.force_login(social_worker)
+    url = reverse("referrals:outbound_new", args=[case.reference])
+    client.post(url, outbound_answers(provider_agency, request="Please call her aunt"))
+    assert "Please call her aunt" in client.get(url).content.decode()
+    assert nothing_sent()
+
+
+def test_a_tampered_or_refused_confirmation_sends_nothing(
+    client, case, social_worker, provider_agency
+):
+    client.force_login(social_worker)
+    check = reverse("referrals:outbound_check", args=[case.reference])
+    key = f"referrals.outbound.{case.pk}"
+    client.post(
+        reverse("referrals:outbound_new", args=[case.reference]), outbound_answers(provider_agency)
+    )
+    draft = client.get(check).context["draft"]
+    assert client.post(check, {"draft": draft[:-3] + "xyz"}).status_code == 302
+    # Signed by the server but refused by the rules now: an override the social worker may
+    # not make, an inactive provider.
+    overridden = drafts.sign(
+        {
+            **{k: [str(v)] for k, v in outbound_answers(provider_agency).items()},
+            "consent": [C.OVERRIDDEN],
+            "override_reason": ["Urgent"],
+        },
+        user=social_worker,
+        key=key,
+    )
+    response = client.post(check, {"draft": overridden})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    provider_agency.is_active = False
+    provider_agency.save()
+    response = client.post(check, {"draft": draft})
+    assert response.status_code == 200
+    # Signed for another case: refused.
+    other = drafts.sign(
+        {k: [str(v)] for k, v in outbound_answers(provider_agency).items()},
+        user=social_worker,
+        key=f"referrals.outbound.{make_case().pk}",
+    )
+    assert client.post(check, {"draft": other}).status_code == 302
+    assert nothing_sent()
 
 
 @pytest.mark.parametrize(

@@ -190,26 +190,6 @@ def test_the_release_list_is_paginated(client, case, info_officer, youth_worker)
     assert (page.paginator.count, len(page.object_list)) == (27, 25)
 
 
-def test_the_information_officer_writes_a_release_through_the_page(
-    client, case, info_officer, youth_worker
-):
-    client.force_login(info_officer)
-    response = client.post(
-        reverse("releases:create", args=[case.reference]),
-        {
-            "title": "For the street team",
-            "summary": "Summary",
-            "purpose": "Outreach",
-            "legal_basis": "LIVC",
-            "expires_on": (timezone.localdate() + timedelta(days=9)),
-            "recipient_users": [youth_worker.pk],
-        },
-    )
-    created = Release.objects.get()
-    assert response["Location"] == created.get_absolute_url()
-    assert list(created.recipient_users.all()) == [youth_worker]
-
-
 # --- Issue 14: the policy decides every write on a release, restriction included -------------
 
 
