@@ -33,13 +33,15 @@ def meetings_visible(*, user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(policy.meeting_filter(user)).select_related("series")
 
 
-def upcoming_meetings(*, user) -> QuerySet[Meeting]:
-    return (
+def upcoming_meetings(*, user, status: str = "") -> QuerySet[Meeting]:
+    """The meetings to come (or in the last 12 hours); only those in this status if given."""
+    meetings = (
         meetings_visible(user=user)
         .filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("starts_at")
     )
+    return meetings.filter(status=status) if status else meetings
 
 
 def has_signed(*, user, meeting: Meeting) -> bool:

@@ -16,19 +16,24 @@ from access import policy
 from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from conferences import forms, selectors, services
+from conferences.models import Meeting
 from core.forms import try_write
 
 
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
-    upcoming = Paginator(selectors.upcoming_meetings(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    form = forms.MeetingFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    upcoming = Paginator(
+        selectors.upcoming_meetings(user=request.user, status=status), 25
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "conferences/conference_list.html",
         {
             "page": upcoming,
+            "status": Meeting.Status(status).label if status else "",
+            "query": f"status={status}" if status else "",
             "series_list": selectors.series_list(user=request.user),
             "may_create": policy.may_run_conferences(request.user),
         },

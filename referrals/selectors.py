@@ -21,14 +21,21 @@ from referrals.models import OutboundReferral, PrisonRelease, Referral, Screenin
 # --- The referrer's own referrals ------------------------------------------------------------
 
 
-def referrals_of(*, user, search: str = "") -> QuerySet[Referral]:
-    """The user's own referrals, drafts first, then newest; searchable by number or name."""
-    referrals = Referral.objects.filter(policy.referral_referrer_filter(user)).order_by(
-        Conditional(When(status=Referral.Status.DRAFT, then=Value(0)), default=Value(1)),
-        "-submitted_at",
-        "-created_at",
-        "-pk",
+def referrals_of(*, user, search: str = "", status: str = "") -> QuerySet[Referral]:
+    """The user's own referrals, open ones first (drafts, questions to answer, being screened),
+    then the decided ones, newest first within each; searchable by number or name, and
+    filtered by status if one is given."""
+    status_order = Conditional(
+        When(status=Referral.Status.DRAFT, then=Value(0)),
+        When(status=Referral.Status.INFORMATION_REQUESTED, then=Value(1)),
+        When(status=Referral.Status.SUBMITTED, then=Value(2)),
+        default=Value(3),
     )
+    referrals = Referral.objects.filter(policy.referral_referrer_filter(user)).order_by(
+        status_order, "-submitted_at", "-created_at", "-pk"
+    )
+    if status:
+        referrals = referrals.filter(status=status)
     return _search(referrals, search)
 
 

@@ -172,9 +172,16 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_refer)
 def referral_mine(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _paginate(request, selectors.referrals_of(user=request.user, search=search))
+    form = forms.MyReferralsForm(request.GET or None)
+    valid = form.is_valid()
+    page = _paginate(
+        request,
+        selectors.referrals_of(
+            user=request.user,
+            search=form.cleaned_data["q"] if valid else "",
+            status=form.cleaned_data["status"] if valid else "",
+        ),
+    )
     return render(
         request,
         "referrals/mine.html",
