@@ -45,15 +45,24 @@ def test_a_suppressed_bar_is_not_drawn_and_its_number_is_nowhere():
     chart = charts.bar_chart(table)
     html = drawn(table, chart)
     assert str(HIDDEN) not in html
-    assert html.count("<rect") == 1  # the one shown count; none for "<5"
-    room = charts.WIDTH - charts.LABEL - charts.VALUE_ROOM
-    assert [b.width for b in chart.bars] == [room, 0, 0]
-    # The scale comes from the shown count alone.
-    assert [t.label for t in chart.ticks] == ["0", "200", "400", "600", "800", "1000"]
-    svg = html[html.index("<svg") : html.index("</svg>")]
-    assert svg.count("&lt;5") == 2
-    assert re.findall(r'class="chart-tick"[^>]*>(\d+)<', svg) == [t.label for t in chart.ticks]
-    assert ">1000<" in svg and ">Big<" in svg
+    assert html.count("<rect") == 2  # the one shown count, wide and narrow; none for "<5"
+    for drawing, layout in ((chart.wide, charts.WIDE), (chart.narrow, charts.NARROW)):
+        room = layout.width - drawing.axis_x - layout.value_room
+        assert [b.width for b in drawing.bars] == [room, 0, 0]
+        # The scale comes from the shown count alone.
+        assert [t.label for t in drawing.ticks] == ["0", "200", "400", "600", "800", "1000"]
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert svg.count("&lt;5") == 2
+        ticks = re.findall(r'class="chart-tick"[^>]*>(\d+)<', svg)
+        assert ticks == ["0", "200", "400", "600", "800", "1000"]
+        assert ">1000<" in svg and ">Big<" in svg
+
+
+def test_nothing_shown_gives_a_scale_up_to_the_threshold():
+    table = Table("t", "T", suppress([Row("a", 1), Row("b", 2)]))
+    assert [t.label for t in charts.bar_chart(table).wide.ticks] == ["0", "1", "2", "3", "4", "5"]
 
 
 def test_a_suppressed_month_breaks_the_line_and_its_number_is_nowhere():
@@ -65,15 +74,16 @@ def test_a_suppressed_month_breaks_the_line_and_its_number_is_nowhere():
     chart = charts.line_chart(table)
     html = drawn(table, chart)
     assert str(HIDDEN) not in html
-    # Two runs of shown months, split by the hidden ones: no point is drawn for them.
-    assert len(chart.segments) == 2 and html.count("<circle") == 2
-    hidden_points = [p for p in chart.points if p.suppressed]
-    assert {p.y for p in hidden_points} == {chart.bottom}
+    for drawing in (chart.wide, chart.narrow):
+        # Two runs of shown months, split by the hidden ones: no point is drawn for them.
+        assert len(drawing.segments) == 2
+        assert {p.y for p in drawing.points if p.suppressed} == {drawing.bottom}
+        assert [t.label for t in drawing.ticks] == ["0", "500", "1000", "1500", "2000"]
+    assert html.count("<circle") == 4
     # The x axis names every period; the y axis has a scale.
     for month in ("Jan", "Feb", "Mar", "Apr"):
-        assert f">{month}</text>" in html
-    assert [t.label for t in chart.ticks] == ["0", "500", "1000", "1500", "2000"]
-    assert 'class="chart-axis"' in html
+        assert html.count(f">{month}</text>") == 2
+    assert 'class="chart-axis"' in html and 'class="chart-tick"' in html
 
 
 def test_the_table_is_one_click_away_and_says_fewer_than_5():
@@ -103,7 +113,7 @@ def test_the_statistics_page_draws_one_chart_per_table_with_its_table_behind(
 ):
     client.force_login(coordinator)
     body = client.get(reverse("oversight:statistics")).content.decode()
-    assert body.count("<svg") == body.count("Show the figures as a table") == 7
+    assert body.count("<svg") == 2 * body.count("Show the figures as a table") == 14
     assert body.count('id="table-sector"') == 1  # not repeated under the charts
     sector = body[body.index('id="chart-sector"') :]
     sector = sector[: sector.index("</figure>")]
@@ -111,7 +121,7 @@ def test_the_statistics_page_draws_one_chart_per_table_with_its_table_behind(
     assert ">School<" in svg and ">7<" in svg
     # Youth work (3), the police (1) and the sectors with none are "<5", with no bar.
     assert "bar-suppressed" not in body and "fewer than 5</text>" not in body
-    assert svg.count("<rect") == 1
+    assert svg.count("<rect") == 1  # the wide drawing: one bar, School
     assert "style=" not in body
     month = body[body.index('id="chart-month"') :]
     month = month[: month.index("</svg>")]
