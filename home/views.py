@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -196,9 +195,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["screening_queue"] = panel(
             "referral", referral_selectors.screening_list(user=user)[:10]
         )
-        context["screening_overdue"] = cache(
-            partial(referral_selectors.screening_overdue_count, user=user)
-        )
     if policy.may_refer(user):
         context["my_referrals"] = referral_selectors.referrals_of(user=user)[:10]
     if policy.may_receive_releases(user):
@@ -206,9 +202,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "release", release_selectors.releases_for_recipient(user=user)[:10]
         )
     if policy.may_see_mayor_escalations(user):
-        open_to_mayor = oversight_selectors.mayor_escalations(user=user).filter(
-            status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW]
-        )
+        open_to_mayor = oversight_selectors.mayor_escalations(user=user, open_only=True)
         context["mayor_escalations"] = panel("escalation to the mayor", open_to_mayor[:10])
     response = render(request, "home/home.html", context)
     reads.record_list_read(user=user, page="home", shown=panels)

@@ -73,7 +73,6 @@ class Bar:
     middle: int
     width: int
     suppressed: bool
-    url: str = ""
 
 
 @dataclass
@@ -120,7 +119,6 @@ def _bars(table: Table, scale: list[int], layout: Layout) -> BarDrawing:
                 middle=y + layout.bar // 2,
                 width=0 if row.suppressed else round(room * row.count / scale[-1]),
                 suppressed=row.suppressed,
-                url=row.url,
             )
         )
     axis_y = layout.gap + len(bars) * row_height
@@ -138,7 +136,8 @@ def _bars(table: Table, scale: list[int], layout: Layout) -> BarDrawing:
 
 def bar_chart(table: Table) -> BarChart:
     """Horizontal bars on a scale of the counts that are shown, the value at the end of each
-    bar; a suppressed row gets "<5" and no bar. A row with a url links to its list."""
+    bar; a suppressed row gets "<5" and no bar. (A drawing holds no link: its role is an image;
+    the table below it links each count to its list.)"""
     scale = _scale(table)
     return BarChart(
         key=table.key,

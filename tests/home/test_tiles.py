@@ -265,12 +265,22 @@ def test_releases_to_review_count_the_live_ones_expiring_within_two_weeks(
 def test_account_changes_count_those_waiting_for_the_information_officer(
     client, info_officer, police_officer
 ):
+    administrator = make_user(role=Role.ADMIN)
     security.profile_change(
         account=police_officer,
         agency=police_officer.profile.agency,
         role=Role.INFORMATION_OFFICER,
         clearance=None,
-        requested_by=make_user(role=Role.ADMIN),
+        requested_by=administrator,
+    )
+    # Outside the police: only another administrator confirms it, and it is not counted.
+    youth = make_user(role=Role.YOUTH_WORKER)
+    security.profile_change(
+        account=youth,
+        agency=youth.profile.agency,
+        role=Role.SOCIAL_WORKER,
+        clearance=None,
+        requested_by=administrator,
     )
     assert_tile(client, info_officer, "account-changes", 1)
 
