@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -52,22 +53,21 @@ def _cases(user, **filters) -> int:
 
 
 def _tiles(user, role: str) -> list[Tile]:
-    """The tiles of a role's home, each one COUNT query whatever the data."""
-    screening = referral_selectors.ScreeningFilters
+    """The tiles of a role's home, each one COUNT query whatever the data (the two screening
+    tiles share one)."""
+    screening = cache(partial(referral_selectors.screening_counts, user=user))
     specs: dict[str, list[tuple[str, Promise, Callable[[], int], str]]] = {
         Role.COORDINATOR: [
             (
                 "to-screen",
                 _("Referrals to screen"),
-                lambda: referral_selectors.screening_list(
-                    user=user, filters=screening(status=Referral.Status.SUBMITTED)
-                ).count(),
+                lambda: screening()["to_screen"],
                 _url("referrals:screening", status=Referral.Status.SUBMITTED),
             ),
             (
                 "screening-overdue",
                 _("Screenings overdue"),
-                lambda: referral_selectors.screening_overdue_count(user=user),
+                lambda: screening()["overdue"],
                 _url("referrals:screening", overdue="on"),
             ),
             (

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
 from django.http import Http404
 from django.utils import timezone
@@ -112,6 +112,10 @@ class ScreeningFilters:
 AWAITING = (Referral.Status.SUBMITTED, Referral.Status.INFORMATION_REQUESTED)
 
 
+def _overdue() -> Q:
+    return Q(status=Referral.Status.SUBMITTED, submitted_at__lt=screening_cutoff())
+
+
 def screening_list(*, user, filters: ScreeningFilters | None = None) -> QuerySet[Referral]:
     """The referrals the user may screen; by default those still being screened, oldest first.
     Each is marked `overdue` when it has waited longer than SCREENING_TARGET_DAYS."""
@@ -121,11 +125,7 @@ def screening_list(*, user, filters: ScreeningFilters | None = None) -> QuerySet
         .select_related("referrer_agency")
         .annotate(
             overdue=Conditional(
-                When(
-                    status=Referral.Status.SUBMITTED,
-                    submitted_at__lt=screening_cutoff(),
-                    then=Value(True),
-                ),
+                When(_overdue(), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -144,6 +144,15 @@ def screening_list(*, user, filters: ScreeningFilters | None = None) -> QuerySet
 
 def screening_overdue_count(*, user) -> int:
     return screening_list(user=user, filters=ScreeningFilters(overdue=True)).count()
+
+
+def screening_counts(*, user) -> dict[str, int]:
+    """In one query, over the queue the screening list shows: how many wait for screening (the
+    list with status=submitted) and how many of those are overdue (the list with overdue=on)."""
+    return screening_list(user=user).aggregate(
+        to_screen=Count("pk", filter=Q(status=Referral.Status.SUBMITTED)),
+        overdue=Count("pk", filter=_overdue()),
+    )
 
 
 # --- Deconfliction ---------------------------------------------------------------------------
