@@ -1,7 +1,10 @@
 """Reads of releases, each through the policy: for their recipients, and for their author."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from access import policy
 from accounts.types import Actor
@@ -17,24 +20,34 @@ def release_recipients_choices() -> QuerySet:
     )
 
 
-def releases_for_recipient(*, user: Actor) -> QuerySet[Release]:
-    """The live releases addressed to the user, each marked whether they acknowledged it."""
+def releases_for_recipient(*, user: Actor, unread: bool = False) -> QuerySet[Release]:
+    """The live releases addressed to the user, each marked whether they acknowledged it; the
+    unread ones first (or only them), newest first within each."""
     acknowledged = ReleaseAcknowledgement.objects.filter(release=OuterRef("pk"), user=user)
-    return (
+    releases = (
         Release.objects.filter(policy.release_recipient_filter(user))
         .annotate(acknowledged=Exists(acknowledged))
         .only("pk", "title", "created_at", "expires_on", "version", "purpose")
-        .order_by("-created_at", "-pk")
+        .order_by("acknowledged", "-created_at", "-pk")
     )
+    return releases.filter(acknowledged=False) if unread else releases
 
 
-def releases_authored(*, user: Actor, search: str = "") -> QuerySet[Release]:
-    """Every release, for the information officer: live and past, with their case."""
+def releases_authored(
+    *, user: Actor, search: str = "", expiring_within: int | None = None
+) -> QuerySet[Release]:
+    """Every release, for the information officer: live and past, with their case; or only the
+    live ones that expire within this many days (to renew or let lapse)."""
     releases = (
         Release.objects.filter(policy.release_management_filter(user))
         .select_related("case", "created_by", "replaced_by")
         .order_by("-created_at", "-pk")
     )
+    if expiring_within is not None:
+        last_day = timezone.localdate() + timedelta(days=expiring_within)
+        releases = releases.filter(policy.live_release_filter(), expires_on__lte=last_day).order_by(
+            "expires_on", "pk"
+        )
     if search.strip():
         releases = releases.filter(
             Q(title__icontains=search) | Q(case__reference__icontains=search)
