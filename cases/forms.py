@@ -68,6 +68,15 @@ class CaseFilterForm(forms.Form):
         widget=FastSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue actions only"), required=False)
+    my_overdue = forms.BooleanField(
+        label=_("Only cases where your actions are overdue"), required=False
+    )
+    to_decide = forms.BooleanField(
+        label=_("Only cases with an escalation waiting for your decision"), required=False
+    )
+    new_within = forms.IntegerField(
+        label=_("New entries by others within (days)"), required=False, min_value=0, max_value=366
+    )
     repeat = forms.BooleanField(label=_("Repeats only"), required=False)
     review_within = forms.IntegerField(
         label=_("Review due within (days)"), required=False, min_value=0, max_value=366

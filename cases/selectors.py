@@ -39,6 +39,12 @@ class CaseFilters:
     closure_reason: str = ""
     repeat: bool = False
     review_within: int | None = None
+    # The homes' tiles: cases with an overdue action of this user, cases with an escalation
+    # waiting for the user's decision, cases with entries the user may read written by someone
+    # else within this many days.
+    action_owner: int | None = None
+    escalation_to_decide: bool = False
+    new_within: int | None = None
 
     def searched(self) -> dict:
         """What the reader asked the list for, for the read audit: the term and the filters set."""
@@ -101,7 +107,27 @@ def case_list(*, user: Actor, filters: CaseFilters | None = None) -> QuerySet[Ca
         cases = cases.filter(
             next_review_date__lte=today + timedelta(days=filters.review_within)
         ).exclude(status__in=[Case.Status.CLOSED, Case.Status.AFTERCARE])
+    if filters.action_owner:
+        cases = cases.filter(Exists(_overdue_actions(today).filter(owner_id=filters.action_owner)))
+    if filters.escalation_to_decide:
+        cases = cases.filter(Exists(_escalations_to_decide(user).filter(case=OuterRef("pk"))))
+    if filters.new_within is not None:
+        since = timezone.now() - timedelta(days=filters.new_within)
+        new_entries = ChronologyEntry.objects.filter(
+            policy.item_filter(user), case=OuterRef("pk"), created_at__gte=since
+        ).exclude(author_id=user.pk)
+        cases = cases.filter(Exists(new_entries))
     return cases
+
+
+def _escalations_to_decide(user: Actor) -> QuerySet[Escalation]:
+    """Open escalations the user may read and whose audience asks for the user's decision."""
+    audiences = [a for a in Escalation.Audience.values if policy.decides_escalations_to(user, a)]
+    return Escalation.objects.filter(
+        policy.escalation_filter(user),
+        audience__in=audiences,
+        status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW],
+    )
 
 
 def _search(user: Actor, term: str) -> Q:

@@ -39,6 +39,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             closure_reason=data["closure_reason"],
             repeat=data["repeat"],
             review_within=data["review_within"],
+            action_owner=request.user.pk if data["my_overdue"] else None,
+            escalation_to_decide=data["to_decide"],
+            new_within=data["new_within"],
         )
     page = paginate(request, selectors.case_list(user=request.user, filters=filters))
     page.object_list = people.label_cases(page.object_list, user=request.user)

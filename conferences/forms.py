@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from access import policy
 from accounts.models import Level, Role
 from cases.models import Case
-from conferences.models import AgendaItem, Attendance, ConferenceSeries
+from conferences.models import AgendaItem, Attendance, ConferenceSeries, Meeting
 from core.forms import DATE, UserChoiceField, UsersChoiceField, WallClockDateTimeField
 
 
@@ -44,6 +44,14 @@ class SeriesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = members_choices()
         self.fields["core_members"].queryset = members_choices()
+
+
+class MeetingFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "")]
+        + [(v, label) for v, label in Meeting.Status.choices if v != Meeting.Status.CANCELLED],
+    )
 
 
 class AdHocMeetingForm(forms.Form):

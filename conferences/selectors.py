@@ -39,13 +39,15 @@ def meetings_visible(*, user: Actor) -> QuerySet[Meeting]:
     return Meeting.objects.filter(policy.meeting_filter(user)).select_related("series")
 
 
-def upcoming_meetings(*, user: Actor) -> QuerySet[Meeting]:
-    return (
+def upcoming_meetings(*, user: Actor, status: str = "") -> QuerySet[Meeting]:
+    """The meetings to come (or in the last 12 hours); only those in this status if given."""
+    meetings = (
         meetings_visible(user=user)
         .filter(starts_at__gte=timezone.now() - timedelta(hours=12))
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("starts_at")
     )
+    return meetings.filter(status=status) if status else meetings
 
 
 def has_signed(*, user: Actor, meeting: Meeting) -> bool:

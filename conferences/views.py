@@ -24,12 +24,16 @@ from core.pagination import paginate
 
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
-    upcoming = paginate(request, selectors.upcoming_meetings(user=request.user))
+    form = forms.MeetingFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    upcoming = paginate(request, selectors.upcoming_meetings(user=request.user, status=status))
     return render(
         request,
         "conferences/conference_list.html",
         {
             "page": upcoming,
+            "status": Meeting.Status(status).label if status else "",
+            "query": f"status={status}" if status else "",
             "series_list": selectors.series_list(user=request.user),
             "may_create": policy.may_run_conferences(request.user),
         },

@@ -1,21 +1,161 @@
 """Each role's home page: the top layer, views only. It reads through every app's selectors."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from access import selectors as access_selectors
+from accounts import security as account_security
+from accounts.models import Role
 from audit import reads
 from cases import people
 from cases import selectors as case_selectors
 from cases.models import Escalation
 from conferences import selectors as conference_selectors
+from conferences.models import Meeting
 from oversight import selectors as oversight_selectors
 from referrals import selectors as referral_selectors
+from referrals.models import Referral
 from releases import selectors as release_selectors
+
+REVIEW_DAYS = 14
+NEW_ENTRY_DAYS = 7
+RELEASE_REVIEW_DAYS = 14
+
+
+@dataclass
+class Tile:
+    """What needs doing: a count and the list filtered to exactly the items counted. The count
+    is the filtered list's own selector, counted: it holds nothing the list would not show."""
+
+    key: str
+    label: Promise
+    count: int
+    url: str
+
+
+def _url(name: str, **query) -> str:
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+def _cases(user, **filters) -> int:
+    return case_selectors.case_list(
+        user=user, filters=case_selectors.CaseFilters(**filters)
+    ).count()
+
+
+def _tiles(user, role: str) -> list[Tile]:
+    """The tiles of a role's home, each one COUNT query whatever the data (the two screening
+    tiles share one)."""
+    screening = cache(partial(referral_selectors.screening_counts, user=user))
+    specs: dict[str, list[tuple[str, Promise, Callable[[], int], str]]] = {
+        Role.COORDINATOR: [
+            (
+                "to-screen",
+                _("Referrals to screen"),
+                lambda: screening()["to_screen"],
+                _url("referrals:screening", status=Referral.Status.SUBMITTED),
+            ),
+            (
+                "screening-overdue",
+                _("Screenings overdue"),
+                lambda: screening()["overdue"],
+                _url("referrals:screening", overdue="on"),
+            ),
+            (
+                "decisions-waiting",
+                _("Cases waiting for your decision on an escalation"),
+                lambda: _cases(user, escalation_to_decide=True),
+                _url("cases:list", to_decide="on"),
+            ),
+            (
+                "overdue-actions",
+                _("Cases with overdue actions"),
+                lambda: _cases(user, overdue=True),
+                _url("cases:list", overdue="on"),
+            ),
+            (
+                "agendas-to-prepare",
+                _("Agendas to prepare"),
+                lambda: conference_selectors.upcoming_meetings(
+                    user=user, status=Meeting.Status.PLANNED
+                ).count(),
+                _url("conferences:list", status=Meeting.Status.PLANNED),
+            ),
+        ],
+        Role.INFORMATION_OFFICER: [
+            (
+                "releases-to-review",
+                _("Live releases that expire within 14 days"),
+                lambda: release_selectors.releases_authored(
+                    user=user, expiring_within=RELEASE_REVIEW_DAYS
+                ).count(),
+                _url("releases:manage", expiring=RELEASE_REVIEW_DAYS),
+            ),
+            (
+                "account-changes",
+                _("Account changes waiting for your confirmation"),
+                lambda: account_security.account_changes_pending(user=user).count(),
+                _url("account_changes:list"),
+            ),
+        ],
+        Role.MAYOR_OFFICE: [
+            (
+                "escalations-waiting",
+                _("Escalations waiting for a decision"),
+                lambda: oversight_selectors.mayor_escalations(user=user, open_only=True).count(),
+                _url("oversight:mayor", open="on"),
+            ),
+        ],
+    }
+    case_worker = [
+        (
+            "my-overdue-actions",
+            _("Cases where your actions are overdue"),
+            lambda: _cases(user, action_owner=user.pk),
+            _url("cases:list", my_overdue="on"),
+        ),
+        (
+            "reviews-due",
+            _("Reviews due within 14 days"),
+            lambda: _cases(user, review_within=REVIEW_DAYS),
+            _url("cases:list", review_within=REVIEW_DAYS),
+        ),
+        (
+            "new-entries",
+            _("Cases with new entries by others this week"),
+            lambda: _cases(user, new_within=NEW_ENTRY_DAYS),
+            _url("cases:list", new_within=NEW_ENTRY_DAYS),
+        ),
+    ]
+    referrer = [
+        (
+            "releases-unread",
+            _("Releases you have not read yet"),
+            lambda: release_selectors.releases_for_recipient(user=user, unread=True).count(),
+            _url("releases:list", unread="on"),
+        ),
+        (
+            "referrals-need-information",
+            _("Referrals needing more information from you"),
+            lambda: referral_selectors.referrals_of(
+                user=user, status=Referral.Status.INFORMATION_REQUESTED
+            ).count(),
+            _url("referrals:mine", status=Referral.Status.INFORMATION_REQUESTED),
+        ),
+    ]
+    specs[Role.SOCIAL_WORKER] = specs[Role.POLICE] = case_worker
+    specs[Role.YOUTH_WORKER] = specs[Role.PARTNER] = referrer
+    return [Tile(key, label, count(), url) for key, label, count, url in specs.get(role, [])]
 
 
 def _case_of(row):
@@ -33,7 +173,8 @@ def home(request: HttpRequest) -> HttpResponse:
         panels[name] = reads.ShownRows(rows)
         return panels[name]
 
-    context: dict = {"role": policy.role_of(user)}
+    role = policy.role_of(user)
+    context: dict = {"role": role, "tiles": _tiles(user, role) if role else []}
     if policy.may_work_on_cases(user):
         # The panel shows the person, reference, status and the overdue flag: no categories.
         cases = (
@@ -77,9 +218,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["screening_queue"] = panel(
             "referral", referral_selectors.screening_list(user=user)[:10]
         )
-        context["screening_overdue"] = cache(
-            partial(referral_selectors.screening_overdue_count, user=user)
-        )
     if policy.may_refer(user):
         context["my_referrals"] = referral_selectors.referrals_of(user=user)[:10]
     if policy.may_receive_releases(user):
@@ -87,9 +225,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "release", release_selectors.releases_for_recipient(user=user)[:10]
         )
     if policy.may_see_mayor_escalations(user):
-        open_to_mayor = oversight_selectors.mayor_escalations(user=user).filter(
-            status__in=[Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW]
-        )
+        open_to_mayor = oversight_selectors.mayor_escalations(user=user, open_only=True)
         context["mayor_escalations"] = panel("escalation to the mayor", open_to_mayor[:10])
     response = render(request, "home/home.html", context)
     reads.record_list_read(user=user, page="home", shown=panels)

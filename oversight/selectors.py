@@ -15,7 +15,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
+from django.db.models import Case as Conditional
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -173,11 +176,19 @@ def dashboard(*, user: Actor) -> Dashboard:
 # --- The mayor's office ----------------------------------------------------------------------
 
 
-def mayor_escalations(*, user: Actor) -> QuerySet[Escalation]:
+OPEN_ESCALATION = (Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW)
+
+
+def mayor_escalations(*, user: Actor, open_only: bool = False) -> QuerySet[Escalation]:
     """Escalations addressed to the mayor or the MAC: the short text and the decision asked,
-    never the case. (One of them: access.doors.access_mayor_escalation.)"""
-    return (
+    never the case. Those waiting for a decision first (or only them), newest first within
+    each. (One of them: access.doors.access_mayor_escalation.)"""
+    escalations = (
         Escalation.objects.filter(policy.mayor_escalation_filter(user))
         .only(*MAYOR_ESCALATION_FIELDS)
-        .order_by("status", "-raised_at")
+        .annotate(
+            waiting=Conditional(When(status__in=OPEN_ESCALATION, then=Value(0)), default=Value(1))
+        )
+        .order_by("waiting", "-raised_at", "-pk")
     )
+    return escalations.filter(status__in=OPEN_ESCALATION) if open_only else escalations

@@ -36,6 +36,7 @@ class Row:
     label: str
     count: int
     suppressed: bool = False
+    url: str = ""  # the list behind the count, where there is one (the dashboard)
 
     @property
     def shown(self) -> str:
@@ -47,6 +48,7 @@ class Table:
     key: str
     title: str
     rows: list[Row] = field(default_factory=list)
+    show_total: bool = True
 
     @property
     def total(self) -> Row:

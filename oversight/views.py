@@ -35,8 +35,10 @@ def _statistics_context(request: HttpRequest) -> dict:
         "form": form,
         "year": year,
         "tables": tables,
-        "bars": [charts.bar_chart(t) for t in tables if t.key != "month"],
-        "line": charts.line_chart(next(t for t in tables if t.key == "month")),
+        # One chart per table: a line over the months, bars for the rest.
+        "figures": [
+            (t, charts.line_chart(t) if t.key == "month" else charts.bar_chart(t)) for t in tables
+        ],
     }
 
 
@@ -69,20 +71,42 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_see_dashboard)
 def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard(user=request.user)
+
+    def figure(key: str, title: str, figures: list[selectors.Figure]) -> tuple:
+        # The coordinator's own cases: counts are not suppressed, and each links to its list.
+        rows = [statistics.Row(str(f.label), f.value, url=f.url) for f in figures]
+        table = statistics.Table(key, title, rows, show_total=False)
+        return table, charts.bar_chart(table)
+
     return render(
-        request, "oversight/dashboard.html", {"board": selectors.dashboard(user=request.user)}
+        request,
+        "oversight/dashboard.html",
+        {
+            "board": board,
+            "by_status": figure("by-status", _("Cases by status"), board.by_status),
+            "overdue_by_agency": figure(
+                "overdue-by-agency", _("Overdue actions by agency"), board.overdue_by_agency
+            ),
+            "closures": figure("closures", _("Closures by reason (12 months)"), board.closures),
+        },
     )
 
 
 @login_required
 @doors.page_for(policy.may_see_mayor_escalations)
 def mayor_escalations(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.mayor_escalations(user=request.user))
+    open_only = request.GET.get("open") == "on"
+    page = paginate(request, selectors.mayor_escalations(user=request.user, open_only=open_only))
     # The list shows each escalation's text.
     reads.record_list_read(
         user=request.user, page="escalations to the mayor", shown={"escalation": page}
     )
-    return render(request, "oversight/mayor_escalations.html", {"page": page})
+    return render(
+        request,
+        "oversight/mayor_escalations.html",
+        {"page": page, "open_only": open_only, "query": "open=on" if open_only else ""},
+    )
 
 
 @login_required

@@ -138,6 +138,14 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
+class MyReferralsForm(SearchForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any"))] + list(Referral.Status.choices),
+    )
+
+
 class ScreeningFilterForm(forms.Form):
     q = forms.CharField(label=_("Search name or number"), required=False, max_length=100)
     status = forms.ChoiceField(

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
 from django.http import Http404
 from django.utils import timezone
@@ -24,14 +24,21 @@ from referrals.models import OutboundReferral, PrisonRelease, Referral, Screenin
 # --- The referrer's own referrals ------------------------------------------------------------
 
 
-def referrals_of(*, user: Actor, search: str = "") -> QuerySet[Referral]:
-    """The user's own referrals, drafts first, then newest; searchable by number or name."""
-    referrals = Referral.objects.filter(policy.referral_referrer_filter(user)).order_by(
-        Conditional(When(status=Referral.Status.DRAFT, then=Value(0)), default=Value(1)),
-        "-submitted_at",
-        "-created_at",
-        "-pk",
+def referrals_of(*, user: Actor, search: str = "", status: str = "") -> QuerySet[Referral]:
+    """The user's own referrals, open ones first (drafts, questions to answer, being screened),
+    then the decided ones, newest first within each; searchable by number or name, and
+    filtered by status if one is given."""
+    status_order = Conditional(
+        When(status=Referral.Status.DRAFT, then=Value(0)),
+        When(status=Referral.Status.INFORMATION_REQUESTED, then=Value(1)),
+        When(status=Referral.Status.SUBMITTED, then=Value(2)),
+        default=Value(3),
     )
+    referrals = Referral.objects.filter(policy.referral_referrer_filter(user)).order_by(
+        status_order, "-submitted_at", "-created_at", "-pk"
+    )
+    if status:
+        referrals = referrals.filter(status=status)
     return _search(referrals, search)
 
 
@@ -108,6 +115,10 @@ class ScreeningFilters:
 AWAITING = (Referral.Status.SUBMITTED, Referral.Status.INFORMATION_REQUESTED)
 
 
+def _overdue() -> Q:
+    return Q(status=Referral.Status.SUBMITTED, submitted_at__lt=screening_cutoff())
+
+
 def screening_list(*, user: Actor, filters: ScreeningFilters | None = None) -> QuerySet[Referral]:
     """The referrals the user may screen; by default those still being screened, oldest first.
     Each is marked `overdue` when it has waited longer than SCREENING_TARGET_DAYS."""
@@ -117,11 +128,7 @@ def screening_list(*, user: Actor, filters: ScreeningFilters | None = None) -> Q
         .select_related("referrer_agency")
         .annotate(
             overdue=Conditional(
-                When(
-                    status=Referral.Status.SUBMITTED,
-                    submitted_at__lt=screening_cutoff(),
-                    then=Value(True),
-                ),
+                When(_overdue(), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -140,6 +147,15 @@ def screening_list(*, user: Actor, filters: ScreeningFilters | None = None) -> Q
 
 def screening_overdue_count(*, user: Actor) -> int:
     return screening_list(user=user, filters=ScreeningFilters(overdue=True)).count()
+
+
+def screening_counts(*, user: Actor) -> dict[str, int]:
+    """In one query, over the queue the screening list shows: how many wait for screening (the
+    list with status=submitted) and how many of those are overdue (the list with overdue=on)."""
+    return screening_list(user=user).aggregate(
+        to_screen=Count("pk", filter=Q(status=Referral.Status.SUBMITTED)),
+        overdue=Count("pk", filter=_overdue()),
+    )
 
 
 # --- Deconfliction ---------------------------------------------------------------------------

@@ -172,11 +172,20 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_refer)
 def referral_mine(request: HttpRequest) -> HttpResponse:
+    form = forms.MyReferralsForm(request.GET or None)
+    valid = form.is_valid()
+    rows = selectors.referrals_of(
+        user=request.user,
+        search=form.cleaned_data["q"] if valid else "",
+        status=form.cleaned_data["status"] if valid else "",
+    )
     return render(
         request,
         "referrals/mine.html",
         {
-            **_search_list(request, selectors.referrals_of),
+            "form": form,
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
             "may_screen": policy.may_screen_referrals(request.user),
             "may_receive_outbound": policy.may_receive_outbound_referrals(request.user),
         },

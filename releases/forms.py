@@ -62,6 +62,11 @@ class ReleaseForm(forms.Form):
 class ReleaseSearchForm(forms.Form):
     # A form field refuses NUL characters and bounds the length before the text reaches SQL.
     q = forms.CharField(label=_("Search title or case"), required=False, max_length=100)
+    expiring = forms.IntegerField(required=False, min_value=0, max_value=366)
+
+
+class UnreadForm(forms.Form):
+    unread = forms.BooleanField(label=_("Only those you have not read yet"), required=False)
 
 
 class RecipientSearchForm(forms.Form):

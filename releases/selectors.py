@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from access import policy
 from accounts.models import Agency
@@ -119,10 +121,11 @@ def release_agency_reach(*, agencies: Iterable[Agency]) -> list[tuple[Agency, in
     return [(agency, counts.get(agency.pk, 0)) for agency in agencies]
 
 
-def releases_for_recipient(*, user: Actor) -> QuerySet[Release]:
-    """The live releases addressed to the user, each marked whether they acknowledged it."""
+def releases_for_recipient(*, user: Actor, unread: bool = False) -> QuerySet[Release]:
+    """The live releases addressed to the user, each marked whether they acknowledged it; the
+    unread ones first (or only them), newest first within each."""
     acknowledged = ReleaseAcknowledgement.objects.filter(release=OuterRef("pk"), user=user)
-    return (
+    releases = (
         Release.objects.filter(policy.release_recipient_filter(user))
         .annotate(acknowledged=Exists(acknowledged))
         .select_related("replaced_by")
@@ -136,17 +139,26 @@ def releases_for_recipient(*, user: Actor) -> QuerySet[Release]:
             "revoked_at",
             "replaced_by__id",
         )
-        .order_by("-created_at", "-pk")
+        .order_by("acknowledged", "-created_at", "-pk")
     )
+    return releases.filter(acknowledged=False) if unread else releases
 
 
-def releases_authored(*, user: Actor, search: str = "") -> QuerySet[Release]:
-    """Every release, for the information officer: live and past, with their case."""
+def releases_authored(
+    *, user: Actor, search: str = "", expiring_within: int | None = None
+) -> QuerySet[Release]:
+    """Every release, for the information officer: live and past, with their case; or only the
+    live ones that expire within this many days (to renew or let lapse)."""
     releases = (
         Release.objects.filter(policy.release_management_filter(user))
         .select_related("case__person", "created_by", "replaced_by")
         .order_by("-created_at", "-pk")
     )
+    if expiring_within is not None:
+        last_day = timezone.localdate() + timedelta(days=expiring_within)
+        releases = releases.filter(policy.live_release_filter(), expires_on__lte=last_day).order_by(
+            "expires_on", "pk"
+        )
     if search.strip():
         releases = releases.filter(
             Q(title__icontains=search) | Q(case__reference__icontains=search)

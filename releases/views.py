@@ -29,26 +29,38 @@ from releases.models import Release
 @login_required
 @doors.page_for(policy.may_receive_releases)
 def release_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.releases_for_recipient(user=request.user))
+    form = forms.UnreadForm(request.GET or None)
+    unread = form.is_valid() and form.cleaned_data["unread"]
+    page = paginate(request, selectors.releases_for_recipient(user=request.user, unread=unread))
     record_list_read(user=request.user, page="releases for you", shown={"release": page})
-    return render(request, "releases/release_list.html", {"page": page})
+    return render(
+        request,
+        "releases/release_list.html",
+        {"page": page, "unread": unread, "query": "unread=on" if unread else ""},
+    )
 
 
 @login_required
 @doors.page_for(policy.may_write_releases)
 def release_manage(request: HttpRequest) -> HttpResponse:
     form = forms.ReleaseSearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.releases_authored(user=request.user, search=search))
+    valid = form.is_valid()
+    search = form.cleaned_data["q"] if valid else ""
+    expiring = form.cleaned_data["expiring"] if valid else None
+    page = paginate(
+        request,
+        selectors.releases_authored(user=request.user, search=search, expiring_within=expiring),
+    )
     # The author sees every case (releases_authored is the information officer's alone).
     page.object_list = label_cases(
         page.object_list, user=request.user, case_of=lambda release: release.case
     )
     record_list_read(user=request.user, page="releases", shown={"release": page})
+    query = {k: v for k, v in (("q", search), ("expiring", expiring)) if v not in ("", None)}
     return render(
         request,
         "releases/release_manage.html",
-        {"page": page, "q": search, "query": urlencode({"q": search}) if search else ""},
+        {"page": page, "q": search, "expiring": expiring, "query": urlencode(query)},
     )
 
 

@@ -199,3 +199,34 @@ def test_no_one_but_the_mayors_office_opens_the_mayors_escalations(client, db, r
     client.force_login(user)
     assert client.get(reverse("oversight:mayor")).status_code == 404
     assert client.get(reverse("oversight:mayor_decide", args=[escalation.pk])).status_code == 404
+
+
+def test_the_mayors_list_puts_what_waits_for_a_decision_first_and_can_show_only_that(
+    client, social_worker, mayor_office
+):
+    case = make_case(owner=social_worker)
+    decided = escalate(case, social_worker)
+    case_services.escalation_decide(
+        escalation=decided, user=mayor_office, status="decided", decision="Approved"
+    )
+    waiting = escalate(case, social_worker, audience="mac")
+    client.force_login(mayor_office)
+    listed = client.get(reverse("oversight:mayor")).context["page"].object_list
+    assert [e.pk for e in listed] == [waiting.pk, decided.pk]
+    only_open = client.get(reverse("oversight:mayor"), {"open": "on"})
+    assert [e.pk for e in only_open.context["page"].object_list] == [waiting.pk]
+
+
+def test_the_mayor_sees_what_each_escalation_is_about_not_whom_it_is_addressed_to(
+    client, social_worker, mayor_office
+):
+    escalation = escalate(make_case(owner=social_worker), social_worker, audience="mac")
+    client.force_login(mayor_office)
+    for page in (reverse("home"), reverse("oversight:mayor")):
+        body = client.get(page).content.decode()
+        assert "A closure order for the gym is considered" in body, page
+        assert "Approve an administrative closure" in body, page
+        assert "Advisory Council (MAC)</" not in body, page
+    home = client.get(reverse("home")).content.decode()
+    link = reverse("oversight:mayor_decide", args=[escalation.pk])
+    assert f'<a href="{link}">A closure order for the gym is considered</a>' in home

@@ -30,11 +30,15 @@ def test_the_coordinators_screening_panel_lists_waiting_referrals_with_age_and_o
     done = make_referral(referrer=partner)
     decide(done, coordinator, "no_further_action")
     client.force_login(coordinator)
-    screening = panel(client.get(reverse("home")).content.decode(), "screening")
+    response = client.get(reverse("home"))
+    screening = panel(response.content.decode(), "screening")
     assert old.number in screening and new.number in screening
     assert done.number not in screening
     assert "9 days" in screening
-    assert "1 overdue" in screening
+    assert screening.count('<span class="badge overdue">overdue</span>') == 1
+    # The number overdue is the tile's above the panels.
+    tiles = {t.key: t.count for t in response.context["tiles"]}
+    assert tiles["screening-overdue"] == 1
     assert old.first_name not in screening  # numbers on the home page, names on the page
 
 

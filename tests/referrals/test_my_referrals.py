@@ -95,8 +95,22 @@ def test_drafts_come_first_with_a_link_to_continue(client, partner):
     draft = make_referral(referrer=partner, submit=False)
     client.force_login(partner)
     body = client.get(reverse("referrals:mine")).content.decode()
-    assert body.index(draft.number) < body.index("Awaiting screening")
+    rows = body[body.index("<tbody>") :]  # the status filter above lists the statuses too
+    assert rows.index(draft.number) < rows.index("Awaiting screening")
     assert reverse("referrals:edit", args=[draft.pk]) in body
+
+
+def test_open_referrals_come_before_decided_ones_and_filter_by_status(client, partner, coordinator):
+    decided = make_referral(referrer=partner)
+    decide(decided, coordinator, Screening.Outcome.NO_FURTHER_ACTION)
+    asked = make_referral(referrer=partner)
+    decide(asked, coordinator, Screening.Outcome.MORE_INFORMATION)
+    waiting = make_referral(referrer=partner)
+    client.force_login(partner)
+    listed = client.get(reverse("referrals:mine")).context["page"].object_list
+    assert [r.pk for r in listed] == [asked.pk, waiting.pk, decided.pk]
+    filtered = client.get(reverse("referrals:mine"), {"status": "information_requested"})
+    assert [r.pk for r in filtered.context["page"].object_list] == [asked.pk]
 
 
 @pytest.mark.parametrize("role", [Role.PARTNER, Role.YOUTH_WORKER, Role.POLICE, Role.MAYOR_OFFICE])

@@ -375,3 +375,39 @@ def test_a_nul_byte_in_the_search_is_not_a_server_error(client, info_officer):
     assert client.get(reverse("releases:manage"), {"q": "a\x00b"}).status_code == 400
     assert client.get(reverse("releases:manage"), {"q": "x" * 100_000}).status_code == 400
     assert client.get(reverse("releases:manage"), {"q": "x" * 500}).status_code == 200
+
+
+def test_unread_releases_come_first_and_can_be_shown_alone(
+    client, case, info_officer, youth_worker
+):
+    read = release(case, info_officer, recipient_users=[youth_worker])
+    unread = release(case, info_officer, recipient_users=[youth_worker])
+    older_unread = release(case, info_officer, recipient_users=[youth_worker])
+    Release.objects.filter(pk=older_unread.pk).update(created_at=timezone.now() - timedelta(days=2))
+    services.release_acknowledge(release=read, user=youth_worker)
+    client.force_login(youth_worker)
+    listed = client.get(reverse("releases:list")).context["page"].object_list
+    assert [r.pk for r in listed] == [unread.pk, older_unread.pk, read.pk]
+    only_unread = client.get(reverse("releases:list"), {"unread": "on"})
+    assert [r.pk for r in only_unread.context["page"].object_list] == [unread.pk, older_unread.pk]
+
+
+def test_the_information_officer_lists_the_live_releases_about_to_expire(
+    client, case, info_officer, youth_worker
+):
+    soon = release(
+        case,
+        info_officer,
+        recipient_users=[youth_worker],
+        expires_on=timezone.localdate() + timedelta(days=3),
+    )
+    release(
+        case,
+        info_officer,
+        recipient_users=[youth_worker],
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
+    client.force_login(info_officer)
+    response = client.get(reverse("releases:manage"), {"expiring": 14})
+    assert [r.pk for r in response.context["page"].object_list] == [soon.pk]
+    assert 'id="filter-expiring"' in response.content.decode()
