@@ -68,8 +68,14 @@ def test_the_case_page_names_the_concern_in_the_readers_language(
     with translation.override("en"):
         case = make_case(owner=social_worker, categories=[seeded[0].get(name_en="Islamist")])
     url = reverse("cases:detail", args=[case.reference])
-    assert "<dd>Islamistisch</dd>" in reader(client, social_worker, "nl").get(url).content.decode()
-    assert "<dd>Islamiste</dd>" in reader(client, social_worker, "fr").get(url).content.decode()
+    assert (
+        '<dd class="govuk-summary-list__value">Islamistisch</dd>'
+        in reader(client, social_worker, "nl").get(url).content.decode()
+    )
+    assert (
+        '<dd class="govuk-summary-list__value">Islamiste</dd>'
+        in reader(client, social_worker, "fr").get(url).content.decode()
+    )
 
 
 def test_a_history_row_written_in_english_reads_in_dutch_and_french(
@@ -88,11 +94,13 @@ def test_a_history_row_written_in_english_reads_in_dutch_and_french(
     assert opened.params == {} and opened.reason == ""
     url = reverse("cases:detail", args=[case.reference])
     dutch = reader(client, social_worker, "nl").get(url).content.decode()
-    assert "<td>Casus geopend.</td>" in dutch
+    assert '<td class="govuk-table__cell">Casus geopend.</td>' in dutch
     assert "Case opened." not in dutch
-    assert "<td>De partners worden bevraagd.</td>" in dutch  # a person's words stay as written
+    assert (
+        '<td class="govuk-table__cell">De partners worden bevraagd.</td>' in dutch
+    )  # a person's words stay as written
     french = reader(client, social_worker, "fr").get(url).content.decode()
-    assert "<td>Dossier ouvert.</td>" in french
+    assert '<td class="govuk-table__cell">Dossier ouvert.</td>' in french
 
 
 def test_a_referral_accepted_at_screening_reads_in_the_readers_language(social_worker):
