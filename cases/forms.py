@@ -247,32 +247,26 @@ def level_readers(level: int, agency) -> str:
     return str(readers[level]) % {"agency": agency}
 
 
-class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ChronologyEntry.Kind.choices)
-    occurred_at = WallClockDateTimeField(label=_("When it happened"))
-    level = forms.TypedChoiceField(label=_("Who may read it"), coerce=int, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("What happened"), widget=forms.Textarea)
-    attachment = forms.FileField(
-        label=_("Document"),
-        required=False,
-        help_text=_("PDF, image, Word, OpenDocument or text; 10 MB at most."),
-    )
+class SafeLevelForm(forms.Form):
+    """A form whose "level": each choice a radio saying who will read it, the writer's usual level
+    chosen unless they choose another, and a wider level (more readers) saved only once they
+    tick "Yes, share more widely": the form is refused once, with the reason."""
 
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def set_levels(self, user, *, lowest: int = Level.L1) -> None:
         agency = user.profile.agency if policy.role_of(user) else ""
         self.usual_level = policy.usual_level(user)
         self.fields["level"].choices = [
-            (level, level_readers(level, agency)) for level in policy.writable_levels(user)
+            (level, level_readers(level, agency))
+            for level in policy.writable_levels(user)
+            if level >= lowest
         ]
         self.fields["level"].initial = self.usual_level
         if self._wider_than_usual(self.data.get(self.add_prefix("level"))):
-            # Asked only when the writer chose a wider level: the form is refused once, with
-            # the reason, and this box to tick.
             self.fields["share_widely"] = forms.BooleanField(
                 label=_("Yes, share more widely"), required=False
             )
-            self.order_fields(["kind", "occurred_at", "level", "share_widely"])
+            names = [name for name in self.fields if name != "share_widely"]
+            self.order_fields(names[: names.index("level") + 1] + ["share_widely"])
 
     def _wider_than_usual(self, level) -> bool:
         try:
@@ -280,8 +274,7 @@ class EntryForm(forms.Form):
         except (TypeError, ValueError):
             return False
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def confirm_level(self, data: dict) -> dict:
         level = data.get("level")
         if self._wider_than_usual(level) and not data.pop("share_widely", False):
             self.add_error(
@@ -295,6 +288,25 @@ class EntryForm(forms.Form):
             )
         data.pop("share_widely", None)
         return data
+
+
+class EntryForm(SafeLevelForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChronologyEntry.Kind.choices)
+    occurred_at = WallClockDateTimeField(label=_("When it happened"))
+    level = forms.TypedChoiceField(label=_("Who may read it"), coerce=int, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("What happened"), widget=forms.Textarea)
+    attachment = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, image, Word, OpenDocument or text; 10 MB at most."),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_levels(user)
+
+    def clean(self) -> dict:
+        return self.confirm_level(super().clean())
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
@@ -327,7 +339,7 @@ class CorrectionForm(forms.Form):
     text = forms.CharField(label=_("Corrected text"), widget=forms.Textarea)
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(SafeLevelForm):
     overall_judgement = forms.ChoiceField(
         label=_("Overall judgement"), choices=Assessment.Judgement.choices
     )
@@ -336,16 +348,13 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    level = forms.TypedChoiceField(label=_("Level"), coerce=int)
+    level = forms.TypedChoiceField(label=_("Who may read it"), coerce=int, widget=forms.RadioSelect)
 
     def __init__(self, *args, user, indicators: list[Indicator], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
-        self.fields["level"].choices = [
-            (level, Level(level).label)
-            for level in policy.writable_levels(user)
-            if level >= Level.L2
-        ]
+        # An assessment is never L1: it is read under professional secrecy at least.
+        self.set_levels(user, lowest=Level.L2)
         for indicator in indicators:
             self.fields[f"rating_{indicator.pk}"] = forms.TypedChoiceField(
                 label=f"{indicator.get_domain_display()}: {indicator.name}",
@@ -358,6 +367,9 @@ class AssessmentForm(forms.Form):
                 required=False,
                 max_length=500,
             )
+
+    def clean(self) -> dict:
+        return self.confirm_level(super().clean())
 
     def ratings(self) -> dict[int, tuple[int, str]]:
         return {

@@ -349,6 +349,8 @@ def assessment_form(a: Attempt) -> dict:
         "overall_judgement": Assessment.Judgement.MODERATE,
         "what_changed": "He left the group chat.",
         "level": Level.L2,
+        # L2 is wider than the police's usual L4: confirmed, as the form asks.
+        "share_widely": "on",
     }
     for indicator in Indicator.objects.filter(is_active=True):
         form[f"rating_{indicator.pk}"] = AssessmentRating.Rating.values[1]

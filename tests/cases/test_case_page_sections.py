@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Level, Role
 from cases import services
-from cases.models import Action, ChronologyEntry, Escalation
+from cases.models import Action, Assessment, ChronologyEntry, Escalation, Indicator
 from tests.cases.conftest import join
 from tests.factories import make_case, make_user
 
@@ -74,6 +74,38 @@ def test_the_usual_level_needs_no_confirmation(client, social_worker, case):
     response = client.post(reverse("cases:entry_add", args=[case.reference]), _entry(Level.L2))
     assert response.status_code == 302
     assert ChronologyEntry.objects.get(case=case).level == Level.L2
+
+
+def _assessment(level: int, **extra) -> dict:
+    ratings = {f"rating_{i.pk}": 1 for i in Indicator.objects.filter(is_active=True)}
+    return {"overall_judgement": "moderate", "level": level, **ratings, **extra}
+
+
+def test_an_assessment_defaults_to_the_police_writers_usual_level(client, db):
+    police = make_user(role=Role.POLICE)
+    case = make_case()
+    join(case, police)
+    client.force_login(police)
+    form = client.get(reverse("cases:assessment_add", args=[case.reference])).context["form"]
+    assert form["level"].value() == Level.L4
+    # Never L1, and each level says who reads it.
+    assert [value for value, _label in form.fields["level"].choices] == [2, 3, 4]
+    assert f"L4 — police only: {police.profile.agency.name}" in str(form["level"])
+
+
+def test_a_wider_assessment_level_is_refused_once_until_the_writer_confirms(client, db):
+    police = make_user(role=Role.POLICE)
+    case = make_case()
+    join(case, police)
+    client.force_login(police)
+    url = reverse("cases:assessment_add", args=[case.reference])
+    response = client.post(url, _assessment(Level.L2))
+    assert response.status_code == 200
+    assert "more people read than your usual level (L4)" in response.content.decode()
+    assert not Assessment.objects.filter(case=case).exists()
+    response = client.post(url, _assessment(Level.L2, share_widely="on"))
+    assert response.status_code == 302
+    assert Assessment.objects.get(case=case).level == Level.L2
 
 
 # --- Landing on what was written ------------------------------------------------------------
