@@ -13,11 +13,11 @@ for the caller's convenience, never the only check.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 
 from access import policy
@@ -38,12 +38,21 @@ from releases.models import Release
 # case page are recorded against the case (what the page showed in `what`), so "who has seen
 # it" and the subject-access report find them; attachments and escalations are their own rows.
 
+_M = TypeVar("_M", bound=Model)
+
 # Database integers are 64-bit signed: a larger id in a URL is an object nobody has.
 _LARGEST_ID = 2**63 - 1
 
 
-def _no_such_id(object_id: int) -> bool:
-    return not 0 < object_id <= _LARGEST_ID
+def _found(objects: QuerySet[_M], object_id: int | None = None) -> _M:
+    """The one object the policy's filter let through; 404 when there is none, or when the id
+    asked for is one no object can have (checked before the query)."""
+    if object_id is not None and not 0 < object_id <= _LARGEST_ID:
+        raise Http404
+    found = objects.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def access_case(
@@ -62,14 +71,11 @@ def access_case(
     # A repeat names the earlier case only to who may see that one too (rule 1): its reference
     # comes with the case, in the same query, or None.
     earlier = Case.objects.filter(policy.case_filter(user), pk=OuterRef("repeat_of_id"))
-    case = (
+    case = _found(
         Case.objects.filter(policy.case_filter(user), reference=reference)
         .select_related("person", "lead_agency", "owner")
         .annotate(visible_repeat_of=Subquery(earlier.values("reference")[:1]))
-        .first()
     )
-    if case is None:
-        raise Http404
     if for_write and not policy.may_edit_case(user):
         raise PermissionDenied
     if for_team and not policy.is_team_manager(user, case):
@@ -84,15 +90,12 @@ def access_entry(
 ) -> ChronologyEntry:
     """A chronology entry of a case the user sees (access_case first), if its level and
     originating agency let the user read it (404 otherwise). The read is the case's."""
-    if _no_such_id(entry_id):
-        raise Http404
-    entry = (
-        case.entries.filter(policy.item_filter(user), pk=entry_id)
-        .select_related("agency", "author")
-        .first()
+    entry = _found(
+        case.entries.filter(policy.item_filter(user), pk=entry_id).select_related(
+            "agency", "author"
+        ),
+        entry_id,
     )
-    if entry is None:
-        raise Http404
     if audit:
         reads.record_read(user=user, obj=case, what=f"{what} {entry.pk}")
     return entry
@@ -102,19 +105,14 @@ def access_attachment(
     user: Actor, case: Case, attachment_id: int, *, audit: bool = True
 ) -> Attachment:
     """An attachment of an entry the user may read, on a case they see (access_case first)."""
-    if _no_such_id(attachment_id):
-        raise Http404
-    attachment = (
+    attachment = _found(
         Attachment.objects.filter(
             policy.item_filter(user, level_field="entry__level", agency_field="entry__agency"),
             pk=attachment_id,
             entry__case=case,
-        )
-        .select_related("entry")
-        .first()
+        ).select_related("entry"),
+        attachment_id,
     )
-    if attachment is None:
-        raise Http404
     if audit:
         reads.record_read(user=user, obj=attachment, what="attachment")
     return attachment
@@ -125,11 +123,9 @@ def access_action(
 ) -> Action:
     """An action of the support plan of a case the user sees (access_case first). Actions and
     their owners are L1: whoever sees the case reads them. The read is the case's."""
-    if _no_such_id(action_id):
-        raise Http404
-    action = case.actions.filter(pk=action_id).select_related("owner", "owner_agency").first()
-    if action is None:
-        raise Http404
+    action = _found(
+        case.actions.filter(pk=action_id).select_related("owner", "owner_agency"), action_id
+    )
     if audit:
         reads.record_read(user=user, obj=case, what=f"{what} {action.pk}")
     return action
@@ -140,11 +136,9 @@ def access_escalation(
 ) -> Escalation:
     """An escalation on a case the user sees (access_case first; 404 otherwise).
     for_decision: it is addressed to the user's role (403 otherwise)."""
-    if _no_such_id(escalation_id):
-        raise Http404
-    escalation = case.escalations.filter(policy.escalation_filter(user), pk=escalation_id).first()
-    if escalation is None:
-        raise Http404
+    escalation = _found(
+        case.escalations.filter(policy.escalation_filter(user), pk=escalation_id), escalation_id
+    )
     if for_decision and not policy.decides_escalations_to(user, escalation.audience):
         raise PermissionDenied
     if audit:
@@ -158,13 +152,11 @@ def access_escalation(
 def access_series(user: Actor, series_id: int, *, for_chair: bool = False) -> ConferenceSeries:
     """A conference series: its members', its meetings' attendees', and the coordinator's.
     for_chair: to call a meeting of it. A series holds no case content: nothing to audit."""
-    series = (
-        ConferenceSeries.objects.filter(policy.series_filter(user), pk=series_id)
-        .select_related("chair")
-        .first()
+    series = _found(
+        ConferenceSeries.objects.filter(policy.series_filter(user), pk=series_id).select_related(
+            "chair"
+        )
     )
-    if series is None:
-        raise Http404
     if for_chair and not policy.may_chair(user, series):
         raise PermissionDenied
     return series
@@ -179,13 +171,9 @@ def access_meeting(
     audit is off by default: a meeting shows case content only through its agenda and its
     minutes, and conferences.selectors.agenda/minutes record that read themselves, once, when
     they return it (after the declaration is signed)."""
-    meeting = (
-        Meeting.objects.filter(policy.meeting_filter(user), pk=meeting_id)
-        .select_related("series")
-        .first()
+    meeting = _found(
+        Meeting.objects.filter(policy.meeting_filter(user), pk=meeting_id).select_related("series")
     )
-    if meeting is None:
-        raise Http404
     if for_chair and not policy.may_chair(user, meeting.series):
         raise PermissionDenied
     if audit:
@@ -204,13 +192,11 @@ def access_agenda_item(
     not read), so 403 tells nothing new; its minute is never shown.
     The read is recorded (the item carries its case's reference and its minute) unless the page
     records it itself (the agenda page, through conferences.selectors.agenda)."""
-    item = (
-        AgendaItem.objects.filter(policy.agenda_item_filter(user), meeting=meeting, pk=item_id)
-        .select_related("case__person", "escalation", "guest")
-        .first()
+    item = _found(
+        AgendaItem.objects.filter(
+            policy.agenda_item_filter(user), meeting=meeting, pk=item_id
+        ).select_related("case__person", "escalation", "guest")
     )
-    if item is None:
-        raise Http404
     item.meeting = meeting
     if for_minute and not policy.may_replace_minute(user, item):
         raise PermissionDenied
@@ -263,9 +249,7 @@ def access_release(
     releases = Release.objects.filter(visible, pk=release_id)
     if for_revision:
         releases = releases.select_related("case")
-    release = releases.first()
-    if release is None:
-        raise Http404
+    release = _found(releases)
     if for_revision and not policy.may_revise_release(user, release):
         raise PermissionDenied
     if audit:
@@ -287,17 +271,13 @@ def access_case_for_release(user: Actor, reference: str, *, audit: bool = True) 
 def access_access_request(user: Actor, request_id: int, *, audit: bool = True) -> AccessRequest:
     """A pending access request, to decide: for the owner of its case or the coordinator, who
     see the case; 404 for everyone else (the requester included)."""
-    request = (
+    request = _found(
         AccessRequest.objects.filter(
             policy.access_request_decider_filter(user),
             pk=request_id,
             status=AccessRequest.Status.PENDING,
-        )
-        .select_related("case", "requested_by__profile__agency")
-        .first()
+        ).select_related("case", "requested_by__profile__agency")
     )
-    if request is None:
-        raise Http404
     if audit:
         reads.record_read(user=user, obj=request, what="access request")
     return request
@@ -325,13 +305,11 @@ def access_mayor_escalation(
 ) -> Escalation:
     """An escalation on the mayor's office's list: its short text and the decision asked,
     never the case. For decision, 403 unless the policy lets the user decide it."""
-    escalation = (
-        Escalation.objects.filter(policy.mayor_escalation_filter(user), pk=escalation_id)
-        .only(*MAYOR_ESCALATION_FIELDS)
-        .first()
+    escalation = _found(
+        Escalation.objects.filter(policy.mayor_escalation_filter(user), pk=escalation_id).only(
+            *MAYOR_ESCALATION_FIELDS
+        )
     )
-    if escalation is None:
-        raise Http404
     if for_decision and not policy.may_decide_escalation(user, escalation):
         raise PermissionDenied
     if audit:
@@ -376,11 +354,9 @@ def access_referral(
             return ReferralAccess(referral=referral, full=True)
         if for_screening or for_decision:
             raise Http404
-    referral = Referral.objects.filter(
-        policy.referral_referrer_filter(user), pk=referral_id
-    ).first()
-    if referral is None:
-        raise Http404
+    referral = _found(
+        Referral.objects.filter(policy.referral_referrer_filter(user), pk=referral_id)
+    )
     return ReferralAccess(referral=referral, full=False)
 
 
@@ -402,13 +378,11 @@ def access_outbound_referral(
     """An outbound referral: for the case team, and for the provider agency until it is
     revoked; 404 for everyone else. `for_answer`: 403 unless the user may answer it (the
     provider); `for_revocation`: 403 unless they may revoke it (the case team)."""
-    outbound = (
-        OutboundReferral.objects.filter(pk=outbound_id)
-        .select_related("case", "provider", "sent_by__profile__agency", "answered_by")
-        .first()
+    outbound = _found(
+        OutboundReferral.objects.filter(pk=outbound_id).select_related(
+            "case", "provider", "sent_by__profile__agency", "answered_by"
+        )
     )
-    if outbound is None:
-        raise Http404
     # Each capacity asked on its own: OR-ing the policy's filters would lose its "everything"
     # (an empty Q) for the information officer.
     as_team = OutboundReferral.objects.filter(
