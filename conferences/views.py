@@ -263,6 +263,9 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
         messages.error(request, _("That did not work: choose an action on the page."))
         return False
     if form is not None and not form.is_valid():
+        if shown_on is None:  # a row's form, not drawn with its errors: say what went wrong
+            for error in [*form.non_field_errors(), *(e for f in form for e in f.errors)]:
+                messages.error(request, error)
         return False
     write, success = writes[action]
     with show_refusal(request, shown_on):
