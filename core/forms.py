@@ -3,6 +3,7 @@ date widgets, a date-and-time field read on the site's wall clock, the choice of
 showing a service's refusal where the user asked for the write."""
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -11,11 +12,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import ErrorList
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import FUTURE_TOLERANCE
@@ -62,6 +67,16 @@ class GovukBoundField(BoundField):
     @property
     def kind(self) -> str:
         return control_kind(self.field.widget)
+
+    @property
+    def errors(self) -> ErrorList:
+        """The field's errors, Django's generic ones ("This field is required.") put as GOV.UK
+        words that name the field ("Enter the title"); a form's own messages are kept."""
+        errors = super().errors
+        if not errors:
+            return errors
+        named = [govuk_message(self, error) for error in errors.as_data()]
+        return self.form.error_class(named, renderer=self.form.renderer)
 
     @property
     def error_id(self) -> str:
@@ -132,6 +147,122 @@ class GovukBoundField(BoundField):
         if self.errors and not self.use_fieldset:
             attrs["aria-describedby"] = self.described_by
         return attrs
+
+
+# --- GOV.UK's error messages ----------------------------------------------------------------
+# Django's generic messages ("This field is required.", "Enter a valid date.") do not say which
+# field is wrong; GOV.UK's name it and say what to do. Every form gets them from its bound
+# fields (the renderer's), so no form has to declare them; a form's own message is kept.
+
+# A label's words, when they start one of these, need no "the" before them in English.
+_NO_ARTICLE = {
+    "a", "an", "the", "your", "what", "why", "who", "whom", "whose", "when", "where", "how",
+    "which", "whether", "if", "at", "every", "each", "any", "some", "no",
+}  # fmt: skip
+
+
+def _label_in_sentence(label: str) -> str:
+    """The label as it reads inside an English sentence ("Due date" -> "the due date"); in
+    other languages it is left as it is, and their sentences quote it."""
+    label = label.strip()
+    optional = str(_("(optional)"))
+    if label.endswith(optional):
+        label = label[: -len(optional)].strip()
+    if not (get_language() or "en").startswith("en") or not label:
+        return label
+    first = label.split()[0]
+    if not (len(first) > 1 and first[:2].isupper()):
+        label = label[0].lower() + label[1:]
+    return label if first.lower() in _NO_ARTICLE else f"the {label}"
+
+
+# By kind of control: what to say when nothing was given.
+_REQUIRED = {
+    "select": _("Choose %(label)s"),
+    "radios": _("Choose %(label)s"),
+    "checkboxes": _("Choose at least one of %(label)s"),
+    "checkbox": _("Tick the box: %(label)s"),
+    "file": _("Upload %(label)s"),
+}
+_INVALID_BY_FIELD: list[tuple[type[forms.Field], Promise]] = [
+    (forms.DateTimeField, _("Enter a real date and time")),
+    (forms.DateField, _("Enter a real date")),
+    (forms.TimeField, _("Enter a real time, like 09:30")),
+    (forms.IntegerField, _("Enter %(label)s as a whole number")),
+    (forms.DecimalField, _("Enter %(label)s as a number")),
+    (forms.FloatField, _("Enter %(label)s as a number")),
+    (forms.EmailField, _("Enter an e-mail address in the right form, like name@example.be")),
+    (forms.URLField, _("Enter a web address in the right form, like https://example.be")),
+    (forms.FileField, _("Choose a file to upload")),
+]
+_BY_CODE = {
+    "invalid_choice": _("Choose %(label)s from the choices given"),
+    "invalid_pk_value": _("Choose %(label)s from the choices given"),
+    "invalid_list": _("Choose %(label)s from the choices given"),
+    "list": _("Choose %(label)s from the choices given"),
+    "max_length": _("%(Label)s must be %(limit)s characters or fewer"),
+    "min_length": _("%(Label)s must be %(limit)s characters or more"),
+    "max_value": _("%(Label)s must be %(limit)s or less"),
+    "min_value": _("%(Label)s must be %(limit)s or more"),
+    "max_digits": _("%(Label)s must have at most %(limit)s digits"),
+    "max_decimal_places": _("%(Label)s must have at most %(limit)s decimal places"),
+    "empty": _("The chosen file is empty"),
+    "missing": _("Choose a file to upload"),
+    "invalid_image": _("Upload a picture (the file is not one, or is damaged)"),
+    "contradiction": _("Either upload a file or remove the one there is, not both"),
+    "incomplete": _("Enter %(label)s in full"),
+    "overflow": _("Enter a real date"),
+    "null_characters_not_allowed": _("Remove the invisible null characters from %(label)s"),
+}
+
+
+def generic_messages() -> set[str]:
+    """Django's own field and validator messages, unformatted, in the active language: what is
+    put into GOV.UK's words."""
+    return _generic_messages(get_language() or "")
+
+
+@functools.cache
+def _generic_messages(language: str) -> set[str]:  # noqa: ARG001 - the cache's key
+    texts: list[Any] = []
+    for cls in vars(forms).values():
+        if isinstance(cls, type) and issubclass(cls, forms.Field):
+            for klass in cls.__mro__:
+                texts += getattr(klass, "default_error_messages", {}).values()
+    for validator in vars(validators).values():
+        message = getattr(validator, "message", None)
+        if isinstance(validator, type) and isinstance(message, Promise):
+            texts.append(message)
+    texts += validators.DecimalValidator.messages.values()
+    return {str(text) for text in texts}
+
+
+def govuk_message(bound: BoundField, error: ValidationError) -> ValidationError:
+    """One error of a field in GOV.UK's words, if it is one of Django's generic ones."""
+    return field_message(bound.field, str(bound.label or bound.name.replace("_", " ")), error)
+
+
+def field_message(field: forms.Field, label: str, error: ValidationError) -> ValidationError:
+    """An error of `field` (labelled `label`) in GOV.UK's words, if it is one of Django's."""
+    if str(error.message) not in generic_messages():
+        return error  # the form's or the service's own words
+    code = error.code or ""
+    text: Promise | None = None
+    if code == "required":
+        text = _REQUIRED.get(control_kind(field.widget), _("Enter %(label)s"))
+    elif code in ("invalid", "invalid_date", "invalid_time"):
+        text = next((t for cls, t in _INVALID_BY_FIELD if isinstance(field, cls)), None)
+    if text is None:
+        text = _BY_CODE.get(code)
+    if text is None:
+        return error
+    label = _label_in_sentence(label)
+    params = error.params or {}
+    limit = params.get("limit_value", params.get("max", ""))
+    return ValidationError(
+        str(text) % {"label": label, "Label": label[:1].upper() + label[1:], "limit": limit},
+        code=code,
+    )
 
 
 def revealed_field_names(form: forms.BaseForm) -> set[str]:

@@ -1,6 +1,7 @@
 """Template helpers for GOV.UK Frontend's patterns that need to look at the whole page."""
 
 from django import forms, template
+from django.contrib.messages import DEFAULT_LEVELS
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -22,5 +23,9 @@ def error_title_prefix(context: template.Context) -> str:
     its name, so no page has to remember to say it."""
     for form in _forms_in(context):
         if form.is_bound and not form.is_valid():
+            return gettext("Error:") + " "
+    # A refusal shown as a message (a page with no form to put it on) is an error too.
+    for message in context.get("messages") or ():
+        if message.level >= DEFAULT_LEVELS["ERROR"]:
             return gettext("Error:") + " "
     return ""

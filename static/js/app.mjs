@@ -37,8 +37,29 @@ function dropRadioExpanded() {
   });
 }
 
+/* GOV.UK's error summary takes the focus as soon as the components start, which may be before
+   the page has its final layout (fonts, styles): the browser then scrolls to where the summary
+   was, not where it ends up. Once the page has loaded, it is put back in view: the page's top
+   if the summary fits below the header, else the summary at the top. */
+function keepErrorSummaryInView() {
+  var summary = document.querySelector(".govuk-error-summary");
+  if (!summary) return;
+  var place = function () {
+    var top = summary.getBoundingClientRect().top + window.scrollY;
+    var fits = top + summary.offsetHeight + 16 <= window.innerHeight;
+    window.scrollTo(0, fits ? 0 : Math.max(0, top - 16));
+    if (document.activeElement === document.body || document.activeElement === summary) {
+      if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+      summary.focus({ preventScroll: true });
+    }
+  };
+  if (document.readyState === "complete") place();
+  else window.addEventListener("load", place, { once: true });
+}
+
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+keepErrorSummaryInView();
 labelTableCells(document);
 dropRadioExpanded();
 /* Registered after the components' own listeners, so these run after them. */

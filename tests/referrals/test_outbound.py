@@ -220,7 +220,7 @@ def test_a_tampered_or_refused_confirmation_sends_nothing(
         key=key,
     )
     response = client.post(check, {"draft": overridden})
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200 and "from the choices given" in response.content.decode()
     provider_agency.is_active = False
     provider_agency.save()
     response = client.post(check, {"draft": draft})
