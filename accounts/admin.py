@@ -9,6 +9,7 @@ second factor for an account that reads case content wait for a second person
 from auditlog.models import LogEntry
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from modeltranslation.admin import TranslationAdmin
 
 from accounts import security, services
 from accounts.models import AccountChange, Agency, Profile
@@ -36,7 +38,7 @@ WAITING = "Waiting for a second person to confirm it at /accounts/changes/."
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(TranslationAdmin):  # a name field per language (accounts/translation.py)
     list_display = ("name", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
@@ -47,12 +49,18 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Agency, form: ModelForm, change: bool) -> None:
         data = form.cleaned_data
+        name = data.get("name_en") or data.get("name") or ""
+        names = {
+            code: data.get(f"name_{code}") or ""
+            for code, _label in settings.LANGUAGES
+            if code != "en"
+        }
         if change:
             services.agency_update(
-                agency=obj, name=data["name"], kind=data["kind"], is_active=data["is_active"]
+                agency=obj, name=name, kind=data["kind"], is_active=data["is_active"], names=names
             )
         else:
-            created = services.agency_create(name=data["name"], kind=data["kind"])
+            created = services.agency_create(name=name, kind=data["kind"], names=names)
             obj.pk, obj.group_id = created.pk, created.group_id
 
 

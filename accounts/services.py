@@ -17,14 +17,32 @@ AGENCY_GROUP_PREFIX = "agency:"
 
 
 @transaction.atomic
-def agency_create(*, name: str, kind: str) -> Agency:
+def agency_create(*, name: str, kind: str, names: dict[str, str] | None = None) -> Agency:
+    """A new agency and its group. `name` is the English name (it names the group and is
+    every language's fallback); `names` its name in the other languages, by language code."""
     group = Group.objects.create(name=f"{AGENCY_GROUP_PREFIX}{name}")
-    return Agency.objects.create(name=name, kind=kind, group=group)
+    agency = Agency(kind=kind, group=group)
+    _set_names(agency, name, names)
+    agency.save()
+    return agency
+
+
+def _set_names(agency: Agency, name: str, names: dict[str, str] | None) -> None:
+    """Each language's column set on its own: `agency.name = ...` would write the column of
+    whatever language is active (django-modeltranslation)."""
+    agency.name_en = name  # type: ignore[attr-defined]  # modeltranslation's column
+    for code, _label in settings.LANGUAGES:
+        if code != "en" and names is not None:
+            setattr(agency, f"name_{code}", (names.get(code) or "").strip() or None)
 
 
 @transaction.atomic
-def agency_update(*, agency: Agency, name: str, kind: str, is_active: bool) -> Agency:
-    agency.name, agency.kind, agency.is_active = name, kind, is_active
+def agency_update(
+    *, agency: Agency, name: str, kind: str, is_active: bool, names: dict[str, str] | None = None
+) -> Agency:
+    """`names`: the other languages' names, by code; None leaves them as they are."""
+    _set_names(agency, name, names)
+    agency.kind, agency.is_active = kind, is_active
     agency.full_clean()
     agency.save()
     Group.objects.filter(pk=agency.group_id).update(name=f"{AGENCY_GROUP_PREFIX}{name}")

@@ -24,6 +24,35 @@ AGENCIES = [
     ("Havenstad Mental Health Centre", Agency.Kind.HEALTH),
 ]
 
+# Each agency's name in Dutch and French (accounts/translation.py); English is the name above.
+AGENCY_NAMES = {
+    "City of Havenstad": ("Stad Havenstad", "Ville de Havenstad"),
+    "Havenstad Social Prevention Service": (
+        "Dienst Sociale Preventie Havenstad",
+        "Service de prévention sociale de Havenstad",
+    ),
+    "Havenstad Youth Work": ("Jeugdwerk Havenstad", "Travail de jeunesse de Havenstad"),
+    "Havenstad Street-Corner Work": ("Straathoekwerk Havenstad", "Travail de rue de Havenstad"),
+    "Havenstad Police Zone": ("Politiezone Havenstad", "Zone de police de Havenstad"),
+    "Havenstad Prison": ("Gevangenis van Havenstad", "Prison de Havenstad"),
+    "Sint-Jozef Secondary School": (
+        "Secundaire school Sint-Jozef",
+        "École secondaire Saint-Joseph",
+    ),
+    "FC Havenstad Community Trust": (
+        "Gemeenschapsfonds FC Havenstad",
+        "Fondation communautaire du FC Havenstad",
+    ),
+    "Bridges Grassroots Network": (
+        "Bruggen, netwerk van buurtinitiatieven",
+        "Réseau citoyen Passerelles",
+    ),
+    "Havenstad Mental Health Centre": (
+        "Centrum Geestelijke Gezondheidszorg Havenstad",
+        "Centre de santé mentale de Havenstad",
+    ),
+}
+
 # username, first name, last name, agency, role
 USERS = [
     ("social", "Sofie", "Janssens", "Havenstad Social Prevention Service", Role.SOCIAL_WORKER),
@@ -48,8 +77,16 @@ class DemoCity:
 def seed(*, password: str) -> DemoCity:
     city = DemoCity()
     for name, kind in AGENCIES:
-        agency = Agency.objects.filter(name=name).first()
-        city.agencies[name] = agency or account_services.agency_create(name=name, kind=kind)
+        nl, fr = AGENCY_NAMES[name]
+        names = {"nl": nl, "fr": fr}
+        agency = Agency.objects.filter(name_en=name).first()
+        if agency is None:
+            agency = account_services.agency_create(name=name, kind=kind, names=names)
+        elif (agency.name_nl, agency.name_fr) != (nl, fr):  # type: ignore[attr-defined]
+            account_services.agency_update(
+                agency=agency, name=name, kind=agency.kind, is_active=agency.is_active, names=names
+            )
+        city.agencies[name] = agency
     User = get_user_model()
     for username, first, last, agency_name, role in USERS:
         agency = city.agencies[agency_name]

@@ -1388,12 +1388,13 @@ ADMIN_WRITES = [
     (
         "admin:accounts_agency_add",
         lambda w: {},
-        lambda w: {"name": "Prison of Haren", "kind": "prison", "is_active": "on"},
+        # The name in each interface language (accounts/translation.py).
+        lambda w: {"name_en": "Prison of Haren", "kind": "prison", "is_active": "on"},
     ),
     (
         "admin:accounts_agency_change",
         lambda w: {"object_id": w.users["police"].profile.agency_id},
-        lambda w: {"name": "Police Zone West", "kind": "police", "is_active": "on"},
+        lambda w: {"name_en": "Police Zone West", "kind": "police", "is_active": "on"},
     ),
     (
         "admin:cases_concerncategory_add",

@@ -40,7 +40,13 @@ def test_changing_an_agency_in_the_admin_is_a_sealed_security_event_in_the_audit
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:accounts_agency_change", args=[agency.pk]),
-            {"name": "New name", "kind": agency.kind, "is_active": "on"},
+            # The name in each interface language (accounts/translation.py); English required.
+            {
+                "name_en": "New name",
+                "name_nl": "Nieuwe naam",
+                "kind": agency.kind,
+                "is_active": "on",
+            },
         )
     assert response.status_code == 302
     [event] = admin_events()
