@@ -2,7 +2,7 @@
 takes an id, finds its recipients through the selectors and is safe to run twice."""
 
 from celery import shared_task
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from conferences import selectors
 from conferences.models import Meeting

@@ -10,6 +10,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access import policy
 from accounts.models import Level
@@ -632,21 +633,23 @@ def reminders_send(*, now: datetime) -> int:
         if _mark_sent(meeting, "cutoff"):
             sent += _send(
                 {meeting.series.chair.email},
-                _("Agenda cut-off approaching"),
-                _("The agenda cut-off of a conference you chair is within a day."),
+                gettext_lazy("Agenda cut-off approaching"),
+                gettext_lazy("The agenda cut-off of a conference you chair is within a day."),
             )
     for meeting in selectors.meetings_needing_reminder(kind="tomorrow", now=now):
         if _mark_sent(meeting, "tomorrow"):
             sent += _send(
                 {u.email for u in selectors.meeting_members(meeting=meeting)},
-                _("Conference tomorrow"),
-                _("A conference you attend meets tomorrow. Sign in for the agenda."),
+                gettext_lazy("Conference tomorrow"),
+                gettext_lazy("A conference you attend meets tomorrow. Sign in for the agenda."),
             )
         if _mark_sent(meeting, "actions"):
             owners = selectors.action_owners_due_before(meeting=meeting)
             sent += _send(
                 {o.email for o in owners},
-                _("Actions due before the conference"),
-                _("You have open actions due before the next conference. Sign in to see them."),
+                gettext_lazy("Actions due before the conference"),
+                gettext_lazy(
+                    "You have open actions due before the next conference. Sign in to see them."
+                ),
             )
     return sent
