@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import security
 from accounts.models import Role, SecurityEvent
@@ -252,8 +252,8 @@ def alarm(report: ChainReport) -> None:
     )
     send_content_free(
         officers.values_list("email", flat=True),
-        _("The audit log needs your attention"),
-        _(
+        gettext_lazy("The audit log needs your attention"),
+        gettext_lazy(
             "The daily check of the audit log in the MSC case conference application found "
             "rows it cannot vouch for. Ask the technical administrator for the report of "
             "verify_audit_chain, and look at the security events in the audit log."

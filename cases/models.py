@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -287,8 +287,69 @@ class StatusChange(models.Model):
         return f"{text} {self.reason}" if self.reason else text
 
 
+def in_reader_language(names: dict[str, str] | str) -> str:
+    """A name kept in each language ({"en": ..., "nl": ...}), in the reader's; English if it
+    has none in theirs."""
+    if isinstance(names, str):
+        return names
+    return names.get(get_language() or "en") or names.get("en") or next(iter(names.values()), "")
+
+
+def referral_in_words(params: dict) -> str:
+    """A referral brought into the chronology, in the reader's language. The referrer's words
+    are kept as written; the labels (urgency, consent) are stored as written in the code and
+    translated here, names in every language."""
+    indicators = ", ".join(in_reader_language(i) for i in params.get("indicators", [])) or "—"
+    lines = [
+        gettext("Referral %(number)s from %(agency)s, received %(day)s (%(urgency)s).")
+        % {
+            "number": params["number"],
+            "agency": in_reader_language(params["agency"]),
+            "day": date_format(date.fromisoformat(params["day"])),
+            "urgency": gettext(params["urgency"]),
+        },
+        gettext("Concern: %(text)s") % {"text": params["concern"]},
+        gettext("Indicators: %(list)s") % {"list": indicators},
+        gettext("Asked for: %(text)s") % {"text": params["request"]},
+    ]
+    if params.get("other_agencies", "").strip():
+        lines.append(
+            gettext("Other agencies involved: %(text)s") % {"text": params["other_agencies"]}
+        )
+    lines.append(
+        gettext("Consent: %(consent)s. The person knows about the referral: %(aware)s.")
+        % {
+            "consent": gettext(params["consent"]),
+            "aware": gettext("yes") if params["aware"] else gettext("no"),
+        }
+    )
+    if params.get("no_consent_reason"):
+        lines.append(gettext("Why not: %(text)s") % {"text": params["no_consent_reason"]})
+    return "\n".join(lines)
+
+
+def escalation_decision_in_words(params: dict) -> str:
+    """The decision on an escalation, as the case's chronology records it: the audience (its
+    code) in the reader's words, the decision as its author wrote it."""
+    return gettext("Decision on the escalation to %(audience)s: %(decision)s") % {
+        "audience": Escalation.Audience(params["audience"]).label,
+        "decision": params["decision"],
+    }
+
+
 class ChronologyEntry(models.Model):
-    """One dated fact on a case. Never edited: a correction supersedes it, and both remain."""
+    """One dated fact on a case. Never edited: a correction supersedes it, and both remain.
+    An entry the system writes has an `event` and its `params`, and reads in the reader's
+    language (in_words); `text` keeps it in English, for search and the subject's report."""
+
+    class Event(models.TextChoices):
+        REFERRAL_RECEIVED = "referral_received", _("Referral brought into the case")
+        ESCALATION_DECIDED = "escalation_decided", _("Decision on an escalation")
+
+    WORDS = {
+        Event.REFERRAL_RECEIVED: referral_in_words,
+        Event.ESCALATION_DECIDED: escalation_decision_in_words,
+    }
 
     class Kind(models.TextChoices):
         NOTE = "note", _("Note")
@@ -313,6 +374,8 @@ class ChronologyEntry(models.Model):
         related_name="superseded_by",
         verbose_name=_("corrects"),
     )
+    event = models.CharField(max_length=32, choices=Event.choices, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -329,6 +392,13 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()} · {self.occurred_at:%Y-%m-%d}"
+
+    def in_words(self) -> str:
+        """The entry in the reader's language: the system's words from its event, a person's
+        as written (and entries written before events existed, as they were stored)."""
+        if not self.event:
+            return self.text
+        return self.WORDS[self.Event(self.event)](self.params)
 
 
 class Attachment(models.Model):

@@ -2,7 +2,7 @@
 id and is safe to run twice."""
 
 from celery import shared_task
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Escalation
 from core.notifications import send_content_free

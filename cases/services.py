@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.functions import Length
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -481,13 +481,20 @@ def entry_add(
     kind: str,
     occurred_at: datetime,
     level: int,
-    text: str,
+    text: str = "",
     attachment: UploadedFile | None = None,
+    event: str = "",
+    params: dict | None = None,
 ) -> ChronologyEntry:
+    """A person's entry (`text`, as they wrote it), or the system's (`event` and its `params`,
+    put into words in each reader's language; `text` then keeps them in English)."""
     _require_write(author, case)
     _check_level(author, level)
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"occurred_at": _("This is in the future. When did it happen?")})
+    params = params or {}
+    if event:
+        text = _system_text(event, params)
     if not text.strip():
         raise ValidationError({"text": _("Write what happened.")})
     content_type = check_upload(attachment) if attachment else None
@@ -499,6 +506,8 @@ def entry_add(
         agency_id=policy.writer_agency_id(author),
         level=level,
         text=text,
+        event=event,
+        params=params,
     )
     if attachment is not None and content_type is not None:
         # check_upload read the name and size: an upload has both.
@@ -510,6 +519,13 @@ def entry_add(
             size=attachment.size or 0,
         )
     return entry
+
+
+def _system_text(event: str, params: dict) -> str:
+    """What the system writes, in English: kept in `text` for search and reports; each reader
+    reads it in their own language (ChronologyEntry.in_words)."""
+    with translation.override("en"):
+        return ChronologyEntry.WORDS[ChronologyEntry.Event(event)](params)
 
 
 @transaction.atomic
@@ -700,6 +716,7 @@ def escalation_decide(
     if status == Escalation.Status.DECIDED:
         # The decision flows back into the case: a dated entry the team reads, and a
         # content-free message to the case owner.
+        decided = {"audience": escalation.audience, "decision": decision}
         ChronologyEntry.objects.create(
             case=escalation.case,
             kind=ChronologyEntry.Kind.DECISION,
@@ -707,8 +724,9 @@ def escalation_decide(
             author=user,
             agency_id=policy.writer_agency_id(user),
             level=Level.L2,
-            text=_("Decision on the escalation to %(audience)s: %(decision)s")
-            % {"audience": escalation.get_audience_display(), "decision": decision},
+            event=ChronologyEntry.Event.ESCALATION_DECIDED,
+            params=decided,
+            text=_system_text(ChronologyEntry.Event.ESCALATION_DECIDED, decided),
         )
         notify_escalation_decided.delay_on_commit(escalation.pk)
     return escalation

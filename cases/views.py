@@ -238,7 +238,7 @@ def entry_add(request: HttpRequest, reference: str) -> HttpResponse:
 def entry_correct(request: HttpRequest, reference: str, entry_id: int) -> HttpResponse:
     case = doors.access_case(request.user, reference, for_write=True, audit=False)
     entry = doors.access_entry(request.user, case, entry_id, what="correction form of entry")
-    form = forms.CorrectionForm(request.POST or None, initial={"text": entry.text})
+    form = forms.CorrectionForm(request.POST or None, initial={"text": entry.in_words()})
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
             correction = services.entry_correct(

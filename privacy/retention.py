@@ -24,7 +24,9 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access import policy
 from accounts.models import SecurityEvent
@@ -105,18 +107,22 @@ def destruction_officers() -> QuerySet:
     return User.objects.filter(perm, is_active=True).distinct()
 
 
+def _cases_due_text(count: int) -> str:
+    return _(
+        "%(count)d closed case(s) reached the end of their retention period. Sign in to "
+        "the MSC case conference application to confirm their destruction."
+    ) % {"count": count}
+
+
 def notify_cases_due() -> list[str]:
     """The daily job: tell the data protection officers how many cases wait (no references in
     the e-mail). Returns the references due."""
     references = list(cases_due().values_list("reference", flat=True))
     if references:
         emails = [u.email for u in destruction_officers() if u.email]
-        subject = _("Cases are due for destruction")
-        body = _(
-            "%(count)d closed case(s) reached the end of their retention period. Sign in to "
-            "the MSC case conference application to confirm their destruction."
-        ) % {"count": len(references)}
-        send_content_free(emails, subject, body)
+        # Put into words in each reader's language, when the message is written for them.
+        body = lazy(_cases_due_text, str)(len(references))
+        send_content_free(emails, gettext_lazy("Cases are due for destruction"), body)
     logger.info("%d case(s) due for destruction", len(references))
     return references
 

@@ -3,14 +3,16 @@ no name, no case reference, no text of a referral; the reader signs in to see wh
 Each task takes an id, finds its recipients through the selectors and is safe to run twice."""
 
 from celery import shared_task
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.notifications import send_content_free as _send
 from referrals import selectors
 from referrals.models import Screening
 
 
-def _sign_in() -> str:
+def _sign_in() -> Promise:
     return _("Sign in to the MSC case conference application to see it.")
 
 
@@ -21,7 +23,7 @@ def notify_referral_received(_referral_id: int) -> int:
     return _send(
         selectors.coordinator_emails(),
         _("A referral is waiting for screening"),
-        _("A referral is waiting for screening.") + " " + _sign_in(),
+        format_lazy("{} {}", _("A referral is waiting for screening."), _sign_in()),
     )
 
 
@@ -36,7 +38,7 @@ def notify_screening_decided(screening_id: int) -> int:
     return _send(
         selectors.referrer_emails(referral_id=referral_id),
         _("News about a referral you made"),
-        _("A referral you made has been screened.") + " " + _sign_in(),
+        format_lazy("{} {}", _("A referral you made has been screened."), _sign_in()),
     )
 
 
@@ -46,7 +48,7 @@ def notify_outbound_sent(outbound_id: int) -> int:
     return _send(
         selectors.provider_emails(outbound_id=outbound_id),
         _("A referral has been sent to your agency"),
-        _("A referral has been sent to your agency.") + " " + _sign_in(),
+        format_lazy("{} {}", _("A referral has been sent to your agency."), _sign_in()),
     )
 
 
@@ -56,7 +58,7 @@ def notify_outbound_answered(outbound_id: int) -> int:
     return _send(
         selectors.case_owner_emails(outbound_id=outbound_id),
         _("A service answered a referral"),
-        _("A service answered a referral on one of your cases.") + " " + _sign_in(),
+        format_lazy("{} {}", _("A service answered a referral on one of your cases."), _sign_in()),
     )
 
 
@@ -66,5 +68,7 @@ def notify_release_approaching(release_id: int) -> int:
     return _send(
         selectors.prison_release_emails(release_id=release_id),
         _("A release from prison is approaching"),
-        _("A release from prison on one of your cases is approaching.") + " " + _sign_in(),
+        format_lazy(
+            "{} {}", _("A release from prison on one of your cases is approaching."), _sign_in()
+        ),
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from access import policy
@@ -330,33 +330,33 @@ def _case_legal_basis(referral: Referral) -> str:
     return referral.legal_basis or Case.LegalBasis.LIVC_LAW
 
 
-def _referral_as_entry(referral: Referral) -> str:
-    """The referral, as the chronology entry that brings it into the case."""
-    indicators = ", ".join(i.name for i in referral.indicators.all()) or "—"
-    lines = [
-        _("Referral %(number)s from %(agency)s, received %(day)s (%(urgency)s).")
-        % {
-            "number": referral.number,
-            "agency": referral.referrer_agency.name,
-            "day": timezone.localtime(referral.submitted_at).date(),
-            "urgency": Referral.Urgency(referral.urgency).label,
-        },
-        _("Concern: %(text)s") % {"text": referral.concern},
-        _("Indicators: %(list)s") % {"list": indicators},
-        _("Asked for: %(text)s") % {"text": referral.request},
-    ]
-    if referral.other_agencies.strip():
-        lines.append(_("Other agencies involved: %(text)s") % {"text": referral.other_agencies})
-    lines.append(
-        _("Consent: %(consent)s. The person knows about the referral: %(aware)s.")
-        % {
-            "consent": Referral.Consent(referral.consent).label,
-            "aware": _("yes") if referral.person_aware else _("no"),
+def _referral_as_entry(referral: Referral) -> dict:
+    """The referral as the parameters of the chronology entry that brings it into the case
+    (ChronologyEntry.Event.REFERRAL_RECEIVED): the referrer's words as written, labels as
+    written in the code, names in every language, so each reader reads it in theirs."""
+
+    def names(obj: object) -> dict[str, str]:
+        return {
+            code: getattr(obj, f"name_{code}", None) or getattr(obj, "name_en", None) or str(obj)
+            for code, _label in settings.LANGUAGES
         }
-    )
-    if referral.no_consent_reason:
-        lines.append(_("Why not: %(text)s") % {"text": referral.no_consent_reason})
-    return "\n".join(lines)
+
+    with translation.override("en"):  # the labels' msgids, translated when read
+        urgency = str(Referral.Urgency(referral.urgency).label)
+        consent = str(Referral.Consent(referral.consent).label)
+    return {
+        "number": referral.number,
+        "agency": names(referral.referrer_agency),
+        "day": timezone.localtime(referral.submitted_at).date().isoformat(),
+        "urgency": urgency,
+        "concern": referral.concern,
+        "indicators": [names(i) for i in referral.indicators.all()],
+        "request": referral.request,
+        "other_agencies": referral.other_agencies,
+        "consent": consent,
+        "aware": referral.person_aware,
+        "no_consent_reason": referral.no_consent_reason,
+    }
 
 
 def _accept(
@@ -410,7 +410,8 @@ def _accept(
         kind=ChronologyEntry.Kind.NOTE,
         occurred_at=referral.submitted_at,
         level=Level.L2,
-        text=_referral_as_entry(referral),
+        event=ChronologyEntry.Event.REFERRAL_RECEIVED,
+        params=_referral_as_entry(referral),
     )
     return case
 
