@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from access import policy
 from accounts.models import Agency
+from accounts.selectors import agency_name_matches
 from accounts.types import Actor, User
 from cases import selectors as case_selectors
 from cases.models import Case
@@ -86,7 +87,7 @@ def release_recipient_picker(
             Q(first_name__icontains=query)
             | Q(last_name__icontains=query)
             | Q(username__icontains=query)
-            | Q(profile__agency__name__icontains=query)
+            | agency_name_matches(query, path="profile__agency__")
         )
         found = list(
             candidates.filter(matches)
@@ -95,7 +96,9 @@ def release_recipient_picker(
         )
         too_many = len(found) > SEARCH_LIMIT
         found = found[:SEARCH_LIMIT]
-        found_agencies = list(agencies.filter(name__icontains=query).exclude(pk__in=agency_ids))
+        found_agencies = list(
+            agencies.filter(agency_name_matches(query)).exclude(pk__in=agency_ids)
+        )
     return RecipientPicker(
         chosen_people=chosen_people,
         chosen_agencies=chosen_agencies,

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from accounts import services
 from accounts.models import Agency
+from accounts.selectors import agency_name_matches
 from demo import city
 
 
@@ -67,3 +68,15 @@ def test_the_admin_shows_and_saves_each_language(admin_client, db):
         "Jeugdwerk",
         "Travail de jeunesse",
     )
+
+
+def test_an_agency_is_found_by_its_name_in_any_language(db):
+    named = services.agency_create(
+        name="Police Zone North", kind=Agency.Kind.POLICE, names={"nl": "Politiezone Noord"}
+    )
+    english_only = services.agency_create(name="Youth Work East", kind=Agency.Kind.YOUTH_WORK)
+    with translation.override("nl"):
+        assert list(Agency.objects.filter(agency_name_matches("zone noord"))) == [named]
+        assert list(Agency.objects.filter(agency_name_matches("police zone"))) == [named]
+        # Not yet translated into Dutch: still found by its English name.
+        assert list(Agency.objects.filter(agency_name_matches("youth work"))) == [english_only]
