@@ -32,8 +32,10 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "e2e"
 # The browser's locale: its Accept-Language picks the interface language, and its date fields
 # take the day first in both.
-BROWSER_LOCALES = {"en": "en-GB", "nl": "nl-BE"}
+BROWSER_LOCALES = {"en": "en-GB", "nl": "nl-BE", "fr": "fr-BE"}
 TIMEOUT_MS = 15_000
+# Screenshots are JPEGs of modest quality: enough to see a layout, small to keep as artifacts.
+JPEG_QUALITY = 40
 
 
 def pytest_collection_modifyitems(items):
@@ -112,7 +114,7 @@ class Story:
         self.axe_js = axe_js
         self.folder = ARTIFACTS if language == "en" else ARTIFACTS / language
         self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.glob("*.png"):
+        for old in self.folder.glob("*.jpg"):
             old.unlink()
         self.step_number = 0
         self.problems: list[str] = []
@@ -193,7 +195,12 @@ class Story:
             self.minor.append(f"{label} {page.url}\n{axe.describe(others)}")
         if serious:
             self.problems.append(f"axe on {label} {page.url}:\n{axe.describe(serious)}")
-        page.screenshot(path=str(self.folder / f"{label}.png"), full_page=True)
+        page.screenshot(
+            path=str(self.folder / f"{label}.jpg"),
+            type="jpeg",
+            quality=JPEG_QUALITY,
+            full_page=True,
+        )
 
     def close(self) -> None:
         (self.folder / "axe-report.json").write_text(json.dumps(self.audited, indent=1))

@@ -1,10 +1,20 @@
-"""Phones and errors, in Chromium (issue 16).
+"""Every page at both widths in every language, and errors, in Chromium (issue 16).
 
-Every page each role may open (the pages and objects of tests/test_authorization.py) is shown at
-390 px wide: nothing may be wider than the screen. A few forms sent empty come back with the
-error summary in view and focused, and "Error:" first in the title. Screenshots go to
-test-artifacts/e2e/phone/ and test-artifacts/e2e/errors/.
+Every page each role may open with GET (the pages and objects of tests/test_authorization.py, so
+a new page there is walked here too) is loaded once per role and language (English, Dutch,
+French), shown on a 390 px phone and then, resized in place, on a 1366 px screen. At each width:
+nothing may be wider than the screen, and axe-core may find no serious or critical violation. In
+Dutch and French, the English text of translated reference data (tests/e2e/reference_data.py)
+may not show. A JPEG of the first screen of every page at each width (of the whole page when it
+fails a check) goes to test-artifacts/e2e/walk/<language>/<width>/, with the walk's timing.
+
+A few forms sent empty come back with the error summary in view and focused, and "Error:" first
+in the title (screenshots in test-artifacts/e2e/errors/).
 """
+
+import re
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,7 +24,8 @@ from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
 
 from tests import test_authorization as matrix
-from tests.e2e.conftest import ARTIFACTS, TIMEOUT_MS
+from tests.e2e import axe, reference_data
+from tests.e2e.conftest import ARTIFACTS, BROWSER_LOCALES, JPEG_QUALITY, TIMEOUT_MS
 
 # The users, cases, meetings and referrals of the authorization matrix, as this file's fixture.
 world = matrix.world
@@ -22,36 +33,45 @@ world = matrix.world
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
+# The widths of the walk: a phone, and a common laptop screen.
+WIDTHS = {"phone": PHONE, "desktop": {"width": 1366, "height": 768}}
+LANGUAGES = ["en", "nl", "fr"]
 
 # What is wider than the screen, for the failure message: the outermost offenders.
 TOO_WIDE = """() => {
   const limit = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll('body *')].filter(
     el => el.getBoundingClientRect().right > limit + 1 && el.getClientRects().length);
-  return wide.filter(el => !wide.includes(el.parentElement)).slice(0, 5).map(el =>
+  const found = wide.filter(el => !wide.includes(el.parentElement)).slice(0, 5).map(el =>
     el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (typeof el.className === 'string' && el.className ? '.' + el.className.split(' ').join('.')
       : '') + ' ' + Math.round(el.getBoundingClientRect().right) + 'px');
+  const scroll = document.documentElement.scrollWidth;
+  if (scroll > window.innerWidth) found.push('the page scrolls sideways to ' + scroll + 'px');
+  return found;
 }"""
 
 
-def signed_in_context(browser, live_server, user, viewport=PHONE):
+def signed_in_context(browser, live_server, user, viewport=PHONE, language="en", **options):
     """A browser context with the user's session, made by Django's test client (the sign-in
-    page itself is walked in test_story)."""
+    page itself is walked in test_story), speaking `language`."""
     context = browser.new_context(
         base_url=live_server.url,
         viewport=viewport,
-        locale="en-GB",
+        locale=BROWSER_LOCALES[language],
         timezone_id=settings.TIME_ZONE,
+        **options,
     )
     context.set_default_timeout(TIMEOUT_MS)
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     if user is not None:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        cookies.append(
+            {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}
         )
+    context.add_cookies(cookies)
     return context
 
 
@@ -60,45 +80,118 @@ def pages_for(world, role) -> list[tuple[str, str]]:
     pages = []
     for label, method, url, statuses in matrix._requests(world):
         if method == "get" and statuses[role] == 200:
-            pages.append((label.removeprefix("GET ").replace(" ", "_"), url))
+            # A name fit for a file on any system: "cases-detail-in" for "cases:detail [in]".
+            name = re.sub(r"[^A-Za-z0-9_]+", "-", label.removeprefix("GET ")).strip("-")
+            pages.append((name, url))
     return pages
 
 
-def test_every_page_of_every_role_fits_a_phone(browser, live_server, world):
-    folder = ARTIFACTS / "phone"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    too_wide, errors, visited = [], [], 0
+class Walk:
+    """What one language's walk found, page by page, and how long each kind of check took."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.folder = ARTIFACTS / "walk" / language
+        for width in WIDTHS:
+            (self.folder / width).mkdir(parents=True, exist_ok=True)
+            for old in (self.folder / width).glob("*.jpg"):
+                old.unlink()
+        self.english_texts, self.translated_texts = (
+            ([], []) if language == "en" else reference_data.texts_in(language)
+        )
+        self.translated_seen: set[str] = set()
+        self.too_wide: list[str] = []
+        self.axe: list[str] = []
+        self.untranslated: list[str] = []
+        self.errors: list[str] = []
+        self.visited = 0
+        self.seconds: dict[str, float] = {}
+
+    def timed(self, what: str, call, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            self.seconds[what] = self.seconds.get(what, 0.0) + time.perf_counter() - started
+
+    def check(self, page, where: str, width: str, shot: Path, found: list[str]) -> None:
+        """The page as it is now, at this width: nothing too wide, axe, a screenshot."""
+        wide = self.timed("width", page.evaluate, TOO_WIDE)
+        if wide:
+            self.too_wide.append(f"{where} at {width}: {wide}")
+        violations = self.timed("axe", axe.run_axe, page, self.axe_js, axe.FAILING_IMPACTS)
+        if violations:
+            self.axe.append(f"{where} at {width}:\n{axe.describe(violations)}")
+        # The first screen of every page; the whole page when something is wrong with it.
+        self.timed(
+            "screenshot",
+            page.screenshot,
+            path=shot,
+            type="jpeg",
+            quality=JPEG_QUALITY,
+            full_page=bool(wide or violations or found),
+        )
+
+    def report(self) -> str:
+        spent = ", ".join(f"{what} {seconds:.1f}s" for what, seconds in self.seconds.items())
+        return f"walk in {self.language}: {self.visited} pages, {spent}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_of_every_role_at_both_widths(browser, live_server, world, axe_js, language):
+    """Each page is loaded once per role and language, at the phone's width, then checked again
+    at the desktop's width in the same page (the viewport resized)."""
+    started = time.perf_counter()
+    walk = Walk(language)
+    walk.axe_js = axe_js
     for role in matrix.ROLES:
         user = None if role == "anonymous" else world.users[role]
-        context = signed_in_context(browser, live_server, user)
+        # bypass_csp only so that axe can be injected; the application's policy stays as it is.
+        context = signed_in_context(
+            browser, live_server, user, WIDTHS["phone"], language, bypass_csp=True
+        )
+        # axe in every document as it is created: cheaper than injecting it into each page.
+        context.add_init_script(script=axe_js)
         page = context.new_page()
-        page.on("pageerror", lambda error, role=role: errors.append(f"{role}: {error}"))
+        page.on("pageerror", lambda error, role=role: walk.errors.append(f"{role}: {error}"))
         for label, url in pages_for(world, role):
+            where = f"{role} {label} {url}"
+            page.set_viewport_size(WIDTHS["phone"])
             try:
-                response = page.goto(url)
+                response = walk.timed("load", page.goto, url)
             except PlaywrightError as error:
                 if "Download is starting" in str(error):
                     continue  # an attachment: a file, not a page
                 raise
-            assert response.status == 200, f"{role} {label}: HTTP {response.status}"
+            assert response.status == 200, f"{where}: HTTP {response.status}"
             if "text/html" not in response.headers.get("content-type", ""):
                 continue  # a CSV or JSON answer has no layout
-            visited += 1
-            scrolls = page.evaluate(
-                "() => document.documentElement.scrollWidth > window.innerWidth"
-            )
-            wide = page.evaluate(TOO_WIDE)
-            if scrolls or wide:
-                too_wide.append(f"{role} {label} {url}: {wide}")
-                page.screenshot(path=str(folder / f"{role}-{label}.png"), full_page=True)
-            elif label.startswith("home"):
-                page.screenshot(path=str(folder / f"{role}-{label}.png"))
+            walk.visited += 1
+            lang = page.locator("html").get_attribute("lang")
+            assert lang == language, f"{where} speaks {lang}, not {language}"
+            found = walk.timed("reference data", reference_data.shown_on, page, walk.english_texts)
+            if found:
+                walk.untranslated.append(f"{where}: {found}")
+            if walk.translated_texts:
+                walk.translated_seen.update(reference_data.shown_on(page, walk.translated_texts))
+            for width, viewport in WIDTHS.items():
+                if width != "phone":
+                    walk.timed("resize", page.set_viewport_size, viewport)
+                walk.check(page, where, width, walk.folder / width / f"{role}-{label}.jpg", found)
         context.close()
-    assert visited > 100, f"only {visited} pages seen: the walk lost its way"
-    assert errors == [], "\n".join(errors)
-    assert too_wide == [], "wider than a 390 px phone:\n" + "\n".join(too_wide)
+    report = f"{walk.report()}; {time.perf_counter() - started:.1f}s in all"
+    (walk.folder / "timing.txt").write_text(report + "\n")
+    print(f"\n{report}")
+    assert walk.visited > 100, f"only {walk.visited} pages seen: the walk lost its way"
+    assert walk.errors == [], "\n".join(walk.errors)
+    assert walk.too_wide == [], "wider than the screen:\n" + "\n".join(walk.too_wide)
+    assert walk.axe == [], "axe-core, serious and critical:\n" + "\n".join(walk.axe)
+    # The check has something to find: the reference data shows, in this language, somewhere.
+    if language != "en":
+        assert len(walk.translated_seen) >= 5, f"reference data seen: {walk.translated_seen}"
+    assert walk.untranslated == [], f"English reference data on pages in {language}:\n" + "\n".join(
+        walk.untranslated
+    )
 
 
 def test_the_menu_holds_the_account_and_language_on_a_phone(browser, live_server, world):
@@ -119,7 +212,7 @@ def test_the_menu_holds_the_account_and_language_on_a_phone(browser, live_server
 def error_case(page, folder, name: str) -> None:
     """The page came back with errors: summary focused and in view, title says so."""
     page.wait_for_load_state("load")
-    page.screenshot(path=str(folder / f"{name}.png"))
+    page.screenshot(path=str(folder / f"{name}.jpg"), type="jpeg", quality=JPEG_QUALITY)
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     page.wait_for_function("() => document.activeElement.matches('.govuk-error-summary')")
@@ -130,7 +223,7 @@ def error_case(page, folder, name: str) -> None:
     if first_link.count():
         target = first_link.get_attribute("href")
         assert page.locator(target).count() == 1, f"{name}: {target} links to nothing"
-    page.screenshot(path=str(folder / f"{name}.png"))
+    page.screenshot(path=str(folder / f"{name}.jpg"), type="jpeg", quality=JPEG_QUALITY)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1366, "height": 900}], ids=["phone", "wide"])
