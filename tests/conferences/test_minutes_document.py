@@ -104,9 +104,7 @@ def test_the_minutes_page_shows_the_actions_agreed_as_a_table(client, minuted, s
         assert canary not in body
 
 
-def test_a_social_workers_pdf_bears_their_name_and_no_l3_or_l4_text(
-    client, minuted, social_worker
-):
+def test_a_social_workers_pdf_bears_their_name_and_no_l3_or_l4_text(client, minuted, social_worker):
     client.force_login(social_worker)
     url = reverse("conferences:minutes_pdf", args=[minuted.meeting_id])
     response = client.get(url)
@@ -215,9 +213,7 @@ def test_the_chair_signs_before_approving(meeting, coordinator):
 # --- The calendar file ------------------------------------------------------------------------
 
 
-def test_the_calendar_file_holds_the_meeting_and_no_case_content(
-    client, minuted, social_worker
-):
+def test_the_calendar_file_holds_the_meeting_and_no_case_content(client, minuted, social_worker):
     meeting = minuted.meeting
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=datetime(2027, 3, 9, 8, 30, tzinfo=UTC), location="Town hall; room 3, east"
