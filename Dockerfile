@@ -4,6 +4,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
 RUN useradd --system --create-home --uid 10001 msc
+# WeasyPrint (the PDF copies, core/pdf.py) renders with Pango and HarfBuzz and the system's fonts
+# (DejaVu): a document never fetches a font, or anything else, from the network.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 # The application's packages; demo/ and bench/ (development only) stay out of the image.
 COPY config config

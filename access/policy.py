@@ -36,11 +36,14 @@ from cases.models import (
 )
 from conferences.models import (
     AgendaItem,
+    AgreedAction,
     Amendment,
     Attendance,
     ConferenceSeries,
     DeclarationSignature,
+    DocumentCopy,
     Meeting,
+    MinutesApproval,
 )
 from privacy.models import CaseRestriction
 from referrals.models import (
@@ -469,6 +472,17 @@ def may_invite_guest(user: Actor, item: AgendaItem) -> bool:
     return may_edit_agenda_item(user, item) and not case_is_restricted(item.case)
 
 
+# Minutes as a document (issue 17, part 7): the chair approves them; every reader who may see
+# the meeting takes a PDF copy of what they may read (conferences.documents).
+
+
+def may_approve_minutes(user: Actor, meeting: Meeting) -> bool:
+    """Approve the minutes as a true record: the chair of the series (who approves what they
+    may read of them; what is hidden from them stays out of their approval, as it stays out of
+    their finalising)."""
+    return may_chair(user, meeting.series)
+
+
 def guest_grant_ends_on(meeting: Meeting, *, today: date | None = None) -> date:
     """The last day a guest's grant lasts: the day after the meeting, and never more than
     settings.GUEST_GRANT_MAX_DAYS from today (a meeting called for 2099 grants a week)."""
@@ -570,6 +584,9 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         DeclarationSignature: meetings,
         AgendaItem: items,
         Amendment: within(items, "item_id", AgendaItem) & item_filter(user),
+        AgreedAction: within(items, "item_id", AgendaItem),
+        MinutesApproval: meetings,
+        DocumentCopy: meetings,
         Referral: referral_screening_filter(user),
         Screening: within(referral_screening_filter(user), "referral_id", Referral),
         OutboundReferral: on_case("case_id"),

@@ -44,6 +44,14 @@ ROLE_CLEARANCE: dict[str, int | None] = {
 }
 
 
+def protective_marking(level: int) -> str:
+    """The protective marking of a document (a PDF copy) whose most sensitive content is at
+    `level`: the marking class, then the level, e.g. "OFFICIAL-SENSITIVE — L3". Case existence
+    and below is OFFICIAL; anything shared under professional secrecy or above is SENSITIVE."""
+    marking = _("OFFICIAL-SENSITIVE") if level >= Level.L2 else _("OFFICIAL")
+    return f"{marking} — L{int(level)}"
+
+
 class Agency(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")

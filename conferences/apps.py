@@ -19,5 +19,8 @@ class ConferencesConfig(AppConfig):
             models.Amendment,
             models.Attendance,
             models.DeclarationSignature,
+            models.AgreedAction,
+            models.MinutesApproval,
+            models.DocumentCopy,
         ):
             auditlog.register(model)

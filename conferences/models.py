@@ -269,3 +269,67 @@ class DeclarationSignature(models.Model):
 
     def __str__(self) -> str:
         return f"signature {self.user_id} at meeting {self.meeting_id}"
+
+
+# --- Minutes as a document (issue 17, part 7) -------------------------------------------------
+
+
+class AgreedAction(models.Model):
+    """An action of the support plan agreed at an agenda item: the minutes list it under the
+    item (who, what, by when). The action itself is the case's (cases.Action, L1)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="agreed_actions")
+    action = models.OneToOneField(
+        "cases.Action", on_delete=models.CASCADE, related_name="agreed_at"
+    )
+
+    class Meta:
+        ordering = ["action__due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"action {self.action_id} agreed at item {self.item_id}"
+
+
+class MinutesApproval(models.Model):
+    """The chair's approval of final minutes as a true record. A new row each time: minutes
+    amended after an approval are approved again."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="approvals")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-approved_at", "-pk"]
+        get_latest_by = ["approved_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"approval {self.pk} of the minutes of meeting {self.meeting_id}"
+
+
+class DocumentCopy(models.Model):
+    """The register of the PDF copies issued of a meeting's documents (minutes, briefing
+    packs): each copy has a number, unique per document, and the reader it was made for."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        BRIEFING_PACK = "briefing_pack", _("Briefing pack")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="copies")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    number = models.PositiveIntegerField()
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "number"], name="one_copy_number_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"copy {self.number} of the {self.kind} of meeting {self.meeting_id}"

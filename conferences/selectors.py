@@ -7,21 +7,24 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from access import policy
+from accounts.models import Level
 from accounts.types import Actor, User
 from audit.reads import record_read
 from cases.models import Action, AftercareReview, Case, Escalation
 from cases.people import label_cases
 from conferences.models import (
     AgendaItem,
+    AgreedAction,
     Amendment,
     Attendance,
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    MinutesApproval,
     reason_detail_text,
 )
 from referrals.selectors import prison_releases_between
@@ -56,12 +59,16 @@ def has_signed(*, user: Actor, meeting: Meeting) -> bool:
     ).exists()
 
 
-def agenda(*, user: Actor, meeting: Meeting, what: str = "agenda") -> list[AgendaItem]:
+def agenda(
+    *, user: Actor, meeting: Meeting, what: str = "agenda", audit: bool = True
+) -> list[AgendaItem]:
     """The items this user may see, once they have signed the declaration; else nothing.
-    Each item says whether its minute may be read; amendments come filtered by level."""
+    Each item says whether its minute may be read; amendments come filtered by level.
+    audit=False: the caller records the read itself (a PDF copy, with its number)."""
     if not has_signed(user=user, meeting=meeting):
         return []
-    record_read(user=user, obj=meeting, what=what)
+    if audit:
+        record_read(user=user, obj=meeting, what=what)
     items = (
         meeting.items.filter(policy.agenda_item_filter(user))
         .select_related("case__person", "escalation", "guest", "carried_from__meeting")
@@ -133,6 +140,81 @@ def quorum(*, meeting: Meeting) -> Quorum:
         | Q(delegate_for_id__in=core_ids, status=Attendance.Status.DELEGATE)
     ).count()
     return Quorum(core=len(core_ids), present=present)
+
+
+# --- Minutes as a document (issue 17, part 7) ---------------------------------------------------
+
+
+@dataclass
+class MinutesDocument:
+    """The minutes as one reader may read them: the same items, minutes and amendments as the
+    minutes page (restricted items and above-level minutes hidden), the actions agreed at each
+    item (item.agreed, a list), attendance, declarations and the chair's approval."""
+
+    meeting: Meeting
+    items: list[AgendaItem]
+    attendance: list[Attendance]
+    signatures: list[DeclarationSignature]
+    approval: MinutesApproval | None
+    # Amended (in what this reader reads) after the last approval.
+    amended_since_approval: bool
+    # The highest level of what the document shows: its protective marking.
+    level: int
+
+
+def minutes_document(*, user: Actor, meeting: Meeting, audit: bool = True) -> MinutesDocument:
+    """A fixed number of queries whatever the number of items and actions. Nothing of the
+    agenda before the reader signed the declaration (as the minutes page)."""
+    items = agenda(user=user, meeting=meeting, what="minutes", audit=audit)
+    prefetch_related_objects(
+        items,
+        Prefetch(
+            "agreed_actions",
+            queryset=AgreedAction.objects.select_related(
+                "action__owner", "action__owner_agency"
+            ).order_by("action__due_date", "pk"),
+            to_attr="agreed",
+        ),
+    )
+    approval = meeting.approvals.select_related("approved_by").first()
+    return MinutesDocument(
+        meeting=meeting,
+        items=items,
+        attendance=attendance(meeting=meeting),
+        signatures=signatures(meeting=meeting),
+        approval=approval,
+        amended_since_approval=approval is not None
+        and any(
+            amendment.written_at > approval.approved_at
+            for item in items
+            for amendment in item.amendments.all()
+        ),
+        level=_level_shown(user, items),
+    )
+
+
+def _level_shown(user: Actor, items: list[AgendaItem]) -> int:
+    """The highest level among what the items show the reader: a case's existence (L1), its
+    person's name (L2, for who may read identities), a minute they may read, an amendment."""
+    levels: list[int] = [Level.L1]
+    identity = policy.may_read_identities(user)
+    for item in items:
+        if item.case_id:
+            levels.append(Level.L2 if identity else Level.L1)
+        if getattr(item, "minute_visible", False) and item.discussion:
+            levels.append(item.minute_level)
+        levels.extend(amendment.level for amendment in item.amendments.all())
+    return max(levels)
+
+
+def amended_since(*, user: Actor, meeting: Meeting, when: datetime) -> bool:
+    """Whether an amendment the user may read was added to the meeting's minutes after
+    `when` (for the approval service: an approval covers what the approver reads)."""
+    return Amendment.objects.filter(
+        policy.item_filter(user),
+        item__in=meeting.items.filter(policy.agenda_item_filter(user)),
+        written_at__gt=when,
+    ).exists()
 
 
 # --- Proposals -------------------------------------------------------------------------------

@@ -20,11 +20,13 @@ from cases.models import Case, Escalation, GrantEvent, StatusChange
 from conferences import selectors
 from conferences.models import (
     AgendaItem,
+    AgreedAction,
     Amendment,
     Attendance,
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    MinutesApproval,
 )
 from conferences.notifications import notify_agenda_published
 from core.notifications import send_content_free as _send
@@ -536,7 +538,9 @@ def minute_record(
                 closure_reason=closure_reason,
             )
         for action in actions or []:
-            case_services.action_add(case=case, created_by=user, **action)
+            agreed = case_services.action_add(case=case, created_by=user, **action)
+            # The minutes list the actions agreed at the item (minutes_document).
+            AgreedAction.objects.create(item=item, action=agreed)
     return item
 
 
@@ -609,6 +613,30 @@ def amendment_add(
         level=level,
         agency_id=policy.writer_agency_id(user),
         written_by=user,
+    )
+
+
+# --- Minutes approval (issue 17, part 7) ---------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, user: Actor) -> MinutesApproval:
+    """The chair approves the final minutes as a true record (of what they may read of them:
+    as finalising, items hidden from them neither count nor stop them). Minutes amended since
+    the last approval are approved again; otherwise once is enough."""
+    _require(policy.may_approve_minutes(user, meeting))
+    locked = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    if locked.status != Meeting.Status.FINAL:
+        raise ValidationError(_("Finalise the minutes before approving them."))
+    if not selectors.has_signed(user=user, meeting=locked):
+        raise ValidationError(_("Sign the confidentiality declaration first."))
+    latest = locked.approvals.first()
+    if latest is not None and not selectors.amended_since(
+        user=user, meeting=locked, when=latest.approved_at
+    ):
+        raise ValidationError(_("These minutes are approved; they have not been amended since."))
+    return MinutesApproval.objects.create(
+        meeting=locked, approved_by=user, approved_at=timezone.now()
     )
 
 

@@ -21,4 +21,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/items/<int:item_id>/amend/", views.item_amend, name="amend"),
     path("meetings/<int:meeting_id>/finalise/", views.minutes_finalise, name="finalise"),
     path("meetings/<int:meeting_id>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:meeting_id>/minutes/approve/", views.minutes_approve, name="approve"),
+    path("meetings/<int:meeting_id>/calendar.ics", views.meeting_calendar, name="calendar"),
 ]

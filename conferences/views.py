@@ -16,7 +16,7 @@ from access import policy
 from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from cases.people import label_cases
-from conferences import forms, selectors, services
+from conferences import documents, forms, selectors, services
 from conferences.models import Meeting
 from core.forms import show_refusal
 from core.pagination import paginate
@@ -361,15 +361,20 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not selectors.has_signed(user=request.user, meeting=meeting):
         messages.info(request, _("Sign the confidentiality declaration first."))
         return redirect(meeting)
+    document = selectors.minutes_document(user=request.user, meeting=meeting)
     return render(
         request,
         "conferences/minutes.html",
         {
             "meeting": meeting,
-            "items": selectors.minutes(user=request.user, meeting=meeting),
-            "attendance": selectors.attendance(meeting=meeting),
-            "signatures": selectors.signatures(meeting=meeting),
+            "document": document,
+            "items": document.items,
+            "attendance": document.attendance,
+            "signatures": document.signatures,
             "may_chair": policy.may_chair(request.user, meeting.series),
+            "may_approve": policy.may_approve_minutes(request.user, meeting)
+            and meeting.status == Meeting.Status.FINAL
+            and (document.approval is None or document.amended_since_approval),
         },
     )
 
@@ -393,3 +398,48 @@ def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
         "conferences/form.html",
         {"form": form, "title": _("Amend the minutes"), "meeting": meeting},
     )
+
+
+# --- Minutes as a document, the calendar file (issue 17, part 7) ------------------------------
+
+
+@login_required
+@require_GET
+def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A numbered PDF copy of the minutes as the reader may read them, marked with their name."""
+    meeting = access_meeting(request.user, meeting_id)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    copy = documents.minutes_pdf(reader=request.user, meeting=meeting)
+    response = HttpResponse(copy.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{copy.filename}"'
+    # A copy is made for one reader: no cache keeps it.
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+@require_GET
+def meeting_calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting in a calendar file: its series, time and place, and a link; no case content,
+    so no declaration is needed and no read is recorded."""
+    meeting = access_meeting(request.user, meeting_id)
+    text = documents.meeting_calendar(
+        meeting=meeting,
+        url=request.build_absolute_uri(meeting.get_absolute_url()),
+        host=request.get_host(),
+    )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    with show_refusal(request):
+        services.minutes_approve(meeting=meeting, user=request.user)
+        messages.success(request, _("Minutes approved as a true record."))
+    return redirect("conferences:minutes", meeting_id=meeting.pk)

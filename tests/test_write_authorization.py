@@ -54,7 +54,7 @@ from cases.models import (
     Escalation,
     Indicator,
 )
-from conferences.models import AgendaItem, DeclarationSignature, Meeting
+from conferences.models import AgendaItem, DeclarationSignature, Meeting, MinutesApproval
 from core import drafts
 from privacy import subject_rights
 from referrals import forms as referral_forms
@@ -1233,6 +1233,15 @@ CONFERENCE_WRITES = [
         effect=lambda a: Meeting.objects.get(pk=a.get("meeting").pk).status == Meeting.Status.FINAL,
     ),
     Write(
+        "conferences:approve",
+        "the final minutes approved by the chair",
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_WRITES_OUT,
+        kwargs=on_meeting,
+        prepare=final_minutes,
+        effect=lambda a: MinutesApproval.objects.filter(meeting=a.get("meeting")).exists(),
+    ),
+    Write(
         "oversight:mayor_decide",
         "the mayor's decision",
         restricted=False,
@@ -1469,3 +1478,34 @@ def test_a_post_to_a_page_that_only_reads_changes_nothing(client, world):  # noq
                 wrong.append(f"{label}: POST answered {response.status_code}, changed {changed}")
             transaction.set_rollback(True)
     assert wrong == []
+
+
+# Pages read with a GET that still write: a PDF copy is numbered in the register of copies
+# (and that row audited). Only who may read the document gets a number; the calendar file
+# writes nothing.
+GETS_THAT_WRITE = {
+    "conferences:minutes_pdf": {"conferences.DocumentCopy", "auditlog.LogEntry"},
+    "conferences:calendar": set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_copy_is_numbered_only_for_who_may_read_it(client, world, role):  # noqa: F811
+    wrong = []
+    for name, writes in GETS_THAT_WRITE.items():
+        inside, outside = EXPECTATIONS[name].get
+        for scope, statuses in (("in", inside), ("out", outside)):
+            with transaction.atomic():
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(world.users[role])
+                before = table_checksums()
+                meeting = getattr(world, f"meeting_{scope}")
+                url = reverse(name, kwargs={"meeting_id": meeting.pk})
+                response = client.get(url)
+                changed = set(changed_tables(before, table_checksums()))
+                expected = writes if statuses[role] == 200 else set()
+                if response.status_code != statuses[role] or changed != expected:
+                    wrong.append(f"{name} [{scope}]: {response.status_code}, changed {changed}")
+                transaction.set_rollback(True)
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
