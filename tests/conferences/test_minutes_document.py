@@ -70,7 +70,9 @@ def minuted(meeting, coordinator, social_worker, police_officer, signed):
         discussion=CANARY_RESTRICTED,
         decision=AgendaItem.Decision.CONTINUE,
     )
-    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.FINAL)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.FINAL, finalised_at=timezone.now(), finalised_by=coordinator
+    )
     meeting.refresh_from_db()
     police_chair_amends(meeting, item, police_officer)
     return item
