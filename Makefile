@@ -40,11 +40,14 @@ TEST_JOBS ?= auto
 test: install
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m "not e2e" -n $(TEST_JOBS) $(ARGS)
 
-# The browser suite (tests/e2e, about two minutes): the system's Chromium (Debian package
-# `chromium`, never downloaded) driven by Playwright against the live server; axe-core is
-# fetched once with npm. Screenshots go to test-artifacts/e2e/.
+# The browser suite (tests/e2e): the system's Chromium (Debian package `chromium`, never
+# downloaded) driven by Playwright against the live server; axe-core is fetched once with npm.
+# Two workers (pytest-xdist), each with its own live server, test database and browser: the walk
+# of every page runs one language per test, so they share out. E2E_JOBS=0 runs it in one
+# process. Screenshots go to test-artifacts/e2e/, with the time each walk took (walk/*/timing.txt).
+E2E_JOBS ?= 2
 test-e2e: install
-	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m e2e tests/e2e $(ARGS)
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m e2e -n $(E2E_JOBS) tests/e2e $(ARGS)
 
 # The load benchmark (bench/README.md): seeds PostgreSQL (msc_bench) once, then drives the key
 # pages under gunicorn and writes bench/results/. Pass options with ARGS="--scale 0.1".

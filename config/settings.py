@@ -419,6 +419,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports each step of every PDF it makes (core/pdf.py) at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
         # Tasks run inline have nothing to report when they succeed; failures still show.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },

@@ -27,7 +27,7 @@ class Stamp:
 def render_pdf(template_name: str, context: dict[str, Any], *, stamp: Stamp) -> bytes:
     """The template (extending pdf/document.html) rendered with the context and the stamp,
     as PDF bytes."""
-    # WeasyPrint loads Pango and its fonts on import: only where a PDF is made.
+    # local import: WeasyPrint loads Pango and its fonts on import, only where a PDF is made.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -19,6 +19,13 @@ from tests.referrals.conftest import accept_new
 migration = import_module("cases.migrations.0005_system_entries_in_each_language")
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request activates its language for the thread; later tests expect the default."""
+    yield
+    translation.deactivate()
+
+
 def reader(client, user, language):
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language

@@ -70,7 +70,9 @@ def minuted(meeting, coordinator, social_worker, police_officer, signed):
         discussion=CANARY_RESTRICTED,
         decision=AgendaItem.Decision.CONTINUE,
     )
-    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.FINAL)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.FINAL, finalised_at=timezone.now(), finalised_by=coordinator
+    )
     meeting.refresh_from_db()
     police_chair_amends(meeting, item, police_officer)
     return item
@@ -250,3 +252,45 @@ def test_long_lines_fold_at_75_octets_without_splitting_a_character():
     unfolded = text.replace("\r\n ", "")
     assert f"SUMMARY:{'Réunion de concertation de cas — ' * 5}" in unfolded.split("\r\n")
     assert "DTSTAMP:20261201T000000Z" in physical
+
+
+def test_the_minutes_document_takes_a_fixed_number_of_queries(
+    meeting, coordinator, social_worker, signed
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conferences import selectors
+
+    signed(coordinator)
+
+    def add_items(n):
+        for _ in range(n):
+            case = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+            item = services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
+            due = timezone.localdate() + timedelta(days=7)
+            services.minute_record(
+                item=item,
+                user=coordinator,
+                discussion="Discussed.",
+                decision=AgendaItem.Decision.CONTINUE,
+                actions=[
+                    {"description": f"Action {k}", "owner": social_worker, "due_date": due}
+                    for k in range(3)
+                ],
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            document = selectors.minutes_document(user=coordinator, meeting=meeting)
+            rows = [
+                (a.action.owner, a.action.owner_agency) for i in document.items for a in i.agreed
+            ]
+        return len(captured), len(rows)
+
+    add_items(1)
+    few, rows_few = queries()
+    add_items(3)
+    many, rows_many = queries()
+    assert (rows_few, rows_many) == (3, 12)
+    assert few == many

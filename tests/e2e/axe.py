@@ -1,4 +1,5 @@
-"""axe-core, fetched once with npm into a git-ignored folder and injected into pages under test.
+"""axe-core, fetched once with npm into a git-ignored folder and injected into pages under test
+(added to a page when first run there, or to every document of a context by its init script).
 
 The pages forbid inline script (the Content-Security-Policy); the browser context that runs axe
 is created with bypass_csp=True, so the policy of the application stays as it is.
