@@ -41,6 +41,7 @@ from conferences.models import (
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    MeetingStateChange,
 )
 from privacy.models import CaseRestriction
 from referrals.models import (
@@ -455,6 +456,27 @@ def may_amend_item(user: Actor, item: AgendaItem) -> bool:
     return may_edit_agenda_item(user, item) and not _on_restricted_case(item)
 
 
+# --- Live meetings (issue 17) ------------------------------------------------------------------
+# The chair moves the meeting through its states and runs the live screen; every member who
+# may see the meeting follows it, each seeing the current item only as agenda_item_filter and
+# minute_filter let them (a restricted item stays hidden, existence included).
+
+
+def may_run_meeting(user: Actor, meeting: Meeting) -> bool:
+    """Publish, open, close, reopen and finalise a meeting, and set the item on the table."""
+    return may_chair(user, meeting.series)
+
+
+def may_follow_meeting(user: Actor, meeting: Meeting) -> bool:
+    return may_see_meeting(user, meeting)
+
+
+def backlog_filter(user: Actor) -> Q:
+    """A filter on BacklogItem, which names its case, escalation and restriction as an agenda
+    item does: the same rule."""
+    return agenda_item_filter(user)
+
+
 def may_bring_guest_to(user: Actor, case: Case) -> bool:
     """A guest for one item joins the case team: only those who manage the team (the case
     owner, the coordinator) may bring one, not any chair."""
@@ -568,6 +590,7 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         Meeting: meeting_filter(user),
         Attendance: meetings,
         DeclarationSignature: meetings,
+        MeetingStateChange: meetings,
         AgendaItem: items,
         Amendment: within(items, "item_id", AgendaItem) & item_filter(user),
         Referral: referral_screening_filter(user),

@@ -19,5 +19,7 @@ class ConferencesConfig(AppConfig):
             models.Amendment,
             models.Attendance,
             models.DeclarationSignature,
+            models.MeetingStateChange,
+            models.BacklogItem,
         ):
             auditlog.register(model)
