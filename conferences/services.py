@@ -782,16 +782,18 @@ def live_outcome_record(
 
 
 def _next_meeting_of(meeting: Meeting) -> Meeting | None:
-    """The next meeting of the series whose agenda can still take an item."""
-    meeting_ensure_upcoming(series=meeting.series)
-    return (
-        meeting.series.meetings.filter(
-            starts_at__gt=meeting.starts_at,
-            status__in=[Meeting.Status.PLANNED, Meeting.Status.PUBLISHED],
-        )
+    """The next meeting of the series whose agenda can still take an item; the series' next
+    slot is called if it has none yet."""
+    later = meeting.series.meetings.filter(starts_at__gt=meeting.starts_at, is_ad_hoc=False)
+    target = (
+        later.filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.PUBLISHED])
         .order_by("starts_at")
         .first()
     )
+    if target is None and not later.exists():
+        after = meeting.starts_at + timedelta(days=meeting.series.cadence_days - 1)
+        target = _new_meeting(meeting.series, next_start(meeting.series, after))
+    return target
 
 
 @transaction.atomic
