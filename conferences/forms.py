@@ -292,6 +292,9 @@ class ReopenForm(forms.Form):
 class MoveItemForm(forms.Form):
     to = forms.ChoiceField(
         label=_("Move this item to"),
-        choices=AgendaItem.MovedTo.choices,
+        choices=[
+            (AgendaItem.MovedTo.NEXT_MEETING, _("The next meeting of the series")),
+            (AgendaItem.MovedTo.BACKLOG, _("The series backlog")),
+        ],
         widget=forms.RadioSelect,
     )

@@ -576,7 +576,11 @@ def live_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
             "meeting": meeting,
             "item": item,
             "ctx": selectors.item_context(item=item, reader=user),
-            "agenda": selectors.live_agenda(user=user, meeting=meeting),
+            "agenda": label_cases(
+                selectors.live_agenda(user=user, meeting=meeting),
+                user=user,
+                case_of=lambda row: row.case,
+            ),
             "form": form,
             "conflict": conflict,
             "may_record": meeting.is_in_session and policy.may_record_minute(user, item),
