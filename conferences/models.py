@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Level
-from cases.models import Escalation
+from cases.models import Case, Escalation
 
 
 class ConferenceSeries(models.Model):
@@ -231,6 +231,14 @@ class AgendaItem(models.Model):
 
     def detail_text(self) -> str:
         return reason_detail_text(self.reason, self.reason_detail)
+
+    def risk_labels(self) -> tuple[str, str]:
+        """The risk before and after it was re-scored at this meeting, in the reader's words."""
+
+        def label(code: str) -> str:
+            return str(Case.RiskLevel(code).label) if code in Case.RiskLevel.values else code
+
+        return label(self.risk_before), label(self.risk_after)
 
 
 def reason_detail_text(reason: str, detail: str) -> str:
