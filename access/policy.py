@@ -471,6 +471,18 @@ def may_follow_meeting(user: Actor, meeting: Meeting) -> bool:
     return may_see_meeting(user, meeting)
 
 
+def may_record_seen_minute(user: Actor, item: AgendaItem) -> bool:
+    """may_record_minute for an item the user already came through its door for (so one they
+    see): the chair, who may read the minute it has, on a case whose processing is not
+    restricted."""
+    if not may_run_meeting(user, item.meeting):
+        return False
+    minuted = bool(item.discussion or item.minuted_at or item.minute_agency_id)
+    if minuted and not may_read_item(user, item.minute_level, item.minute_agency_id):
+        return False
+    return not _on_restricted_case(item)
+
+
 def backlog_filter(user: Actor) -> Q:
     """A filter on BacklogItem, which names its case, escalation and restriction as an agenda
     item does: the same rule."""

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from access import policy
@@ -389,6 +389,11 @@ def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
     if since is not None:
         entries = entries.filter(created_at__gte=since)
         assessments = assessments.filter(created_at__gte=since)
+    new_entries = list(
+        entries.select_related("agency")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-occurred_at", "-pk")[:LIVE_NEW_ENTRIES]
+    )
     today = timezone.localdate()
     open_actions = list(
         case.actions.filter(status=Action.Status.OPEN).select_related("owner", "owner_agency")
@@ -404,10 +409,9 @@ def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
         categories=list(case.categories.all()),
         open_actions=open_actions,
         overdue_count=sum(1 for action in open_actions if action.is_overdue),
-        new_entries=list(
-            entries.select_related("agency").order_by("-occurred_at", "-pk")[:LIVE_NEW_ENTRIES]
-        ),
-        new_entry_count=entries.count(),
+        new_entries=new_entries,
+        # Every row carries the count of all (a window over the query): no second query.
+        new_entry_count=new_entries[0].total if new_entries else 0,
         new_assessments=list(assessments.select_related("agency").order_by("-version")),
     )
 

@@ -568,7 +568,8 @@ def live_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
         except services.MinuteConflict as error:
             conflict = error.current
             form = _rebase_outcome(form, conflict, levels, owners)
-    meeting.refresh_from_db(fields=["status", "current_item", "current_item_since"])
+    if request.method == "POST":
+        meeting.refresh_from_db(fields=["status", "current_item", "current_item_since"])
     return render(
         request,
         "conferences/live/chair.html",
@@ -583,7 +584,8 @@ def live_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
             ),
             "form": form,
             "conflict": conflict,
-            "may_record": meeting.is_in_session and policy.may_record_minute(user, item),
+            # The door let the item through: the chair sees it.
+            "may_record": meeting.is_in_session and policy.may_record_seen_minute(user, item),
             "move_form": forms.MoveItemForm(),
             "on_table": meeting.current_item_id == item.pk,
         },

@@ -117,8 +117,10 @@ def test_the_social_workers_screen_follows_the_chair(browser, live_server, axe_j
 
         # Should the police-only item come on the table (a police chair), the social worker's
         # screen shows nothing of it: the same words as between items.
+        # (What is timed is following the chair, above; here, that nothing of it ever shows,
+        # so a poll caught in flight on a loaded machine may take one more round.)
         Meeting.objects.filter(pk=meeting.pk).update(current_item=restricted)
-        expect(screen.locator("#live-waiting")).to_be_visible(timeout=FOLLOW_MS)
+        expect(screen.locator("#live-waiting")).to_be_visible(timeout=2 * FOLLOW_MS)
         assert hidden_ref not in screen.content()
         screen.screenshot(path=str(FOLDER / "social-worker-between-items.png"), full_page=True)
         assert chair_problems == [] and worker_problems == []
