@@ -1,7 +1,7 @@
 """Reads of conferences. Each takes the user and filters through access.policy. A single
 series, meeting or agenda item is loaded through its door (access.doors)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -350,7 +350,7 @@ class ItemContext:
     categories: list = field(default_factory=list)
     open_actions: list[Action] = field(default_factory=list)
     overdue_count: int = 0
-    new_entries: list[ChronologyEntry] = field(default_factory=list)
+    new_entries: Sequence[ChronologyEntry] = field(default_factory=list)
     new_entry_count: int = 0
     new_assessments: list[Assessment] = field(default_factory=list)
     # Issue 17, part 5 (agency checks): the answers for this item, shown by
