@@ -316,29 +316,48 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         levels=levels,
         action_owners=owners,
         initial={
+            "version": item.version,
             "discussion": item.discussion,
             "decision": item.decision,
             # Never pre-selected above what the writer may write.
             "level": item.minute_level if item.minute_level in levels else None,
         },
     )
+    saved = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with show_refusal(request, form):
-            services.minute_record(
-                item=item,
-                user=request.user,
-                discussion=data["discussion"],
-                decision=data["decision"],
-                level=data["level"],
-                next_review_date=data["next_review_date"],
-                closure_reason=data["closure_reason"],
-                actions=form.actions(),
+        try:
+            with show_refusal(request, form):
+                services.minute_record(
+                    item=item,
+                    user=request.user,
+                    discussion=data["discussion"],
+                    decision=data["decision"],
+                    level=data["level"],
+                    next_review_date=data["next_review_date"],
+                    closure_reason=data["closure_reason"],
+                    actions=form.actions(),
+                    expected_version=data["version"],
+                )
+                messages.success(request, _("Minute saved."))
+                return redirect(meeting)
+        except services.MinuteConflict as conflict:
+            # What the writer typed stays in the form, on top of the version now saved.
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.current.version)
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this minute while you were writing. Their version is "
+                    "shown above the form; what you typed is still in the form. Check it and "
+                    "save again."
+                ),
             )
-            messages.success(request, _("Minute saved."))
-            return redirect(meeting)
+            saved = conflict.current
     return render(
-        request, "conferences/item_minute.html", {"meeting": meeting, "item": item, "form": form}
+        request,
+        "conferences/item_minute.html",
+        {"meeting": meeting, "item": item, "form": form, "conflict": saved},
     )
 
 

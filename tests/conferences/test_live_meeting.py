@@ -383,3 +383,25 @@ def test_an_attendee_who_has_not_signed_sees_nothing(client, meeting, social_wor
     client.force_login(social_worker)
     response = client.get(now_url(meeting))
     assert response.status_code == 204
+
+
+def test_the_minute_form_also_refuses_a_stale_version_and_keeps_the_input(
+    client, meeting, coordinator, items
+):
+    services.declaration_sign(meeting=meeting, user=coordinator)
+    set_meeting_status(meeting, S.OPEN)
+    item = items["first"]
+    services.minute_record(
+        item=item, user=coordinator, discussion="First writer", decision="continue"
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("conferences:minute", args=[meeting.pk, item.pk]),
+        {"version": 1, "discussion": "Stale writer", "level": 2, "decision": "continue"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Someone else saved this minute" in body
+    assert "First writer" in body and "Stale writer" in body
+    item.refresh_from_db()
+    assert item.discussion == "First writer"
