@@ -19,6 +19,7 @@ from conferences.models import (
     AgendaItem,
     Amendment,
     Attendance,
+    BacklogItem,
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
@@ -211,6 +212,22 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
                 Proposal(item.case, AgendaItem.Reason.CARRIED_OVER, "", carried_from=item)
             )
             seen.add(item.case_id)
+
+    # Items the chair moved to the series' backlog (issue 17), as the chair may see them.
+    backlog = BacklogItem.objects.filter(
+        policy.backlog_filter(user),
+        series=meeting.series,
+        taken_at__isnull=True,
+        case__in=visible,
+    ).select_related("case__person", "moved_from")
+    for entry in backlog:
+        if entry.case_id not in seen and entry.case is not None:
+            proposals.append(
+                Proposal(
+                    entry.case, AgendaItem.Reason.CARRIED_OVER, "", carried_from=entry.moved_from
+                )
+            )
+            seen.add(entry.case_id)
 
     def add(
         cases: Iterable[Case], reason: str, detail: Callable[[Case], str] = lambda _case: ""

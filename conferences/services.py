@@ -193,6 +193,14 @@ def agenda_add_case(
         _require_escalation_visible(user, escalation)
     if carried_from is not None:
         _require(carried_from.case_id == case.pk and policy.may_see_agenda_item(user, carried_from))
+    if carried_from is not None:
+        # Taken off the series' backlog, if it waited there (issue 17).
+        waiting = BacklogItem.objects.filter(
+            series_id=meeting.series_id, case=case, taken_at__isnull=True
+        )
+        for entry in waiting:  # one at most; saved one by one, so the audit log sees it
+            entry.taken_at = timezone.now()
+            entry.save(update_fields=["taken_at"])
     try:
         with transaction.atomic():
             return AgendaItem.objects.create(

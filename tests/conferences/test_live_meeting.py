@@ -405,3 +405,22 @@ def test_the_minute_form_also_refuses_a_stale_version_and_keeps_the_input(
     assert "First writer" in body and "Stale writer" in body
     item.refresh_from_db()
     assert item.discussion == "First writer"
+
+
+def test_an_item_on_the_backlog_is_proposed_for_a_later_meeting_and_taken_off_it(
+    meeting, coordinator, items
+):
+    from conferences import selectors
+
+    set_meeting_status(meeting, S.OPEN)
+    services.item_move(item=items["first"], user=coordinator, to="backlog")
+    later = services.meeting_call_ad_hoc(
+        series=meeting.series, user=coordinator, starts_at=meeting.starts_at + timedelta(days=7)
+    )
+    proposals = selectors.agenda_proposals(user=coordinator, meeting=later)
+    backlog = [p for p in proposals if p.carried_from == items["first"]]
+    assert [p.case for p in backlog] == [items["first"].case]
+    services.agenda_propose(meeting=later, user=coordinator)
+    assert BacklogItem.objects.get().taken_at is not None
+    added = later.items.get(case=items["first"].case)
+    assert added.reason == AgendaItem.Reason.CARRIED_OVER
