@@ -195,7 +195,7 @@ def access_agenda_item(
     item = _found(
         AgendaItem.objects.filter(
             policy.agenda_item_filter(user), meeting=meeting, pk=item_id
-        ).select_related("case__person", "escalation", "guest")
+        ).select_related("case__person", "case__lead_agency", "escalation", "guest")
     )
     item.meeting = meeting
     if for_minute and not policy.may_replace_minute(user, item):

@@ -43,6 +43,7 @@ from conferences.models import (
     DeclarationSignature,
     DocumentCopy,
     Meeting,
+    MeetingStateChange,
     MinutesApproval,
 )
 from privacy.models import CaseRestriction
@@ -458,6 +459,39 @@ def may_amend_item(user: Actor, item: AgendaItem) -> bool:
     return may_edit_agenda_item(user, item) and not _on_restricted_case(item)
 
 
+# --- Live meetings (issue 17) ------------------------------------------------------------------
+# The chair moves the meeting through its states and runs the live screen; every member who
+# may see the meeting follows it, each seeing the current item only as agenda_item_filter and
+# minute_filter let them (a restricted item stays hidden, existence included).
+
+
+def may_run_meeting(user: Actor, meeting: Meeting) -> bool:
+    """Publish, open, close, reopen and finalise a meeting, and set the item on the table."""
+    return may_chair(user, meeting.series)
+
+
+def may_follow_meeting(user: Actor, meeting: Meeting) -> bool:
+    return may_see_meeting(user, meeting)
+
+
+def may_record_seen_minute(user: Actor, item: AgendaItem) -> bool:
+    """may_record_minute for an item the user already came through its door for (so one they
+    see): the chair, who may read the minute it has, on a case whose processing is not
+    restricted."""
+    if not may_run_meeting(user, item.meeting):
+        return False
+    minuted = bool(item.discussion or item.minuted_at or item.minute_agency_id)
+    if minuted and not may_read_item(user, item.minute_level, item.minute_agency_id):
+        return False
+    return not _on_restricted_case(item)
+
+
+def backlog_filter(user: Actor) -> Q:
+    """A filter on BacklogItem, which names its case, escalation and restriction as an agenda
+    item does: the same rule."""
+    return agenda_item_filter(user)
+
+
 def may_bring_guest_to(user: Actor, case: Case) -> bool:
     """A guest for one item joins the case team: only those who manage the team (the case
     owner, the coordinator) may bring one, not any chair."""
@@ -582,6 +616,7 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         Meeting: meeting_filter(user),
         Attendance: meetings,
         DeclarationSignature: meetings,
+        MeetingStateChange: meetings,
         AgendaItem: items,
         Amendment: within(items, "item_id", AgendaItem) & item_filter(user),
         AgreedAction: within(items, "item_id", AgendaItem),

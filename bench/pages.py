@@ -104,6 +104,24 @@ def key_pages(*, detail_samples: int = 50, seed: int = 7) -> list[Page]:
     final = meetings.filter(status=Meeting.Status.FINAL).last()
     if upcoming is not None:
         pages.append(Page("agenda", {role: [upcoming.get_absolute_url()] for role in workers}))
+    chair = users.get(Role.COORDINATOR)
+    if upcoming is not None and chair is not None:
+        # The chair's live screen of the published meeting's first item the chair sees, on the
+        # case with the most chronology (issue 17).
+        from django.db.models import Count
+
+        from conferences import selectors as conference_selectors
+
+        item = (
+            conference_selectors.live_agenda(user=chair, meeting=upcoming)
+            .filter(case__isnull=False)
+            .annotate(entries=Count("case__entries"))
+            .order_by("-entries", "pk")
+            .first()
+        )
+        if item is not None:
+            live = reverse("conferences:live_item", args=[upcoming.pk, item.pk])
+            pages.append(Page("live_item", {Role.COORDINATOR: [live]}))
     if final is not None:
         minutes = reverse("conferences:minutes", args=[final.pk])
         pages.append(Page("minutes", {role: [minutes] for role in workers}))

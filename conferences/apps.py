@@ -22,5 +22,7 @@ class ConferencesConfig(AppConfig):
             models.AgreedAction,
             models.MinutesApproval,
             models.DocumentCopy,
+            models.MeetingStateChange,
+            models.BacklogItem,
         ):
             auditlog.register(model)

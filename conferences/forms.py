@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from accounts.models import Level, Role
-from cases.models import Case
+from cases.models import Action, Case
 from conferences.models import AgendaItem, Attendance, ConferenceSeries, Meeting
 from core.forms import DATE, UserChoiceField, UsersChoiceField, WallClockDateTimeField
 
@@ -110,6 +110,8 @@ class AttendanceForm(forms.Form):
 
 
 class MinuteForm(forms.Form):
+    # Optimistic locking (issue 17): the minute's version this form started from.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     discussion = forms.CharField(label=_("Discussion"), widget=forms.Textarea, required=False)
     level = forms.TypedChoiceField(label=_("Level of the minute"), coerce=int)
     decision = forms.ChoiceField(label=_("Decision"), choices=AgendaItem.Decision.choices)
@@ -174,3 +176,125 @@ class AmendmentForm(forms.Form):
     def __init__(self, *args, levels: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [(lvl, Level(lvl).label) for lvl in levels]
+
+
+# --- Live meeting (issue 17) -------------------------------------------------------------------
+
+MAX_LIVE_ACTIONS = 10
+
+
+class LiveOutcomeForm(forms.Form):
+    """The outcome of an item, typed in place on the chair's live screen. Actions come in rows;
+    "Add another action" posts the form back with one row more (no script needed)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    rows = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_LIVE_ACTIONS)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=AgendaItem.Decision.choices, widget=forms.RadioSelect
+    )
+    discussion = forms.CharField(
+        label=_("Information shared and discussion"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    level = forms.TypedChoiceField(label=_("Level of the minute"), coerce=int)
+    risk_level = forms.ChoiceField(
+        label=_("Risk after this discussion"),
+        required=False,
+        choices=[("", _("Unchanged"))] + Case.RiskLevel.choices,
+    )
+    next_review_date = forms.DateField(
+        label=_("Next review date"),
+        required=False,
+        widget=DATE,
+        help_text=_("Required to adopt a case."),
+    )
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", "—")] + Case.ClosureReason.choices,
+        help_text=_("Required to close or for no further action."),
+    )
+
+    def __init__(self, *args, levels: list[int], action_owners, rows: int = 1, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(lvl, Level(lvl).label) for lvl in levels]
+        if self.is_bound:
+            try:
+                rows = int(self.data.get("rows", rows))
+            except (TypeError, ValueError):
+                rows = 1
+            if "add_action" in self.data:
+                rows += 1
+        self.row_count = max(1, min(rows, MAX_LIVE_ACTIONS))
+        self.initial["rows"] = self.row_count
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["rows"] = str(self.row_count)
+        for n in range(1, self.row_count + 1):
+            self.fields[f"action_{n}_description"] = forms.CharField(
+                label=_("Action %(n)d") % {"n": n}, required=False, max_length=1000
+            )
+            self.fields[f"action_{n}_owner"] = UserChoiceField(
+                label=_("Owner of action %(n)d (their agency follows)") % {"n": n},
+                queryset=action_owners,
+                required=False,
+            )
+            self.fields[f"action_{n}_due_date"] = forms.DateField(
+                label=_("Due date of action %(n)d") % {"n": n}, required=False, widget=DATE
+            )
+            self.fields[f"action_{n}_consent"] = forms.ChoiceField(
+                label=_("Consent for action %(n)d") % {"n": n},
+                choices=Action.Consent.choices,
+                initial=Action.Consent.NOT_NEEDED,
+                required=False,
+            )
+
+    def action_rows(self) -> list[list]:
+        return [
+            [self[f"action_{n}_{part}"] for part in ("description", "owner", "due_date", "consent")]
+            for n in range(1, self.row_count + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for n in range(1, self.row_count + 1):
+            parts = [data.get(f"action_{n}_{f}") for f in ("description", "owner", "due_date")]
+            if any(parts) and not all(parts):
+                self.add_error(
+                    f"action_{n}_description",
+                    _("An action needs a description, an owner and a due date."),
+                )
+        return data
+
+    def actions(self) -> list[dict]:
+        return [
+            {
+                "description": self.cleaned_data[f"action_{n}_description"],
+                "owner": self.cleaned_data[f"action_{n}_owner"],
+                "due_date": self.cleaned_data[f"action_{n}_due_date"],
+                "consent": self.cleaned_data.get(f"action_{n}_consent")
+                or Action.Consent.NOT_NEEDED,
+            }
+            for n in range(1, self.row_count + 1)
+            if self.cleaned_data.get(f"action_{n}_description")
+        ]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen the meeting?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The reason is kept in the meeting's history."),
+    )
+
+
+class MoveItemForm(forms.Form):
+    to = forms.ChoiceField(
+        label=_("Move this item to"),
+        choices=[
+            (AgendaItem.MovedTo.NEXT_MEETING, _("The next meeting of the series")),
+            (AgendaItem.MovedTo.BACKLOG, _("The series backlog")),
+        ],
+        widget=forms.RadioSelect,
+    )

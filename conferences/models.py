@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Level
-from cases.models import Escalation
+from cases.models import Case, Escalation
 
 
 class ConferenceSeries(models.Model):
@@ -63,8 +63,21 @@ class Meeting(models.Model):
         PLANNED = "planned", _("Agenda in preparation")
         PUBLISHED = "published", _("Agenda published")
         OPEN = "open", _("In session")
+        CLOSED = "closed", _("Closed, minutes in draft")
         FINAL = "final", _("Minutes final")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # The meeting's life (issue 17): in preparation, agenda published, in session (the only
+    # state where outcomes are recorded), closed (minutes in draft), final (read-only). A
+    # closed meeting may be reopened, with a reason. conferences.services holds each step.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PLANNED: frozenset({Status.PUBLISHED}),
+        Status.PUBLISHED: frozenset({Status.OPEN}),
+        Status.OPEN: frozenset({Status.CLOSED}),
+        Status.CLOSED: frozenset({Status.OPEN, Status.FINAL}),
+        Status.FINAL: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
 
     series = models.ForeignKey(ConferenceSeries, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField(_("starts at"))
@@ -83,6 +96,13 @@ class Meeting(models.Model):
     )
     is_ad_hoc = models.BooleanField(default=False)
     reminders_sent = models.JSONField(default=list, blank=True)
+    # --- Live meeting (issue 17) ---
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The item the chair has on the table: attendees' screens follow it.
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_item_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -93,6 +113,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("conferences:meeting", args=[self.pk])
+
+    def may_become(self, status: str) -> bool:
+        """Whether the meeting's life allows this next state (not who may move it)."""
+        return status in self.TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_in_session(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class AgendaItem(models.Model):
@@ -115,6 +143,10 @@ class AgendaItem(models.Model):
         ESCALATE = "escalate", _("Escalate")
         REFER_ON = "refer_on", _("Refer on")
         NO_FURTHER_ACTION = "nfa", _("No further action")
+
+    class MovedTo(models.TextChoices):
+        NEXT_MEETING = "next_meeting", _("Moved to the next meeting")
+        BACKLOG = "backlog", _("Moved to the series backlog")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey(
@@ -169,6 +201,14 @@ class AgendaItem(models.Model):
     )
     minuted_at = models.DateTimeField(null=True, blank=True)
     status_before = models.CharField(max_length=32, blank=True)
+    # --- Live meeting (issue 17) ---
+    # Optimistic locking of the minute: every save bumps it; a save based on an older one is
+    # refused (two people editing the same minute never overwrite each other).
+    version = models.PositiveIntegerField(default=1)
+    time_budget_minutes = models.PositiveSmallIntegerField(_("time budget, minutes"), default=10)
+    risk_before = models.CharField(max_length=16, blank=True)
+    risk_after = models.CharField(max_length=16, blank=True)
+    moved_to = models.CharField(max_length=16, choices=MovedTo.choices, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -192,6 +232,14 @@ class AgendaItem(models.Model):
     def detail_text(self) -> str:
         return reason_detail_text(self.reason, self.reason_detail)
 
+    def risk_labels(self) -> tuple[str, str]:
+        """The risk before and after it was re-scored at this meeting, in the reader's words."""
+
+        def label(code: str) -> str:
+            return str(Case.RiskLevel(code).label) if code in Case.RiskLevel.values else code
+
+        return label(self.risk_before), label(self.risk_after)
+
 
 def reason_detail_text(reason: str, detail: str) -> str:
     """The detail of an agenda reason, stored as a code, in the reader's language: an
@@ -202,6 +250,55 @@ def reason_detail_text(reason: str, detail: str) -> str:
         return date_format(date.fromisoformat(detail))
     except ValueError:
         return detail
+
+
+class MeetingStateChange(models.Model):
+    """One step of a meeting's life, kept as a history row (a reopening with its reason)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="state_changes")
+    from_status = models.CharField(max_length=16, choices=Meeting.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Meeting.Status.choices)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"meeting {self.meeting_id}: {self.from_status} -> {self.to_status}"
+
+
+class BacklogItem(models.Model):
+    """An item the chair moved off a meeting to the series' backlog, to be put on a later
+    agenda. It keeps the item's case, escalation and restriction (the same field names as an
+    agenda item, so the policy's agenda_item_filter applies to it as is)."""
+
+    series = models.ForeignKey(ConferenceSeries, on_delete=models.CASCADE, related_name="backlog")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    escalation = models.ForeignKey(
+        "cases.Escalation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    title = models.CharField(max_length=200, blank=True)
+    restricted_to_level = models.PositiveSmallIntegerField(
+        choices=Level.choices, null=True, blank=True
+    )
+    moved_from = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="+")
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["moved_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"backlog item {self.pk} of series {self.series_id}"
 
 
 class Amendment(models.Model):

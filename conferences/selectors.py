@@ -1,26 +1,36 @@
 """Reads of conferences. Each takes the user and filters through access.policy. A single
 series, meeting or agenda item is loaded through its door (access.doors)."""
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from access import policy
 from accounts.models import Level
 from accounts.types import Actor, User
 from audit.reads import record_read
-from cases.models import Action, AftercareReview, Case, Escalation
+from cases.models import Action, AftercareReview, Assessment, Case, ChronologyEntry, Escalation
 from cases.people import label_cases
 from conferences.models import (
     AgendaItem,
     AgreedAction,
     Amendment,
     Attendance,
+    BacklogItem,
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
@@ -294,6 +304,22 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
             )
             seen.add(item.case_id)
 
+    # Items the chair moved to the series' backlog (issue 17), as the chair may see them.
+    backlog = BacklogItem.objects.filter(
+        policy.backlog_filter(user),
+        series=meeting.series,
+        taken_at__isnull=True,
+        case__in=visible,
+    ).select_related("case__person", "moved_from")
+    for entry in backlog:
+        if entry.case_id not in seen and entry.case is not None:
+            proposals.append(
+                Proposal(
+                    entry.case, AgendaItem.Reason.CARRIED_OVER, "", carried_from=entry.moved_from
+                )
+            )
+            seen.add(entry.case_id)
+
     def add(
         cases: Iterable[Case], reason: str, detail: Callable[[Case], str] = lambda _case: ""
     ) -> None:
@@ -376,3 +402,143 @@ def action_owners_due_before(*, meeting: Meeting) -> QuerySet[User]:
         case__agenda_items__meeting=meeting,
     )
     return get_user_model().objects.filter(Exists(due), is_active=True)
+
+
+# --- Live meeting (issue 17): the chair's screen, attendees' screens, briefing packs ----------
+
+
+def live_agenda(*, user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items of the meeting this user sees, in agenda order (moved ones included: the
+    chair's list shows them as moved)."""
+    return (
+        meeting.items.filter(policy.agenda_item_filter(user))
+        .select_related("case__person", "escalation")
+        .order_by("order", "pk")
+    )
+
+
+def live_next_item(*, user: Actor, meeting: Meeting, after: AgendaItem) -> AgendaItem | None:
+    """The next item after `after` that this user sees and that is still on the agenda."""
+    return (
+        live_agenda(user=user, meeting=meeting)
+        .filter(moved_to="")
+        .filter(Q(order__gt=after.order) | Q(order=after.order, pk__gt=after.pk))
+        .first()
+    )
+
+
+def live_current_item(*, user: Actor, meeting: Meeting) -> AgendaItem | None:
+    """The item on the table, if this user may see it (else None: a hidden item is not there,
+    and the screen shows what it shows between items)."""
+    if meeting.current_item_id is None:
+        return None
+    return (
+        meeting.items.filter(policy.agenda_item_filter(user), pk=meeting.current_item_id)
+        .select_related("case__person", "case__lead_agency", "case__owner", "escalation")
+        .first()
+    )
+
+
+# How many of the entries added since the last discussion the screen lists (the rest counted).
+LIVE_NEW_ENTRIES = 15
+
+
+@dataclass
+class ItemContext:
+    """What the table needs about one agenda item, filtered for one reader: the chair's live
+    screen, an attendee's screen and (issue 17, part 6) the briefing packs read this."""
+
+    item: AgendaItem
+    case: Case | None
+    # The minute's text and level, only if the reader may read it (minute_filter's rule).
+    minute_visible: bool
+    # The decision of the last conference that discussed the case, on an item the reader sees.
+    last_item: AgendaItem | None = None
+    since: datetime | None = None
+    categories: list = field(default_factory=list)
+    open_actions: list[Action] = field(default_factory=list)
+    overdue_count: int = 0
+    new_entries: Sequence[ChronologyEntry] = field(default_factory=list)
+    new_entry_count: int = 0
+    new_assessments: list[Assessment] = field(default_factory=list)
+    # Issue 17, part 5 (agency checks): the answers for this item, shown by
+    # templates/conferences/live/_agency_checks.html. Empty until that part fills it.
+    agency_checks: list = field(default_factory=list)
+
+    @property
+    def more_entries(self) -> int:
+        return max(0, self.new_entry_count - len(self.new_entries))
+
+
+def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
+    """Everything the live screen shows of an item the reader sees (the item came through
+    access_agenda_item or live_current_item), in a fixed number of queries whatever the
+    length of the case's chronology and support plan. The caller records the read."""
+    minute_visible = policy.may_read_item(reader, item.minute_level, item.minute_agency_id)
+    case = item.case
+    if case is None:
+        return ItemContext(item=item, case=None, minute_visible=minute_visible)
+    label_cases([item], user=reader, case_of=_case_of)
+    last_item = (
+        AgendaItem.objects.filter(
+            policy.agenda_item_filter(reader),
+            case_id=case.pk,
+            meeting__starts_at__lt=item.meeting.starts_at,
+        )
+        .exclude(decision="")
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "-pk")
+        .first()
+    )
+    since = last_item.meeting.starts_at if last_item else None
+    visible = policy.item_filter(reader)
+    entries = case.entries.filter(visible)
+    assessments = case.assessments.filter(visible)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+        assessments = assessments.filter(created_at__gte=since)
+    new_entries = list(
+        entries.select_related("agency")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-occurred_at", "-pk")[:LIVE_NEW_ENTRIES]
+    )
+    today = timezone.localdate()
+    open_actions = list(
+        case.actions.filter(status=Action.Status.OPEN).select_related("owner", "owner_agency")
+    )
+    for action in open_actions:
+        action.is_overdue = action.due_date < today
+    return ItemContext(
+        item=item,
+        case=case,
+        minute_visible=minute_visible,
+        last_item=last_item,
+        since=since,
+        categories=list(case.categories.all()),
+        open_actions=open_actions,
+        overdue_count=sum(1 for action in open_actions if action.is_overdue),
+        new_entries=new_entries,
+        # Every row carries the count of all (a window over the query): no second query.
+        new_entry_count=new_entries[0].total if new_entries else 0,
+        new_assessments=list(assessments.select_related("agency").order_by("-version")),
+    )
+
+
+def live_item_shown(*, item: AgendaItem, reader: Actor) -> ItemContext:
+    """item_context for an attendee's screen, the read recorded (once per change shown)."""
+    record_read(user=reader, obj=item, what="live item")
+    return item_context(item=item, reader=reader)
+
+
+def briefing(*, user: Actor, meeting: Meeting) -> list[ItemContext]:
+    """A reader's briefing: each item they see, with its context as they may read it. The
+    read is recorded once, for the meeting."""
+    if not has_signed(user=user, meeting=meeting):
+        return []
+    record_read(user=user, obj=meeting, what="briefing")
+    items = (
+        live_agenda(user=user, meeting=meeting)
+        .filter(moved_to="")
+        .select_related("case__lead_agency", "case__owner", "meeting")
+    )
+    return [item_context(item=item, reader=user) for item in items]

@@ -23,9 +23,11 @@ from conferences.models import (
     AgreedAction,
     Amendment,
     Attendance,
+    BacklogItem,
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    MeetingStateChange,
     MinutesApproval,
 )
 from conferences.notifications import notify_agenda_published
@@ -169,6 +171,8 @@ def _next_order(meeting: Meeting) -> int:
 
 def _require_agenda_open(meeting: Meeting) -> None:
     _require_editable(meeting)
+    if meeting.status == Meeting.Status.CLOSED:
+        raise ValidationError(_("The meeting is closed: its agenda can no longer change."))
     if meeting.starts_at < timezone.now() - timedelta(hours=12) and meeting.status == "planned":
         raise ValidationError(_("This meeting is over; its agenda can no longer change."))
 
@@ -192,6 +196,14 @@ def agenda_add_case(
         _require_escalation_visible(user, escalation)
     if carried_from is not None:
         _require(carried_from.case_id == case.pk and policy.may_see_agenda_item(user, carried_from))
+    if carried_from is not None:
+        # Taken off the series' backlog, if it waited there (issue 17).
+        waiting = BacklogItem.objects.filter(
+            series_id=meeting.series_id, case=case, taken_at__isnull=True
+        )
+        for entry in waiting:  # one at most; saved one by one, so the audit log sees it
+            entry.taken_at = timezone.now()
+            entry.save(update_fields=["taken_at"])
     try:
         with transaction.atomic():
             return AgendaItem.objects.create(
@@ -380,22 +392,25 @@ def agenda_publish(*, meeting: Meeting, user: Actor) -> Meeting:
                 params={"day": timezone.localtime(locked.starts_at).date().isoformat()},
                 expected_version=item.case.version,
             )
-    locked.status = Meeting.Status.PUBLISHED
     locked.published_at = timezone.now()
-    locked.save()
+    _move(locked, Meeting.Status.PUBLISHED, user)
     notify_agenda_published.delay_on_commit(locked.pk)
     return locked
 
 
 @transaction.atomic
 def meeting_open(*, meeting: Meeting, user: Actor) -> Meeting:
-    _require_chair(user, meeting.series)
-    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED):
-        raise ValidationError(_("This meeting cannot be opened now."))
-    meeting.status = Meeting.Status.OPEN
-    meeting.opened_at = timezone.now()
-    meeting.save()
-    return meeting
+    """Agenda published -> in session: the chair's live screen records outcomes from now on,
+    and the first item the chair sees is put on the table."""
+    _require(policy.may_run_meeting(user, meeting))
+    refusal = _("This meeting cannot be opened now.")
+    locked = _lock_in_state(meeting, Meeting.Status.OPEN, refusal)
+    if locked.status != Meeting.Status.PUBLISHED:  # a closed one is reopened, with a reason
+        raise ValidationError(refusal)
+    locked.opened_at = locked.opened_at or timezone.now()
+    first = selectors.live_agenda(user=user, meeting=locked).first()
+    _put_on_table(locked, first)
+    return _move(locked, Meeting.Status.OPEN, user)
 
 
 # --- Attendance and confidentiality ----------------------------------------------------------
@@ -485,9 +500,13 @@ def minute_record(
     next_review_date: date | None = None,
     closure_reason: str = "",
     actions: list[dict] | None = None,
+    expected_version: int | None = None,
 ) -> AgendaItem:
     """Write the minute of an item; the decision moves the case and creates its actions.
-    The writer replaces the minute the item has: only one they may read (finding 1 of #14)."""
+    The writer replaces the minute the item has: only one they may read (finding 1 of #14).
+    Outcomes only while the meeting is in session; once closed, only the text of a decided
+    minute (minutes in draft). expected_version: the minute's version the writer started
+    from; a newer one is refused (MinuteConflict), so nobody overwrites another's words."""
     # Read the minute being replaced under a lock, not as the caller last saw it (the item's
     # row only: finalising locks the meeting, then the series).
     item = (
@@ -500,6 +519,9 @@ def minute_record(
         _require(policy.may_replace_minute(user, item))
         raise ValidationError(case_services.RESTRICTED)
     _require_editable(meeting)
+    _require_outcomes_open(meeting, item, decision=decision, actions=actions)
+    if expected_version is not None and item.version != expected_version:
+        raise MinuteConflict(current=item)
     if level not in policy.writable_levels(user):
         raise ValidationError({"level": _("You cannot write at this level.")})
     if decision not in D.values:
@@ -520,6 +542,7 @@ def minute_record(
     item.minuted_at = timezone.now()
     already_applied = bool(item.decision)
     item.decision = decision
+    item.version += 1
     item.save()
     if item.case_id and not already_applied:
         target = _case_status_for(item, decision)
@@ -549,10 +572,14 @@ def minutes_finalise(*, meeting: Meeting, user: Actor) -> Meeting:
     """Items the chair may not see do not count, nor stop them: saying how many there are
     would tell of them. Left undecided, they are carried over (restricted as they were) to the
     next meeting, where a chair who sees them decides."""
-    _require_chair(user, meeting.series)
+    _require(policy.may_run_meeting(user, meeting))
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(locked)
-    undecided = locked.items.filter(policy.agenda_item_filter(user), decision="").count()
+    if locked.status != Meeting.Status.CLOSED:
+        raise ValidationError(_("Close the meeting before you finalise its minutes."))
+    undecided = locked.items.filter(
+        policy.agenda_item_filter(user), decision="", moved_to=""
+    ).count()
     if undecided:
         raise ValidationError(
             _(
@@ -561,10 +588,9 @@ def minutes_finalise(*, meeting: Meeting, user: Actor) -> Meeting:
             )
             % {"n": undecided}
         )
-    locked.status = Meeting.Status.FINAL
     locked.finalised_at = timezone.now()
     locked.finalised_by = user
-    locked.save()
+    _move(locked, Meeting.Status.FINAL, user)
     # Items to continue are carried over to the next meeting of the series.
     next_meeting = meeting_ensure_upcoming(series=locked.series) or (
         locked.series.meetings.filter(starts_at__gt=locked.starts_at, is_ad_hoc=False)
@@ -574,7 +600,7 @@ def minutes_finalise(*, meeting: Meeting, user: Actor) -> Meeting:
     )
     if next_meeting and next_meeting.status == Meeting.Status.PLANNED:
         to_carry = locked.items.filter(
-            Q(decision=D.CONTINUE) | Q(decision=""), case__isnull=False
+            Q(decision=D.CONTINUE) | Q(decision=""), case__isnull=False, moved_to=""
         ).exclude(case__in=next_meeting.items.filter(case__isnull=False).values("case"))
         for item in to_carry:
             AgendaItem.objects.create(
@@ -638,6 +664,222 @@ def minutes_approve(*, meeting: Meeting, user: Actor) -> MinutesApproval:
     return MinutesApproval.objects.create(
         meeting=locked, approved_by=user, approved_at=timezone.now()
     )
+
+
+# --- Live meeting (issue 17): states, the item on the table, outcomes, moves -----------------
+
+
+class MinuteConflict(Exception):
+    """Someone else saved this minute since the writer loaded it."""
+
+    def __init__(self, current: AgendaItem) -> None:
+        super().__init__("The minute was changed by someone else.")
+        self.current = current
+
+
+def _require_outcomes_open(
+    meeting: Meeting, item: AgendaItem, *, decision: str, actions: list[dict] | None
+) -> None:
+    """Outcomes are recorded in session; a closed meeting's minutes are a draft whose text may
+    still change, never its outcomes."""
+    if meeting.status == Meeting.Status.OPEN:
+        return
+    if meeting.status == Meeting.Status.CLOSED:
+        if item.decision and decision == item.decision and not actions:
+            return
+        raise ValidationError(
+            _(
+                "The meeting is closed: only the text of a decided minute can still change. "
+                "Reopen the meeting to record outcomes."
+            )
+        )
+    raise ValidationError(_("Outcomes are recorded while the meeting is in session."))
+
+
+def _lock_in_state(meeting: Meeting, to_status: str, refusal: str) -> Meeting:
+    """The meeting's row, locked, if its life allows `to_status` next; else the refusal."""
+    locked = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    if not locked.may_become(to_status):
+        raise ValidationError(refusal)
+    return locked
+
+
+def _move(meeting: Meeting, to_status: str, user: Actor, reason: str = "") -> Meeting:
+    """Save the meeting in its new state and keep the step as a history row."""
+    from_status = meeting.status
+    meeting.status = to_status
+    meeting.save()
+    MeetingStateChange.objects.create(
+        meeting=meeting,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=user,
+    )
+    return meeting
+
+
+def _put_on_table(meeting: Meeting, item: AgendaItem | None) -> None:
+    meeting.current_item = item
+    meeting.current_item_since = timezone.now() if item is not None else None
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, user: Actor) -> Meeting:
+    """In session -> closed: no more outcomes; the minutes are a draft until finalised."""
+    _require(policy.may_run_meeting(user, meeting))
+    locked = _lock_in_state(
+        meeting, Meeting.Status.CLOSED, _("Only a meeting in session can be closed.")
+    )
+    locked.closed_at = timezone.now()
+    _put_on_table(locked, None)
+    return _move(locked, Meeting.Status.CLOSED, user)
+
+
+@transaction.atomic
+def meeting_reopen(*, meeting: Meeting, user: Actor, reason: str) -> Meeting:
+    """Closed -> in session again, with the chair's reason, kept in the meeting's history."""
+    _require(policy.may_run_meeting(user, meeting))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the meeting.")})
+    locked = _lock_in_state(
+        meeting, Meeting.Status.OPEN, _("Only a closed meeting can be reopened.")
+    )
+    if locked.status != Meeting.Status.CLOSED:
+        raise ValidationError(_("Only a closed meeting can be reopened."))
+    locked.closed_at = None
+    return _move(locked, Meeting.Status.OPEN, user, reason=reason.strip())
+
+
+@transaction.atomic
+def meeting_set_current_item(*, meeting: Meeting, user: Actor, item: AgendaItem) -> Meeting:
+    """Put an item on the table: attendees' screens follow. Only an item the chair sees, of
+    this meeting, still on it, while the meeting is in session."""
+    _require(policy.may_run_meeting(user, meeting))
+    _require(item.meeting_id == meeting.pk and policy.may_see_agenda_item(user, item))
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status != Meeting.Status.OPEN:
+        raise ValidationError(_("Outcomes are recorded while the meeting is in session."))
+    if item.moved_to:
+        raise ValidationError(_("This item was moved off the agenda."))
+    if locked.current_item_id != item.pk:
+        _put_on_table(locked, item)
+        locked.save(update_fields=["current_item", "current_item_since"])
+    return locked
+
+
+@transaction.atomic
+def live_outcome_record(
+    *,
+    item: AgendaItem,
+    user: Actor,
+    expected_version: int,
+    discussion: str,
+    decision: str,
+    level: int,
+    next_review_date: date | None = None,
+    closure_reason: str = "",
+    risk_level: str = "",
+    actions: list[dict] | None = None,
+) -> AgendaItem:
+    """The outcome typed on the chair's live screen: the minute (information and decision,
+    minute_record), the actions agreed, the risk re-scored (before and after kept on the
+    item) and the next review date, written to the case through its services."""
+    _require(policy.may_edit_agenda_item(user, item))
+    if item.meeting.status != Meeting.Status.OPEN:
+        raise ValidationError(_("Outcomes are recorded while the meeting is in session."))
+    if risk_level and risk_level not in Case.RiskLevel.values:
+        raise ValidationError({"risk_level": _("Choose a risk level from the list.")})
+    item = minute_record(
+        item=item,
+        user=user,
+        discussion=discussion,
+        decision=decision,
+        level=level,
+        next_review_date=next_review_date,
+        closure_reason=closure_reason,
+        actions=actions,
+        expected_version=expected_version,
+    )
+    if item.case_id is None:
+        return item
+    case = Case.objects.get(pk=item.case_id)
+    changes: dict = {}
+    if risk_level:
+        item.risk_before = item.risk_before or case.risk_level
+        item.risk_after = risk_level
+        item.save(update_fields=["risk_before", "risk_after"])
+        if risk_level != case.risk_level:
+            changes["risk_level"] = risk_level
+    if next_review_date and case.is_open and case.next_review_date != next_review_date:
+        changes["next_review_date"] = next_review_date
+    if changes:
+        case_services.case_update(case=case, user=user, expected_version=case.version, **changes)
+    return item
+
+
+def _next_meeting_of(meeting: Meeting) -> Meeting | None:
+    """The next meeting of the series whose agenda can still take an item; the series' next
+    slot is called if it has none yet."""
+    later = meeting.series.meetings.filter(starts_at__gt=meeting.starts_at, is_ad_hoc=False)
+    target = (
+        later.filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.PUBLISHED])
+        .order_by("starts_at")
+        .first()
+    )
+    if target is None and not later.exists():
+        after = meeting.starts_at + timedelta(days=meeting.series.cadence_days - 1)
+        target = _new_meeting(meeting.series, next_start(meeting.series, after))
+    return target
+
+
+@transaction.atomic
+def item_move(*, item: AgendaItem, user: Actor, to: str) -> AgendaItem | BacklogItem:
+    """The chair moves an undecided item off this meeting: to the next meeting's agenda, or to
+    the series' backlog. Its restriction goes with it; the item stays, marked as moved."""
+    _require(policy.may_edit_agenda_item(user, item))
+    item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    meeting = Meeting.objects.select_related("series").get(pk=item.meeting_id)
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError(_("Outcomes are recorded while the meeting is in session."))
+    if to not in AgendaItem.MovedTo.values:
+        raise ValidationError({"to": _("Choose where the item goes.")})
+    if item.decision or item.moved_to:
+        raise ValidationError(_("This item has a decision: it stays in the minutes."))
+    moved: AgendaItem | BacklogItem
+    if to == AgendaItem.MovedTo.NEXT_MEETING:
+        target = _next_meeting_of(meeting)
+        if target is None:
+            raise ValidationError(_("The series has no next meeting to move the item to."))
+        already = item.case_id and target.items.filter(case_id=item.case_id).first()
+        moved = already or AgendaItem.objects.create(
+            meeting=target,
+            case_id=item.case_id,
+            escalation_id=item.escalation_id,
+            title=item.title,
+            reason=AgendaItem.Reason.CARRIED_OVER,
+            carried_from=item,
+            restricted_to_level=item.restricted_to_level,
+            order=_next_order(target),
+        )
+    else:
+        moved = BacklogItem.objects.create(
+            series=meeting.series,
+            case_id=item.case_id,
+            escalation_id=item.escalation_id,
+            title=item.title,
+            restricted_to_level=item.restricted_to_level,
+            moved_from=item,
+            moved_by=user,
+        )
+    item.moved_to = to
+    item.version += 1
+    item.save(update_fields=["moved_to", "version"])
+    if meeting.current_item_id == item.pk:
+        following = selectors.live_next_item(user=user, meeting=meeting, after=item)
+        _put_on_table(meeting, following)
+        meeting.save(update_fields=["current_item", "current_item_since"])
+    return moved
 
 
 # --- Reminders -------------------------------------------------------------------------------

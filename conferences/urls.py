@@ -24,4 +24,12 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:meeting_id>/minutes/approve/", views.minutes_approve, name="approve"),
     path("meetings/<int:meeting_id>/calendar.ics", views.meeting_calendar, name="calendar"),
+    # Live meeting (issue 17).
+    path("meetings/<int:meeting_id>/state/", views.meeting_state, name="state"),
+    path("meetings/<int:meeting_id>/reopen/", views.meeting_reopen, name="reopen"),
+    path("meetings/<int:meeting_id>/briefing/", views.briefing, name="briefing"),
+    path("meetings/<int:meeting_id>/live/", views.live, name="live"),
+    path("meetings/<int:meeting_id>/live/now/", views.live_now, name="live_now"),
+    path("meetings/<int:meeting_id>/live/<int:item_id>/", views.live_item, name="live_item"),
+    path("meetings/<int:meeting_id>/live/<int:item_id>/move/", views.live_move, name="live_move"),
 ]

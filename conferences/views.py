@@ -17,7 +17,7 @@ from access.doors import access_agenda_item, access_meeting, access_series
 from cases import selectors as case_selectors
 from cases.people import label_cases
 from conferences import documents, forms, selectors, services
-from conferences.models import Meeting
+from conferences.models import AgendaItem, Meeting
 from core.forms import show_refusal
 from core.pagination import paginate
 
@@ -319,29 +319,48 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         levels=levels,
         action_owners=owners,
         initial={
+            "version": item.version,
             "discussion": item.discussion,
             "decision": item.decision,
             # Never pre-selected above what the writer may write.
             "level": item.minute_level if item.minute_level in levels else None,
         },
     )
+    saved = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with show_refusal(request, form):
-            services.minute_record(
-                item=item,
-                user=request.user,
-                discussion=data["discussion"],
-                decision=data["decision"],
-                level=data["level"],
-                next_review_date=data["next_review_date"],
-                closure_reason=data["closure_reason"],
-                actions=form.actions(),
+        try:
+            with show_refusal(request, form):
+                services.minute_record(
+                    item=item,
+                    user=request.user,
+                    discussion=data["discussion"],
+                    decision=data["decision"],
+                    level=data["level"],
+                    next_review_date=data["next_review_date"],
+                    closure_reason=data["closure_reason"],
+                    actions=form.actions(),
+                    expected_version=data["version"],
+                )
+                messages.success(request, _("Minute saved."))
+                return redirect(meeting)
+        except services.MinuteConflict as conflict:
+            # What the writer typed stays in the form, on top of the version now saved.
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.current.version)
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this minute while you were writing. Their version is "
+                    "shown above the form; what you typed is still in the form. Check it and "
+                    "save again."
+                ),
             )
-            messages.success(request, _("Minute saved."))
-            return redirect(meeting)
+            saved = conflict.current
     return render(
-        request, "conferences/item_minute.html", {"meeting": meeting, "item": item, "form": form}
+        request,
+        "conferences/item_minute.html",
+        {"meeting": meeting, "item": item, "form": form, "conflict": saved},
     )
 
 
@@ -443,3 +462,253 @@ def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
         services.minutes_approve(meeting=meeting, user=request.user)
         messages.success(request, _("Minutes approved as a true record."))
     return redirect("conferences:minutes", meeting_id=meeting.pk)
+
+
+# --- Live meeting (issue 17): states, the chair's screen, attendees following ------------------
+
+
+@login_required
+@require_POST
+def meeting_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The chair opens or closes the meeting (publishing is on the agenda page, finalising
+    and reopening have their own pages). Each button shows only where it works."""
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    writes = {
+        "open": (services.meeting_open, _("Meeting opened: outcomes are recorded live.")),
+        "close": (services.meeting_close, _("Meeting closed: the minutes are a draft.")),
+    }
+    chosen = writes.get(request.POST.get("to", ""))
+    if chosen is None:
+        messages.error(request, _("That did not work: choose an action on the page."))
+        return redirect(meeting)
+    write, success = chosen
+    with show_refusal(request):
+        write(meeting=meeting, user=request.user)
+        messages.success(request, success)
+        if request.POST.get("to") == "open":
+            return redirect("conferences:live", meeting_id=meeting.pk)
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    form = forms.ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.meeting_reopen(
+                meeting=meeting, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Meeting reopened."))
+            return redirect("conferences:live", meeting_id=meeting.pk)
+    return render(
+        request,
+        "conferences/form.html",
+        {
+            "form": form,
+            "title": _("Reopen the meeting"),
+            "meeting": meeting,
+            "button": _("Reopen the meeting"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The live meeting: the chair is taken to the item on the table (or the first); every
+    other member sees the item on the table as they may, updated by htmx (live_now)."""
+    meeting = access_meeting(request.user, meeting_id)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    if policy.may_run_meeting(request.user, meeting):
+        item = selectors.live_current_item(user=request.user, meeting=meeting) or (
+            selectors.live_agenda(user=request.user, meeting=meeting).filter(moved_to="").first()
+        )
+        if item is not None:
+            return redirect("conferences:live_item", meeting_id=meeting.pk, item_id=item.pk)
+    return render(request, "conferences/live/follow.html", _follow_context(request, meeting))
+
+
+def _follow_context(request: HttpRequest, meeting: Meeting) -> dict:
+    """What an attendee's screen shows now: the item on the table if they may see it, and a
+    token of it, so that a poll that finds it unchanged answers 204 (htmx swaps nothing)."""
+    item = selectors.live_current_item(user=request.user, meeting=meeting)
+    following = meeting.status in (
+        Meeting.Status.PLANNED,
+        Meeting.Status.PUBLISHED,
+        Meeting.Status.OPEN,
+    )
+    return {
+        "meeting": meeting,
+        "item": item,
+        "following": following,
+        "token": f"{meeting.status}-{item.pk}-{item.version}" if item else meeting.status,
+        "may_chair": policy.may_run_meeting(request.user, meeting),
+    }
+
+
+@login_required
+@require_GET
+def live_now(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The fragment an attendee's screen polls every 2 s: 204 when what they may see has not
+    changed, else the item on the table as they may see it (its read recorded then)."""
+    meeting = access_meeting(request.user, meeting_id)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        return HttpResponse(status=204)
+    context = _follow_context(request, meeting)
+    if request.GET.get("seen") == context["token"]:
+        return HttpResponse(status=204)
+    if context["item"] is not None:
+        context["ctx"] = selectors.live_item_shown(item=context["item"], reader=request.user)
+    response = render(request, "conferences/live/_now.html", context)
+    if not context["following"]:
+        response.status_code = 286  # htmx stops polling: the meeting is over
+    return response
+
+
+def _outcome_initial(item: AgendaItem, levels: list[int]) -> dict:
+    return {
+        "version": item.version,
+        "decision": item.decision or None,
+        "discussion": item.discussion,
+        "level": item.minute_level if item.minute_level in levels else None,
+        "risk_level": item.risk_after,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def live_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """The chair's live screen, one item at a time: its context, the outcome typed in place,
+    "Save and next item", the clock against the item's time budget."""
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        return redirect(meeting)
+    user = request.user
+    # A POST replaces the minute: only for a chair who may read the one it has (403).
+    item = access_agenda_item(user, meeting, item_id, for_minute=request.method == "POST")
+    here = redirect("conferences:live_item", meeting_id=meeting.pk, item_id=item.pk)
+    levels = policy.writable_levels(user)
+    owners = (
+        case_selectors.case_team_members(case=item.case)
+        if item.case_id
+        else forms.members_choices().none()
+    )
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "show":
+        with show_refusal(request):
+            services.meeting_set_current_item(meeting=meeting, user=user, item=item)
+        return here
+    form = forms.LiveOutcomeForm(
+        request.POST or None,
+        levels=levels,
+        action_owners=owners,
+        initial=_outcome_initial(item, levels),
+    )
+    conflict = None
+    if request.method == "POST" and "add_action" not in request.POST and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with show_refusal(request, form):
+                services.live_outcome_record(
+                    item=item,
+                    user=user,
+                    expected_version=data["version"],
+                    discussion=data["discussion"],
+                    decision=data["decision"],
+                    level=data["level"],
+                    next_review_date=data["next_review_date"],
+                    closure_reason=data["closure_reason"],
+                    risk_level=data["risk_level"],
+                    actions=form.actions(),
+                )
+                messages.success(request, _("Outcome saved."))
+                following = (
+                    selectors.live_next_item(user=user, meeting=meeting, after=item)
+                    if action == "next"
+                    else None
+                )
+                if following is None:
+                    return here
+                services.meeting_set_current_item(meeting=meeting, user=user, item=following)
+                return redirect(
+                    "conferences:live_item", meeting_id=meeting.pk, item_id=following.pk
+                )
+        except services.MinuteConflict as error:
+            conflict = error.current
+            form = _rebase_outcome(form, conflict, levels, owners)
+    if request.method == "POST":
+        meeting.refresh_from_db(fields=["status", "current_item", "current_item_since"])
+    return render(
+        request,
+        "conferences/live/chair.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "ctx": selectors.item_context(item=item, reader=user),
+            "agenda": label_cases(
+                selectors.live_agenda(user=user, meeting=meeting),
+                user=user,
+                case_of=lambda row: row.case,
+            ),
+            "form": form,
+            "conflict": conflict,
+            # The door let the item through: the chair sees it.
+            "may_record": meeting.is_in_session and policy.may_record_seen_minute(user, item),
+            "move_form": forms.MoveItemForm(),
+            "on_table": meeting.current_item_id == item.pk,
+        },
+    )
+
+
+def _rebase_outcome(
+    form: forms.LiveOutcomeForm, current: AgendaItem, levels: list[int], owners
+) -> forms.LiveOutcomeForm:
+    """Keep what the chair typed on top of the minute now saved, so saving again applies it;
+    the other writer's text is shown beside it."""
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    rebased = forms.LiveOutcomeForm(data, levels=levels, action_owners=owners)
+    rebased.is_valid()
+    rebased.add_error(
+        None,
+        _(
+            "Someone else saved this minute while you were writing. Their version is shown "
+            "above the form; what you typed is still in the form. Check it and save again."
+        ),
+    )
+    return rebased
+
+
+@login_required
+@require_POST
+def live_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    item = access_agenda_item(request.user, meeting, item_id, audit=False)
+    form = forms.MoveItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose where the item goes."))
+        return redirect("conferences:live_item", meeting_id=meeting.pk, item_id=item.pk)
+    with show_refusal(request):
+        services.item_move(item=item, user=request.user, to=form.cleaned_data["to"])
+        messages.success(request, AgendaItem.MovedTo(form.cleaned_data["to"]).label)
+        return redirect("conferences:live", meeting_id=meeting.pk)
+    return redirect("conferences:live_item", meeting_id=meeting.pk, item_id=item.pk)
+
+
+@login_required
+@require_GET
+def briefing(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A member's briefing: every item they see, with its context as they may read it."""
+    meeting = access_meeting(request.user, meeting_id)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    return render(
+        request,
+        "conferences/live/briefing.html",
+        {"meeting": meeting, "contexts": selectors.briefing(user=request.user, meeting=meeting)},
+    )

@@ -63,6 +63,7 @@ def _hold(meeting: Meeting, chair, members, cases: list[Case], index: int) -> No
             next_review_date=review,
             discussion=DISCUSSIONS[(index + n) % len(DISCUSSIONS)],
         )
+    services.meeting_close(meeting=meeting, user=chair)
     services.minutes_finalise(meeting=meeting, user=chair)
 
 

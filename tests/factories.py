@@ -117,3 +117,13 @@ def make_referral(*, referrer=None, submit: bool = True, indicators=(), **overri
         indicators=indicators,
         **referral_fields(**overrides),
     )
+
+
+def set_meeting_status(meeting, status: str):
+    """Put a meeting in a state of its life directly, for a test about what happens in that
+    state (the steps themselves: tests/conferences/test_meeting_states.py)."""
+    from conferences.models import Meeting
+
+    Meeting.objects.filter(pk=meeting.pk).update(status=status)
+    meeting.status = status
+    return meeting

@@ -274,6 +274,10 @@ def _conference_world(users, case_in, case_out, outsider, other_agency) -> dict:
     item_out = conference_services.agenda_add_case(
         meeting=meeting_out, user=other_chair, case=case_out
     )
+    # The item inside is on the table: every member's live screen shows it as they may.
+    for meeting, item in ((meeting_in, item_in), (meeting_out, item_out)):
+        type(meeting).objects.filter(pk=meeting.pk).update(current_item=item)
+        meeting.current_item = item
     return {
         "series_in": series_in,
         "series_out": series_out,
@@ -678,6 +682,32 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=on_meeting,
         get=answer(405),
         post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 302}),
+    ),
+    # The live meeting (issue 17). Its steps are the chair's; a POST naming no step comes back
+    # to the meeting. Every member follows the live screen; the chair is taken to the item on
+    # the table (inside), or shown the screen with no item they see (outside).
+    "conferences:state": Expect(
+        kwargs=on_meeting,
+        get=answer(405),
+        post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 302}),
+    ),
+    "conferences:reopen": Expect(
+        kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
+    ),
+    "conferences:briefing": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
+    "conferences:live": Expect(
+        kwargs=on_meeting, get=({**MEETING_IN, "coordinator": 302}, MEETING_OUT)
+    ),
+    "conferences:live_now": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
+    "conferences:live_item": Expect(
+        kwargs=on_item,
+        get=(CHAIR_IN, {**CHAIR_OUT, "coordinator": 404}),
+        post=(CHAIR_IN, {**CHAIR_OUT, "coordinator": 404}),
+    ),
+    "conferences:live_move": Expect(
+        kwargs=on_item,
+        get=answer(405),
+        post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 404}),
     ),
     # --- Oversight.
     "oversight:dashboard": Expect(get=answer(404, coordinator=200)),

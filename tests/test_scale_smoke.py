@@ -17,7 +17,15 @@ SMALL, LARGER = 0.01, 0.03
 # as it commits (audit/reads.py, audit/chain.py). Those statements are counted apart.
 AUDIT = re.compile(r"auditlog_logentry|audit_auditseal|audit_auditretentionrun|pg_advisory")
 TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
-AUDITED_PAGES = {"case_detail", "case_list", "case_list_deep", "case_search", "agenda", "minutes"}
+AUDITED_PAGES = {
+    "case_detail",
+    "case_list",
+    "case_list_deep",
+    "case_search",
+    "agenda",
+    "minutes",
+    "live_item",
+}
 # Pages that list protected rows log one read when they show some, none when they show nothing
 # (issue 14): a role's home, the release list, the screening queue.
 MAY_AUDIT = AUDITED_PAGES | {"home", "release_list", "referral_screening"}
@@ -57,6 +65,7 @@ def test_every_key_page_keeps_its_query_budget_whatever_the_size(db, on_commit):
         "release_list",
         "agenda",
         "minutes",
+        "live_item",
         "dashboard",
         "referral_screening",
     }

@@ -1069,6 +1069,39 @@ def decided_items(a: Attempt) -> None:
     )
 
 
+def in_state(status: str, then: Callable[[Attempt], None] | None = None):
+    """The meeting in this state of its life (issue 17), then `then`."""
+
+    def prepare(a: Attempt) -> None:
+        Meeting.objects.filter(pk=a.get("meeting").pk).update(status=status)
+        if then is not None:
+            then(a)
+
+    return prepare
+
+
+def live_outcome_form(a: Attempt) -> dict:
+    return {
+        "version": AgendaItem.objects.get(pk=a.get("item").pk).version,
+        "rows": 1,
+        "action": "save",
+        "decision": AgendaItem.Decision.CONTINUE,
+        "discussion": "Discussed live; he found an apprenticeship.",
+        "level": Level.L2,
+        "risk_level": "high",
+        "next_review_date": "",
+        "closure_reason": "",
+        "action_1_description": "",
+        "action_1_owner": "",
+        "action_1_due_date": "",
+        "action_1_consent": "not_needed",
+    }
+
+
+def meeting_is(status: str) -> Callable[[Attempt], bool]:
+    return lambda a: Meeting.objects.get(pk=a.get("meeting").pk).status == status
+
+
 def final_minutes(a: Attempt) -> None:
     Meeting.objects.filter(pk=a.get("meeting").pk).update(status=Meeting.Status.FINAL)
 
@@ -1186,6 +1219,7 @@ CONFERENCE_WRITES = [
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_ITEM_OUT,
         kwargs=on_item,
+        prepare=in_state(Meeting.Status.OPEN),
         data=lambda a: MINUTE_FORM,
     ),
     Write(
@@ -1193,7 +1227,7 @@ CONFERENCE_WRITES = [
         "over a police L4 minute (finding 1)",
         inside={**CHAIR_WRITES_IN, "coordinator": FORBIDDEN},
         kwargs=on_item,
-        prepare=a_police_l4_minute,
+        prepare=in_state(Meeting.Status.OPEN, a_police_l4_minute),
         data=lambda a: MINUTE_FORM,
         nobody=True,
     ),
@@ -1229,8 +1263,77 @@ CONFERENCE_WRITES = [
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_WRITES_OUT,
         kwargs=on_meeting,
-        prepare=decided_items,
-        effect=lambda a: Meeting.objects.get(pk=a.get("meeting").pk).status == Meeting.Status.FINAL,
+        prepare=in_state(Meeting.Status.CLOSED, decided_items),
+        effect=meeting_is(Meeting.Status.FINAL),
+    ),
+    # --- The live meeting (issue 17): its steps, the chair's screen, moving an item.
+    Write(
+        "conferences:state",
+        "the meeting opened",
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_WRITES_OUT,
+        kwargs=on_meeting,
+        prepare=in_state(Meeting.Status.PUBLISHED),
+        data=lambda a: {"to": "open"},
+        effect=meeting_is(Meeting.Status.OPEN),
+    ),
+    Write(
+        "conferences:state",
+        "the meeting closed",
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_WRITES_OUT,
+        kwargs=on_meeting,
+        prepare=in_state(Meeting.Status.OPEN),
+        data=lambda a: {"to": "close"},
+        effect=meeting_is(Meeting.Status.CLOSED),
+    ),
+    Write(
+        "conferences:reopen",
+        "a closed meeting reopened, with a reason",
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_WRITES_OUT,
+        kwargs=on_meeting,
+        prepare=in_state(Meeting.Status.CLOSED),
+        data=lambda a: {"reason": "The decision on one case was missed."},
+        effect=meeting_is(Meeting.Status.OPEN),
+    ),
+    Write(
+        "conferences:live_item",
+        "an outcome typed on the live screen (risk re-scored)",
+        restricted=False,
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_ITEM_OUT,
+        kwargs=on_item,
+        prepare=in_state(Meeting.Status.OPEN),
+        data=live_outcome_form,
+        effect=lambda a: a.case.risk_level == "high",
+    ),
+    Write(
+        "conferences:live_item",
+        "an item put on the table",
+        restricted=True,
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_ITEM_OUT,
+        kwargs=on_item,
+        prepare=in_state(
+            Meeting.Status.OPEN,
+            lambda a: Meeting.objects.filter(pk=a.get("meeting").pk).update(current_item=None),
+        ),
+        data=lambda a: {"action": "show"},
+        effect=lambda a: (
+            Meeting.objects.get(pk=a.get("meeting").pk).current_item_id == a.get("item").pk
+        ),
+    ),
+    Write(
+        "conferences:live_move",
+        "an item moved to the series backlog",
+        restricted=True,
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_ITEM_OUT,
+        kwargs=on_item,
+        prepare=in_state(Meeting.Status.OPEN),
+        data=lambda a: {"to": "backlog"},
+        effect=lambda a: AgendaItem.objects.get(pk=a.get("item").pk).moved_to == "backlog",
     ),
     Write(
         "conferences:approve",

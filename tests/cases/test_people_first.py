@@ -14,7 +14,7 @@ from cases import services
 from cases.people import person_label
 from conferences import services as conference_services
 from conferences.models import ConferenceSeries
-from tests.factories import make_case, make_person, make_user
+from tests.factories import make_case, make_person, make_user, set_meeting_status
 
 pytestmark = pytest.mark.clock
 
@@ -68,6 +68,7 @@ def world(db):
     for user in (owner, police, chair, limited_chair):
         conference_services.declaration_sign(meeting=meeting, user=user)
     item = conference_services.agenda_add_case(meeting=meeting, user=chair, case=case)
+    set_meeting_status(meeting, "open")
     conference_services.minute_record(
         item=item, user=chair, decision="continue", level=Level.L1, discussion="Seen."
     )

@@ -12,7 +12,7 @@ from accounts.models import Level, Role
 from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_user, set_meeting_status
 
 
 @pytest.fixture
@@ -100,6 +100,7 @@ def test_minutes_show_each_reader_only_what_their_level_allows(
         case=items["ours"].case, user=limited, granted_by=social_worker, reason="conference"
     )
     signed(social_worker, limited)
+    set_meeting_status(meeting, "open")
     services.minute_record(
         item=items["ours"],
         user=coordinator,
@@ -144,6 +145,7 @@ def test_the_agenda_and_minutes_take_a_fixed_number_of_queries(
 ):
     signed(social_worker)
     services.declaration_sign(meeting=meeting, user=coordinator)
+    set_meeting_status(meeting, "open")
 
     def add_items(n):
         for _ in range(n):

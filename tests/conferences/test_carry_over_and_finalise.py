@@ -9,7 +9,7 @@ from accounts.models import Level
 from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
-from tests.factories import make_case
+from tests.factories import make_case, set_meeting_status
 
 pytestmark = pytest.mark.clock
 
@@ -27,7 +27,7 @@ def police_series(coordinator, social_worker, police_officer):
 
 @pytest.fixture
 def police_meeting(police_series):
-    return police_series.meetings.get()
+    return set_meeting_status(police_series.meetings.get(), "open")
 
 
 def police_case(coordinator, social_worker, police_officer):
@@ -57,6 +57,7 @@ def test_a_restricted_item_carried_over_keeps_its_restriction(
     services.minute_record(
         item=restricted, user=police_officer, decision="continue", level=4, discussion="x"
     )
+    set_meeting_status(police_meeting, "closed")
     services.minutes_finalise(meeting=police_meeting, user=police_officer)
     carried = next_meeting(police_meeting).items.get(case=restricted.case)
     assert carried.carried_from == restricted
@@ -69,6 +70,7 @@ def test_a_restricted_item_proposed_as_carried_over_keeps_its_restriction(
     services.minute_record(
         item=restricted, user=police_officer, decision="continue", level=4, discussion="x"
     )
+    set_meeting_status(police_meeting, "closed")
     services.minutes_finalise(meeting=police_meeting, user=police_officer)
     following = next_meeting(police_meeting)
     services.agenda_remove(item=following.items.get(), user=police_officer)
@@ -84,6 +86,7 @@ def test_a_chair_is_not_proposed_a_carried_over_item_they_may_not_see(
     services.minute_record(
         item=restricted, user=police_officer, decision="continue", level=4, discussion="x"
     )
+    set_meeting_status(police_meeting, "closed")
     services.minutes_finalise(meeting=police_meeting, user=police_officer)
     following = next_meeting(police_meeting)
     services.agenda_remove(item=following.items.get(), user=police_officer)
@@ -103,6 +106,7 @@ def test_the_finalise_message_does_not_count_items_the_chair_may_not_see(
     )
     services.agenda_restrict(item=second, user=police_officer, level=Level.L4)
     services.agenda_add_general(meeting=police_meeting, user=police_officer, title="AOB")
+    set_meeting_status(police_meeting, "closed")
     with pytest.raises(ValidationError) as refusal:
         services.minutes_finalise(meeting=police_meeting, user=coordinator)
     assert refusal.value.messages[0].startswith("1 item(s) have no decision yet.")
@@ -113,13 +117,14 @@ def test_the_finalise_message_does_not_count_items_the_chair_may_not_see(
     assert "1 item(s) have no decision yet." in body
     assert "3 item(s)" not in body
     police_meeting.refresh_from_db()
-    assert police_meeting.status == Meeting.Status.PLANNED
+    assert police_meeting.status == Meeting.Status.CLOSED
 
 
 def test_the_police_chair_is_told_every_undecided_item_they_see(
     police_meeting, police_officer, restricted
 ):
     services.agenda_add_general(meeting=police_meeting, user=police_officer, title="AOB")
+    set_meeting_status(police_meeting, "closed")
     with pytest.raises(ValidationError, match="2 item"):
         services.minutes_finalise(meeting=police_meeting, user=police_officer)
 
@@ -129,6 +134,7 @@ def test_items_hidden_from_the_chair_do_not_stop_finalising_and_are_carried_over
 ):
     """Refusing would tell the chair that items they may not see exist; the undecided items
     go on, restricted, to the next meeting, where a chair who sees them decides."""
+    set_meeting_status(police_meeting, "closed")
     services.minutes_finalise(meeting=police_meeting, user=coordinator)
     police_meeting.refresh_from_db()
     assert police_meeting.status == Meeting.Status.FINAL

@@ -10,7 +10,7 @@ from access.doors import access_agenda_item, access_meeting, access_series
 from accounts.models import Level, Role
 from cases import services as case_services
 from conferences import services
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_user, set_meeting_status
 
 
 def reads() -> int:
@@ -94,6 +94,7 @@ def test_the_item_door_refuses_a_minute_the_user_may_not_read(
 ):
     meeting.series.chair = police_officer
     meeting.series.save()
+    set_meeting_status(meeting, "open")
     services.minute_record(
         item=item, user=police_officer, decision="continue", level=Level.L4, discussion="L4"
     )

@@ -75,7 +75,7 @@ def test_a_coordinator_runs_a_cycle_from_proposed_agenda_to_final_minutes(
     assert case.status == Case.Status.ACTIVE_SUPPORT
     assert Action.objects.get(case=case).description == "Find a mentor"
 
-    # Finalising refuses while an item lacks a decision.
+    # Finalising refuses while the meeting is in session (issue 17: close it first).
     client.post(reverse("conferences:finalise", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.OPEN
@@ -84,6 +84,9 @@ def test_a_coordinator_runs_a_cycle_from_proposed_agenda_to_final_minutes(
         reverse("conferences:minute", args=[meeting.pk, general.pk]),
         {"discussion": "Nothing", "level": 1, "decision": "continue"},
     )
+    client.post(reverse("conferences:state", args=[meeting.pk]), {"to": "close"})
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CLOSED
     client.post(reverse("conferences:finalise", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.FINAL

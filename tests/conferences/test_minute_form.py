@@ -11,7 +11,7 @@ from accounts.models import Level, Role
 from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem, ConferenceSeries
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_user, set_meeting_status
 
 CANARY = "CANARY-L4-police-minute-4417"
 
@@ -33,7 +33,7 @@ def police_meeting(police_series, coordinator, social_worker, police_officer):
     meeting = police_series.meetings.get()
     for user in (coordinator, social_worker, police_officer):
         services.declaration_sign(meeting=meeting, user=user)
-    return meeting
+    return set_meeting_status(meeting, "open")
 
 
 @pytest.fixture
@@ -78,12 +78,14 @@ def test_the_coordinator_cannot_open_the_form_of_a_police_l4_minute(
 def test_the_meeting_page_offers_the_coordinator_no_minute_form_for_the_police_minute(
     client, coordinator, police_officer, police_minute
 ):
+    # In session, the agenda links each item's outcome to the chair's live screen (issue 17).
+    live_url = reverse("conferences:live_item", args=[police_minute.meeting_id, police_minute.pk])
     client.force_login(coordinator)
     body = client.get(reverse("conferences:meeting", args=[police_minute.meeting_id])).content
-    assert minute_url(police_minute) not in body.decode()
+    assert live_url not in body.decode()
     client.force_login(police_officer)
     body = client.get(reverse("conferences:meeting", args=[police_minute.meeting_id])).content
-    assert minute_url(police_minute) in body.decode()
+    assert live_url in body.decode()
 
 
 def test_the_coordinator_cannot_overwrite_a_police_l4_minute_through_the_form(

@@ -350,37 +350,35 @@ def test_the_whole_story_in_the_browser(story_factory, language):
         assert page.locator("#agenda").get_by_role("link", name=person_first).is_visible()
         story.step(page, f"{who}-meeting-signed")
 
-    # --- 7. Minutes, written and finalised; their actions land in the case ------------------
+    # --- 7. The meeting runs live: outcomes typed on the chair's screen, then closed and
+    # finalised; the actions agreed land in the case (issue 17) ------------------------------
     coordinator.goto(meeting.get_absolute_url())
     case_item, general_item = items
-    coordinator.locator(f"#item-{case_item.pk}").get_by_role(
-        "link", name=T("Write the minute")
-    ).click()
-    coordinator.get_by_label(label_is(T("Discussion"))).fill(
+    coordinator.get_by_role("button", name=T("Open the meeting")).click()
+    coordinator.wait_for_url(f"**/live/{case_item.pk}/")
+    coordinator.get_by_label(label_is(T("Information shared and discussion"))).fill(
         "Agreed to adopt; mentor and family support."
     )
     coordinator.get_by_label(label_is(T("Level of the minute"))).select_option(str(Level.L2.value))
-    coordinator.get_by_label(label_is(T("Decision"))).select_option(AgendaItem.Decision.ADOPT.value)
+    coordinator.get_by_label(T(AgendaItem.Decision.ADOPT.label), exact=True).check()
     fill_date(date_group(coordinator, T("Next review date")), today + timedelta(days=42), T)
-    coordinator.get_by_label(label_is(T("New action %(n)d") % {"n": 1})).fill(MINUTE_ACTION)
-    coordinator.get_by_label(label_is(T("Owner of action %(n)d") % {"n": 1})).select_option(
-        label=f"Sam Social ({users['social'].profile.agency})"
-    )
+    coordinator.get_by_label(label_is(T("Action %(n)d") % {"n": 1})).fill(MINUTE_ACTION)
+    coordinator.get_by_label(
+        label_is(T("Owner of action %(n)d (their agency follows)") % {"n": 1})
+    ).select_option(label=f"Sam Social ({users['social'].profile.agency})")
     fill_date(
         date_group(coordinator, T("Due date of action %(n)d") % {"n": 1}),
         today + timedelta(days=14),
         T,
     )
-    story.step(coordinator, "minute-form")
-    coordinator.get_by_role("button", name=T("Save the minute")).click()
+    story.step(coordinator, "live-outcome-form")
+    coordinator.get_by_role("button", name=T("Save and next item")).click()
+    coordinator.wait_for_url(f"**/live/{general_item.pk}/")
+    coordinator.get_by_label(T(AgendaItem.Decision.CONTINUE.label), exact=True).check()
+    coordinator.get_by_role("button", name=T("Save and next item")).click()
+    coordinator.wait_for_url(f"**/live/{general_item.pk}/")
+    coordinator.get_by_role("button", name=T("Close the meeting")).click()
     coordinator.wait_for_url(f"**{meeting.get_absolute_url()}")
-    coordinator.locator(f"#item-{general_item.pk}").get_by_role(
-        "link", name=T("Write the minute")
-    ).click()
-    coordinator.get_by_label(label_is(T("Decision"))).select_option(
-        AgendaItem.Decision.CONTINUE.value
-    )
-    coordinator.get_by_role("button", name=T("Save the minute")).click()
     coordinator.get_by_role("button", name=T("Finalise the minutes")).click()
     story.step(coordinator, "minutes-finalised")
     meeting.refresh_from_db()

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_in_each_language'),
-        ('conferences', '0001_initial'),
+        ('conferences', '0002_meeting_states_live'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
