@@ -16,7 +16,7 @@ from cases import services as case_services
 from conferences import services
 from conferences.models import AgendaItem, AgreedAction, DocumentCopy, Meeting, MinutesApproval
 from core import ics
-from tests.factories import make_case, make_person
+from tests.factories import make_case, make_person, set_meeting_status
 
 CANARY_L4 = "CANARY-L4-minute-of-the-police-3301"
 CANARY_L3 = "CANARY-L3-amendment-of-the-zone-8812"
@@ -43,6 +43,8 @@ def minuted(meeting, coordinator, social_worker, police_officer, signed):
             case=each, user=police_officer, granted_by=social_worker, reason="team"
         )
     signed(coordinator, social_worker, police_officer)
+    # Outcomes are recorded in session (issue 17's states).
+    set_meeting_status(meeting, Meeting.Status.OPEN)
     item = services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
     services.minute_record(
         item=item,
@@ -263,6 +265,7 @@ def test_the_minutes_document_takes_a_fixed_number_of_queries(
     from conferences import selectors
 
     signed(coordinator)
+    set_meeting_status(meeting, Meeting.Status.OPEN)
 
     def add_items(n):
         for _ in range(n):
