@@ -19,5 +19,7 @@ class ConferencesConfig(AppConfig):
             models.Amendment,
             models.Attendance,
             models.DeclarationSignature,
+            models.Recusal,
+            models.AgencyCheck,
         ):
             auditlog.register(model)

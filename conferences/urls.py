@@ -21,4 +21,13 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/items/<int:item_id>/amend/", views.item_amend, name="amend"),
     path("meetings/<int:meeting_id>/finalise/", views.minutes_finalise, name="finalise"),
     path("meetings/<int:meeting_id>/minutes/", views.minutes, name="minutes"),
+    # Issue 17, parts 4 and 5: recusals and agency checks.
+    path("meetings/<int:meeting_id>/recusals/new/", views.recusal_add, name="recusal"),
+    path("checks/", views.agency_checks_todo, name="checks_todo"),
+    path("meetings/<int:meeting_id>/checks/", views.agency_checks, name="checks"),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/check/",
+        views.agency_check_answer,
+        name="check",
+    ),
 ]
