@@ -523,10 +523,11 @@ def checking_agency_filter(series: ConferenceSeries) -> Q:
     return Q(profiles__role__in=CHECK_ANSWERER_ROLES, profiles__user__conference_series=series)
 
 
-def agency_check_item_filter(user: Actor) -> Q:
+def agency_check_item_filter(user: Actor, *, open_only: bool = True) -> Q:
     """A filter on AgendaItem: the case items the user's agency is asked to check: on a
-    meeting the user sees whose agenda is published (until it closes), of a series on which
-    their agency has a core member, and on the user's own agenda (agenda_item_filter)."""
+    meeting the user sees, of a series on which their agency has a core member, and on the
+    user's own agenda (agenda_item_filter). open_only: only while the checks are open (the
+    agenda published, until the meeting closes; the service refuses an answer otherwise)."""
     agency_id = agency_id_of(user)
     if not may_answer_agency_checks(user) or agency_id is None:
         return NOTHING
@@ -535,7 +536,9 @@ def agency_check_item_filter(user: Actor) -> Q:
         user__profile__agency_id=agency_id,
         user__profile__role__in=CHECK_ANSWERER_ROLES,
     )
-    meetings = Meeting.objects.filter(meeting_filter(user), status__in=AGENCY_CHECK_STATUSES)
+    meetings = Meeting.objects.filter(meeting_filter(user))
+    if open_only:
+        meetings = meetings.filter(status__in=AGENCY_CHECK_STATUSES)
     return (
         Q(case__isnull=False, meeting__in=meetings.values("pk"))
         & Q(Exists(asked))
@@ -545,10 +548,10 @@ def agency_check_item_filter(user: Actor) -> Q:
 
 def may_answer_agency_check(user: Actor, item: AgendaItem) -> bool:
     """Answer for one's agency on this item (one EXISTS query), unless processing of its case
-    is restricted (an answer, and the entry a shared one writes, join the case's record)."""
-    return AgendaItem.objects.filter(
-        agency_check_item_filter(user), pk=item.pk
-    ).exists() and not _on_restricted_case(item)
+    is restricted (an answer, and the entry a shared one writes, join the case's record).
+    Whether the checks are open yet is the meeting's state: the service's check."""
+    asked = agency_check_item_filter(user, open_only=False)
+    return AgendaItem.objects.filter(asked, pk=item.pk).exists() and not _on_restricted_case(item)
 
 
 def may_replace_agency_check(user: Actor, check: AgencyCheck) -> bool:
