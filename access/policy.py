@@ -517,7 +517,7 @@ def may_answer_agency_checks(user: Actor) -> bool:
     return role_of(user) in CHECK_ANSWERER_ROLES
 
 
-def checking_agency_filter(series: ConferenceSeries) -> Q:
+def checking_agency_filter(series: ConferenceSeries | Subquery) -> Q:
     """A filter on Agency: the agencies asked to check on a series' agendas, those of its core
     members who work on cases (use .distinct())."""
     return Q(profiles__role__in=CHECK_ANSWERER_ROLES, profiles__user__conference_series=series)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from access import policy
@@ -344,7 +344,7 @@ def recusal_items(*, user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:
 # --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
 
 
-def checking_agencies(*, series: ConferenceSeries) -> QuerySet[Agency]:
+def checking_agencies(*, series: ConferenceSeries | Subquery) -> QuerySet[Agency]:
     """The agencies asked to check before each meeting of the series: those of its core
     members who work on cases (access.policy.checking_agency_filter)."""
     return Agency.objects.filter(policy.checking_agency_filter(series)).distinct().order_by("name")
@@ -392,7 +392,9 @@ def agency_checks_for_item(item: AgendaItem, reader: Actor) -> list[AgencyCheckR
     agency_checks.html). Three queries."""
     if item.case_id is None or not policy.may_see_agenda_item(reader, item):
         return []
-    agencies = list(checking_agencies(series=item.meeting.series))
+    # The series by a subquery: the item's meeting need not be loaded.
+    series = Subquery(Meeting.objects.filter(pk=item.meeting_id).values("series_id")[:1])
+    agencies = list(checking_agencies(series=series))
     return _check_rows([item], agencies, reader)[item.pk]
 
 
