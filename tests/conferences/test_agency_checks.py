@@ -3,9 +3,11 @@ published agenda, what it holds. The chair sees who has not answered; an answer'
 read only as its level allows; the live screen includes the same partial."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Level, Role
 from cases import services as case_services
@@ -257,3 +259,27 @@ def test_the_partial_and_the_chairs_page_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         rows = selectors.agency_checks_for_item(published, coordinator)
     assert len(rows) == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", ["Organisatiecheck", "Geen spoor", "Relevant, aanwezig maar niet gedeeld"]),
+        ("fr", ["Vérification de l’organisation", "Aucune trace", "Pertinent, partagé"]),
+    ],
+)
+def test_the_pages_read_in_dutch_and_french(
+    client, published, coordinator, social_worker, language, expected, compiled
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(social_worker)
+    body = client.get(
+        reverse("conferences:check", args=[published.meeting_id, published.pk])
+    ).content.decode()
+    for text in expected:
+        assert text in body
+    client.force_login(coordinator)
+    body = client.get(reverse("conferences:attendance", args=[published.meeting_id])).content
+    quorum = {"nl": "2 van de 3 vaste leden van de reeks", "fr": "2 des 3 membres permanents"}
+    assert quorum[language] in body.decode()
+    translation.activate(settings.LANGUAGE_CODE)  # a request leaves its language on the thread
