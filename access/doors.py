@@ -205,6 +205,17 @@ def access_agenda_item(
     return item
 
 
+def access_item_for_agency_check(user: Actor, meeting: Meeting, item_id: int) -> AgendaItem:
+    """An item of the meeting, to answer its agency check for the user's agency (issue 17,
+    part 5): 404 if it is hidden from them (access_agenda_item), 403 if it is on their agenda
+    but their agency is not asked about it (or processing of its case is restricted)."""
+    item = access_agenda_item(user, meeting, item_id, audit=False)
+    if not policy.may_answer_agency_check(user, item):
+        raise PermissionDenied
+    reads.record_read(user=user, obj=item, what="agency check")
+    return item
+
+
 # --- Releases and access requests ---------------------------------------------------------------
 
 View = Callable[..., HttpResponse]

@@ -35,6 +35,7 @@ from cases.models import (
     StatusChange,
 )
 from conferences.models import (
+    AgencyCheck,
     AgendaItem,
     AgreedAction,
     Amendment,
@@ -45,6 +46,7 @@ from conferences.models import (
     Meeting,
     MeetingStateChange,
     MinutesApproval,
+    Recusal,
 )
 from privacy.models import CaseRestriction
 from referrals.models import (
@@ -393,9 +395,12 @@ def series_filter(user: Actor) -> Q:
 
 def agenda_item_filter(user: Actor) -> Q:
     """Items a (signed) attendee sees: general items, and items on cases they may see, unless
-    restricted above their clearance (then even the item's existence is hidden)."""
+    restricted above their clearance (then even the item's existence is hidden). Never an item
+    they are recused from (a declared conflict of interest), whatever their role."""
+    if role_of(user) is None:
+        return NOTHING
     if is_information_officer(user):
-        return Q()
+        return not_recused(user)
     clearance = clearance_of(user)
     if clearance is None:
         return NOTHING
@@ -406,7 +411,7 @@ def agenda_item_filter(user: Actor) -> Q:
         escalation_filter(user), pk=OuterRef("escalation_id")
     )
     escalation_only = Q(case__isnull=True, escalation__isnull=False) & Q(Exists(visible_escalation))
-    return unrestricted & (general | on_visible_case | escalation_only)
+    return unrestricted & (general | on_visible_case | escalation_only) & not_recused(user)
 
 
 def minute_filter(user: Actor) -> Q:
@@ -525,6 +530,89 @@ def guest_grant_ends_on(meeting: Meeting, *, today: date | None = None) -> date:
     return min(day_after, today + timedelta(days=settings.GUEST_GRANT_MAX_DAYS))
 
 
+# --- Conferences: recusals and agency checks (issue 17, parts 4 and 5) -----------------------
+# A declared conflict of interest recuses an attendee from one item: agenda_item_filter hides
+# the item from them, so every read through it (the agenda, the minutes, the item pages, the
+# live screen, a briefing) leaves it out, and every door answers 404.
+# Before the meeting, each agency on the series (the agencies of its core members who work on
+# cases) answers per case on the published agenda. A member of that agency who sees the meeting
+# and the item answers for it; an agency none of whose members sees the case cannot answer (the
+# chair sees it as not answered, and may put the agency on the case team). An answer is a case
+# item: it carries a level and its agency, and its content is read as rule 2 says.
+
+CHECK_ANSWERER_ROLES = CASE_TEAM_ROLES | {Role.INFORMATION_OFFICER}
+AGENCY_CHECK_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.OPEN)
+
+
+def not_recused(user: Actor) -> Q:
+    """A filter on AgendaItem: the items the user is not recused from."""
+    return ~Q(Exists(Recusal.objects.filter(item_id=OuterRef("pk"), user_id=user.pk)))
+
+
+def may_record_recusal(user: Actor, item: AgendaItem) -> bool:
+    """Record a declared conflict of interest on an item: the chair, on an item they see."""
+    return may_edit_agenda_item(user, item)
+
+
+def recusal_filter(user: Actor) -> Q:
+    """A filter on Recusal: those on items the user sees (so never their own: the item is
+    hidden from them)."""
+    return Q(item__in=AgendaItem.objects.filter(agenda_item_filter(user)).values("pk"))
+
+
+def may_answer_agency_checks(user: Actor) -> bool:
+    """The role part: whoever can see a case answers for their agency."""
+    return role_of(user) in CHECK_ANSWERER_ROLES
+
+
+def checking_agency_filter(series: ConferenceSeries | Subquery) -> Q:
+    """A filter on Agency: the agencies asked to check on a series' agendas, those of its core
+    members who work on cases (use .distinct())."""
+    return Q(profiles__role__in=CHECK_ANSWERER_ROLES, profiles__user__conference_series=series)
+
+
+def agency_check_item_filter(user: Actor, *, open_only: bool = True) -> Q:
+    """A filter on AgendaItem: the case items the user's agency is asked to check: on a
+    meeting the user sees, of a series on which their agency has a core member, and on the
+    user's own agenda (agenda_item_filter). open_only: only while the checks are open (the
+    agenda published, until the meeting closes; the service refuses an answer otherwise)."""
+    agency_id = agency_id_of(user)
+    if not may_answer_agency_checks(user) or agency_id is None:
+        return NOTHING
+    asked = ConferenceSeries.core_members.through.objects.filter(
+        conferenceseries_id=OuterRef("meeting__series_id"),
+        user__profile__agency_id=agency_id,
+        user__profile__role__in=CHECK_ANSWERER_ROLES,
+    )
+    meetings = Meeting.objects.filter(meeting_filter(user))
+    if open_only:
+        meetings = meetings.filter(status__in=AGENCY_CHECK_STATUSES)
+    return (
+        Q(case__isnull=False, meeting__in=meetings.values("pk"))
+        & Q(Exists(asked))
+        & agenda_item_filter(user)
+    )
+
+
+def may_answer_agency_check(user: Actor, item: AgendaItem) -> bool:
+    """Answer for one's agency on this item (one EXISTS query), unless processing of its case
+    is restricted (an answer, and the entry a shared one writes, join the case's record).
+    Whether the checks are open yet is the meeting's state: the service's check."""
+    asked = agency_check_item_filter(user, open_only=False)
+    return AgendaItem.objects.filter(asked, pk=item.pk).exists() and not _on_restricted_case(item)
+
+
+def may_replace_agency_check(user: Actor, check: AgencyCheck) -> bool:
+    """An agency's earlier answer is replaced only by someone who may read it: nobody
+    overwrites (or declassifies) what they cannot read."""
+    return may_read_item(user, check.level, check.agency_id)
+
+
+def agency_check_filter(user: Actor) -> Q:
+    """A filter on AgencyCheck: answers whose content the user may read (rule 2)."""
+    return item_filter(user)
+
+
 # --- Oversight -------------------------------------------------------------------------------
 
 
@@ -622,6 +710,8 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         AgreedAction: within(items, "item_id", AgendaItem),
         MinutesApproval: meetings,
         DocumentCopy: meetings,
+        Recusal: within(items, "item_id", AgendaItem),
+        AgencyCheck: within(items, "item_id", AgendaItem) & item_filter(user),
         Referral: referral_screening_filter(user),
         Screening: within(referral_screening_filter(user), "referral_id", Referral),
         OutboundReferral: on_case("case_id"),

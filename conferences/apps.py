@@ -24,5 +24,7 @@ class ConferencesConfig(AppConfig):
             models.DocumentCopy,
             models.MeetingStateChange,
             models.BacklogItem,
+            models.Recusal,
+            models.AgencyCheck,
         ):
             auditlog.register(model)

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
 from accounts.models import Level, Role
 from cases.models import Action, Case
-from conferences.models import AgendaItem, Attendance, ConferenceSeries, Meeting
+from conferences.models import AgencyCheck, AgendaItem, Attendance, ConferenceSeries, Meeting
 from core.forms import DATE, UserChoiceField, UsersChoiceField, WallClockDateTimeField
 
 
@@ -298,3 +299,166 @@ class MoveItemForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+
+
+# --- Attendance on one screen and recusals (issue 17, part 4) --------------------------------
+
+
+class AttendanceRowForm(forms.Form):
+    """One invited person's attendance, a row of the attendance formset. The person is a
+    hidden field checked against those invited; their name is the legend of the radios."""
+
+    attendee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), widget=forms.HiddenInput
+    )
+    status = forms.ChoiceField(label=_("Attendance"), widget=forms.RadioSelect)
+    information_sent = forms.BooleanField(label=_("Information sent in"), required=False)
+    delegate_for = UserChoiceField(
+        label=_("Delegate for"), queryset=get_user_model().objects.none(), required=False
+    )
+    conditional_fields = {
+        "status": {
+            Attendance.Status.APOLOGIES: ["information_sent"],
+            Attendance.Status.DELEGATE: ["delegate_for"],
+        }
+    }
+
+    def __init__(self, *args, row: Attendance | None, invited, core, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.row = row
+        self.fields["attendee"].queryset = invited
+        self.fields["delegate_for"].queryset = core
+        guest = row is not None and row.status == Attendance.Status.GUEST
+        self.fields["status"].choices = [
+            (value, _("Not recorded yet") if value == Attendance.Status.INVITED else label)
+            for value, label in Attendance.Status.choices
+            if value != Attendance.Status.GUEST or guest
+        ]
+        if row is not None:
+            name = row.user.get_full_name() or row.user.username
+            agency = getattr(getattr(row.user, "profile", None), "agency", "")
+            self.fields["status"].label = f"{name} ({agency})" if agency else name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Attendance.Status.DELEGATE and not data.get("delegate_for"):
+            self.add_error("delegate_for", _("Say whom the delegate stands in for."))
+        return data
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    def __init__(self, *args, rows: list[Attendance], core, **kwargs) -> None:
+        self.rows = rows
+        self.invited = get_user_model().objects.filter(pk__in=[r.user_id for r in rows])
+        self.core = core
+        kwargs["initial"] = [
+            {
+                "attendee": r.user_id,
+                "status": r.status,
+                "information_sent": r.information_sent,
+                "delegate_for": r.delegate_for_id,
+            }
+            for r in rows
+        ]
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        row = self.rows[index] if index is not None and index < len(self.rows) else None
+        return {"row": row, "invited": self.invited, "core": self.core}
+
+    def cleaned_rows(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """A service's refusal ({"<row>-<field>": message}) on the rows it names."""
+        if not hasattr(error, "error_dict"):
+            self._non_form_errors = self.error_class(error.messages)  # type: ignore[attr-defined]
+            return
+        for key, errors in error.error_dict.items():
+            index, _sep, name = key.partition("-")
+            form = (
+                self.forms[int(index)] if index.isdigit() and int(index) < len(self.forms) else None
+            )
+            if form is None:
+                continue
+            form.add_error(name if name in form.fields else None, errors)
+
+
+def attendance_formset(*, rows: list[Attendance], core, data=None):
+    """Everyone invited in one form (selectors.invitees gives the rows)."""
+    formset = forms.formset_factory(
+        AttendanceRowForm,
+        formset=BaseAttendanceFormSet,
+        extra=0,
+        max_num=len(rows),
+        absolute_max=len(rows),
+        validate_max=True,
+        validate_min=True,
+        min_num=len(rows),
+    )
+    return formset(data, rows=rows, core=core, prefix="attendance")
+
+
+class RecusalForm(forms.Form):
+    item = forms.TypedChoiceField(label=_("Item"), coerce=int)
+    attendee = UserChoiceField(label=_("Who declared the interest"), queryset=members_choices())
+    interest = forms.CharField(
+        label=_("Interest declared"),
+        max_length=300,
+        required=False,
+        help_text=_("In a few words, without case details: it is listed in the minutes."),
+    )
+
+    def __init__(self, *args, items: list[tuple[int, str]], attendees, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "")] + items
+        self.fields["attendee"].queryset = attendees
+
+
+# --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
+
+
+class AgencyCheckForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("What does your agency hold on this person?"),
+        choices=AgencyCheck.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    entry_text = forms.CharField(
+        label=_("What your agency shares"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Added to the case's chronology at the level you choose below."),
+    )
+    reason = forms.CharField(
+        label=_("Why it is not shared"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level of the answer"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Who may read your answer: those who may read an item of your agency at this level."
+        ),
+    )
+    conditional_fields = {
+        "answer": {
+            AgencyCheck.Answer.SHARED: ["entry_text"],
+            AgencyCheck.Answer.HELD: ["reason"],
+        }
+    }
+
+    def __init__(self, *args, levels: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(lvl, Level(lvl).label) for lvl in levels]
+
+    def clean(self):
+        data = super().clean()
+        answer = data.get("answer")
+        if answer == AgencyCheck.Answer.HELD and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why what your agency holds is not shared."))
+        if answer == AgencyCheck.Answer.SHARED and not (data.get("entry_text") or "").strip():
+            self.add_error("entry_text", _("Write what your agency shares."))
+        return data

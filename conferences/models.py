@@ -430,3 +430,75 @@ class DocumentCopy(models.Model):
 
     def __str__(self) -> str:
         return f"copy {self.number} of the {self.kind} of meeting {self.meeting_id}"
+
+
+# --- Attendance on one screen: recusals (issue 17, part 4) -----------------------------------
+
+
+class Recusal(models.Model):
+    """A declared conflict of interest: the attendee is recused from one item, which is then
+    hidden from them everywhere (access.policy.agenda_item_filter) and listed in the minutes."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="recusals")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="recusals",
+        verbose_name=_("attendee"),
+    )
+    interest = models.CharField(_("interest declared"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(_("declared at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["declared_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="one_recusal_per_item_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"recusal {self.user_id} from item {self.item_id}"
+
+
+# --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
+
+
+class AgencyCheck(models.Model):
+    """One agency's answer, for one case on a published agenda, to "what do you hold on this
+    person?". It carries a level and its agency like any case item: its content is read only
+    by those who may read an item at that level from that agency."""
+
+    class Answer(models.TextChoices):
+        NO_TRACE = "no_trace", _("No trace")
+        NOT_RELEVANT = "not_relevant", _("Trace, not relevant")
+        SHARED = "shared", _("Relevant, shared")
+        HELD = "held", _("Relevant, held but not shared")
+        UNCLEAR = "unclear", _("Unclear")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="agency_checks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices)
+    reason = models.TextField(_("reason for not sharing"), blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.L2)
+    entry = models.ForeignKey(
+        "cases.ChronologyEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agency__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "agency"], name="one_check_per_item_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"agency check {self.agency_id} on item {self.item_id}"

@@ -14,18 +14,20 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Window,
     prefetch_related_objects,
 )
 from django.utils import timezone
 
 from access import policy
-from accounts.models import Level
+from accounts.models import Agency, Level
 from accounts.types import Actor, User
 from audit.reads import record_read
 from cases.models import Action, AftercareReview, Assessment, Case, ChronologyEntry, Escalation
 from cases.people import label_cases
 from conferences.models import (
+    AgencyCheck,
     AgendaItem,
     AgreedAction,
     Amendment,
@@ -35,6 +37,7 @@ from conferences.models import (
     DeclarationSignature,
     Meeting,
     MinutesApproval,
+    Recusal,
     reason_detail_text,
 )
 from referrals.selectors import prison_releases_between
@@ -141,6 +144,11 @@ class Quorum:
     @property
     def reached(self) -> bool:
         return self.core == 0 or self.present > self.core * settings.CONFERENCE_QUORUM
+
+    @property
+    def needed(self) -> int:
+        """How many core members, present or through a delegate, make the quorum."""
+        return int(self.core * settings.CONFERENCE_QUORUM) + 1 if self.core else 0
 
 
 def quorum(*, meeting: Meeting) -> Quorum:
@@ -461,8 +469,8 @@ class ItemContext:
     new_entries: Sequence[ChronologyEntry] = field(default_factory=list)
     new_entry_count: int = 0
     new_assessments: list[Assessment] = field(default_factory=list)
-    # Issue 17, part 5 (agency checks): the answers for this item, shown by
-    # templates/conferences/live/_agency_checks.html. Empty until that part fills it.
+    # Issue 17, part 5: each asked agency's answer, filtered for the reader
+    # (agency_checks_for_item), shown by templates/conferences/live/_agency_checks.html.
     agency_checks: list = field(default_factory=list)
 
     @property
@@ -521,6 +529,7 @@ def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
         # Every row carries the count of all (a window over the query): no second query.
         new_entry_count=new_entries[0].total if new_entries else 0,
         new_assessments=list(assessments.select_related("agency").order_by("-version")),
+        agency_checks=agency_checks_for_item(item, reader),
     )
 
 
@@ -542,3 +551,141 @@ def briefing(*, user: Actor, meeting: Meeting) -> list[ItemContext]:
         .select_related("case__lead_agency", "case__owner", "meeting")
     )
     return [item_context(item=item, reader=user) for item in items]
+
+
+# --- Attendance on one screen and recusals (issue 17, part 4) --------------------------------
+
+
+def invitees(*, meeting: Meeting) -> list[Attendance]:
+    """Everyone invited, each with their attendance: the meeting's attendance rows (the core
+    members when the meeting was called, guests, others recorded), and a core member who
+    joined the series since as an unsaved row "invited". By name; two queries."""
+    rows = {row.user_id: row for row in attendance(meeting=meeting)}
+    for member in meeting.series.core_members.select_related("profile__agency"):
+        if member.pk not in rows:
+            rows[member.pk] = Attendance(meeting=meeting, user=member)
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.user.last_name.lower(), r.user.first_name.lower(), r.user.pk),
+    )
+
+
+def recusals(*, user: Actor, meeting: Meeting) -> list[Recusal]:
+    """The recusals the minutes list for this reader: those on items they see (never on an
+    item hidden from them, so never their own)."""
+    rows = (
+        Recusal.objects.filter(policy.recusal_filter(user), item__meeting=meeting)
+        .select_related(
+            "user__profile__agency", "recorded_by", "item__case__person", "item__escalation"
+        )
+        .order_by("item__order", "item__pk", "declared_at", "pk")
+    )
+    return label_cases(rows, user=user, case_of=lambda row: row.item.case)
+
+
+def recusal_items(*, user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items a chair may record a recusal on: those on their agenda of the meeting."""
+    return meeting.items.filter(policy.agenda_item_filter(user)).select_related(
+        "case__person", "escalation"
+    )
+
+
+# --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
+
+
+def checking_agencies(*, series: ConferenceSeries | Subquery) -> QuerySet[Agency]:
+    """The agencies asked to check before each meeting of the series: those of its core
+    members who work on cases (access.policy.checking_agency_filter)."""
+    return Agency.objects.filter(policy.checking_agency_filter(series)).distinct().order_by("name")
+
+
+@dataclass
+class AgencyCheckRow:
+    """One agency's answer on one item as a reader sees it: whether it answered, and what
+    only if the reader may read an item at the answer's level from that agency."""
+
+    agency: Agency
+    check: AgencyCheck | None
+    readable: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.check is not None
+
+
+def _check_rows(
+    items: list[AgendaItem], agencies: list[Agency], reader: Actor
+) -> dict[int, list[AgencyCheckRow]]:
+    answers = {
+        (check.item_id, check.agency_id): check
+        for check in AgencyCheck.objects.filter(item__in=[i.pk for i in items]).select_related(
+            "agency", "answered_by", "entry"
+        )
+    }
+    rows: dict[int, list[AgencyCheckRow]] = {}
+    for item in items:
+        rows[item.pk] = []
+        for agency in agencies:
+            check = answers.get((item.pk, agency.pk))
+            readable = check is not None and policy.may_read_item(
+                reader, check.level, check.agency_id
+            )
+            rows[item.pk].append(AgencyCheckRow(agency, check, readable))
+    return rows
+
+
+def agency_checks_for_item(item: AgendaItem, reader: Actor) -> list[AgencyCheckRow]:
+    """Each asked agency's answer on a case item, filtered for the reader by the policy:
+    nothing if the item is hidden from them, and an answer's content only as visible as its
+    level. For the live screen and the item pages (templates/conferences/partials/
+    agency_checks.html). Three queries."""
+    if item.case_id is None or not policy.may_see_agenda_item(reader, item):
+        return []
+    # The series by a subquery: the item's meeting need not be loaded.
+    series = Subquery(Meeting.objects.filter(pk=item.meeting_id).values("series_id")[:1])
+    agencies = list(checking_agencies(series=series))
+    return _check_rows([item], agencies, reader)[item.pk]
+
+
+@dataclass
+class ItemChecks:
+    item: AgendaItem
+    rows: list[AgencyCheckRow]
+
+    @property
+    def unanswered(self) -> list[Agency]:
+        return [row.agency for row in self.rows if not row.answered]
+
+
+def agency_checks_for_meeting(*, user: Actor, meeting: Meeting) -> list[ItemChecks]:
+    """For the chair: every case item on their agenda with each asked agency's answer (as
+    agency_checks_for_item), so they see who has not answered. A fixed number of queries."""
+    items = [
+        item for item in agenda(user=user, meeting=meeting, what="agency checks") if item.case_id
+    ]
+    agencies = list(checking_agencies(series=meeting.series))
+    rows = _check_rows(items, agencies, user)
+    return [ItemChecks(item, rows[item.pk]) for item in items]
+
+
+def agency_checks_unanswered(*, user: Actor) -> QuerySet[AgendaItem]:
+    """The case items the user's agency is asked to check and has not answered yet, soonest
+    meeting first: the user's list, and the count on their home."""
+    answered = AgencyCheck.objects.filter(
+        item_id=OuterRef("pk"), agency_id=policy.agency_id_of(user) or 0
+    )
+    return (
+        AgendaItem.objects.filter(policy.agency_check_item_filter(user))
+        .exclude(Exists(answered))
+        .select_related("case__person", "meeting__series")
+        .order_by("meeting__starts_at", "order", "pk")
+    )
+
+
+def agency_check_of(*, user: Actor, item: AgendaItem) -> AgencyCheck | None:
+    """The user's agency's answer on the item, if any (the answer page shows it if they may
+    read it, and the service refuses to replace it if not)."""
+    agency_id = policy.agency_id_of(user)
+    if agency_id is None:
+        return None
+    return AgencyCheck.objects.filter(item=item, agency_id=agency_id).first()

@@ -16,9 +16,10 @@ from access import policy
 from accounts.models import Level
 from accounts.types import Actor, User
 from cases import services as case_services
-from cases.models import Case, Escalation, GrantEvent, StatusChange
+from cases.models import Case, ChronologyEntry, Escalation, GrantEvent, StatusChange
 from conferences import selectors
 from conferences.models import (
+    AgencyCheck,
     AgendaItem,
     AgreedAction,
     Amendment,
@@ -29,6 +30,7 @@ from conferences.models import (
     Meeting,
     MeetingStateChange,
     MinutesApproval,
+    Recusal,
 )
 from conferences.notifications import notify_agenda_published
 from core.notifications import send_content_free as _send
@@ -923,3 +925,154 @@ def reminders_send(*, now: datetime) -> int:
                 ),
             )
     return sent
+
+
+# --- Attendance on one screen and recusals (issue 17, part 4) --------------------------------
+
+
+def _attendance_errors(meeting: Meeting, row: dict) -> dict[str, str]:
+    status = row.get("status")
+    errors = {}
+    if status not in Attendance.Status.values:
+        errors["status"] = _("Choose how they attend.")
+    elif status == Attendance.Status.DELEGATE:
+        stands_in_for = row.get("delegate_for")
+        if stands_in_for is None:
+            errors["delegate_for"] = _("Say whom the delegate stands in for.")
+        elif (
+            stands_in_for == row["attendee"]
+            or not meeting.series.core_members.filter(pk=stands_in_for.pk).exists()
+        ):
+            errors["delegate_for"] = _("A delegate stands in for another core member.")
+    return errors
+
+
+@transaction.atomic
+def attendance_record_all(*, meeting: Meeting, user: Actor, rows: list[dict]) -> int:
+    """Record everyone's attendance in one go (each row: attendee, status, information_sent,
+    delegate_for). Only those invited (selectors.invitees); all or nothing: a row in error
+    stops them all, as ValidationError({"<row index>-<field>": message}). Rows that change
+    nothing are not written. Returns how many were."""
+    _require_chair(user, meeting.series)
+    _require_editable(meeting)
+    invited = {row.user_id: row for row in selectors.invitees(meeting=meeting)}
+    errors = {}
+    for index, row in enumerate(rows):
+        row_errors = _attendance_errors(meeting, row)
+        if row["attendee"].pk not in invited:
+            row_errors["attendee"] = _("Only those invited are recorded here.")
+        errors.update({f"{index}-{field}": message for field, message in row_errors.items()})
+    if errors:
+        raise ValidationError(errors)
+    written = 0
+    for row in rows:
+        status = row["status"]
+        information_sent = (
+            bool(row.get("information_sent")) and status == Attendance.Status.APOLOGIES
+        )
+        delegate_for = row.get("delegate_for") if status == Attendance.Status.DELEGATE else None
+        current = invited[row["attendee"].pk]
+        unchanged = (
+            current.status == status
+            and current.information_sent == information_sent
+            and current.delegate_for_id == (delegate_for.pk if delegate_for else None)
+        )
+        if unchanged:
+            continue
+        current.status = status
+        current.information_sent = information_sent
+        current.delegate_for = delegate_for
+        current.save()
+        written += 1
+    return written
+
+
+def _invited_ids(meeting: Meeting) -> set[int]:
+    return {row.user_id for row in selectors.invitees(meeting=meeting)}
+
+
+@transaction.atomic
+def recusal_record(*, item: AgendaItem, user: Actor, attendee: User, interest: str = "") -> Recusal:
+    """A declared conflict of interest: the attendee is recused from the item, which is hidden
+    from them from now on (access.policy.agenda_item_filter) and listed in the minutes."""
+    _require(policy.may_record_recusal(user, item))
+    _require_editable(item.meeting)
+    if attendee.pk not in _invited_ids(item.meeting) and item.guest_id != attendee.pk:
+        raise ValidationError({"attendee": _("Only someone invited to the meeting is recused.")})
+    if Recusal.objects.filter(item=item, user=attendee).exists():
+        raise ValidationError({"attendee": _("They are already recused from this item.")})
+    return Recusal.objects.create(
+        item=item,
+        user=attendee,
+        interest=interest.strip(),
+        declared_at=timezone.now(),
+        recorded_by=user,
+    )
+
+
+# --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
+
+A = AgencyCheck.Answer
+
+
+@transaction.atomic
+def agency_check_answer(
+    *,
+    item: AgendaItem,
+    user: Actor,
+    answer: str,
+    level: int,
+    reason: str = "",
+    entry_text: str = "",
+) -> AgencyCheck:
+    """The user's agency's answer on a case of a published agenda. "Relevant, shared" writes
+    what is shared as a chronology entry at the answer's level (through the cases service,
+    which asks the policy again); "held but not shared" needs a reason. An earlier answer of
+    the agency is replaced only by someone who may read it."""
+    _require(policy.may_answer_agency_check(user, item))
+    meeting = Meeting.objects.get(pk=item.meeting_id)
+    if meeting.status not in policy.AGENCY_CHECK_STATUSES:
+        raise ValidationError(
+            _("Agency checks are answered from the publication of the agenda to the meeting.")
+        )
+    agency_id = policy.writer_agency_id(user)
+    errors = {}
+    if answer not in A.values:
+        errors["answer"] = _("Choose your agency's answer.")
+    if level not in policy.writable_levels(user):
+        errors["level"] = _("You cannot write at this level.")
+    if answer == A.HELD and not reason.strip():
+        errors["reason"] = _("Say why what your agency holds is not shared.")
+    if answer == A.SHARED and not entry_text.strip():
+        errors["entry_text"] = _("Write what your agency shares.")
+    if errors:
+        raise ValidationError(errors)
+    current = AgencyCheck.objects.select_for_update().filter(item=item, agency_id=agency_id).first()
+    if current is not None and not policy.may_replace_agency_check(user, current):
+        raise ValidationError(
+            _("Your agency answered at a level you may not read: ask a colleague who may.")
+        )
+    entry = None
+    if answer == A.SHARED and item.case is not None:
+        entry = case_services.entry_add(
+            case=item.case,
+            author=user,
+            kind=ChronologyEntry.Kind.NOTE,
+            occurred_at=timezone.now(),
+            level=level,
+            text=entry_text.strip(),
+        )
+    values = {
+        "answer": answer,
+        "level": level,
+        "reason": reason.strip() if answer == A.HELD else "",
+        "entry": entry or (current.entry if current and answer == A.SHARED else None),
+        "answered_by": user,
+        "answered_at": timezone.now(),
+    }
+    if current is None:
+        return AgencyCheck.objects.create(item=item, agency_id=agency_id, **values)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save()
+    return current

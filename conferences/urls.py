@@ -32,4 +32,13 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/live/now/", views.live_now, name="live_now"),
     path("meetings/<int:meeting_id>/live/<int:item_id>/", views.live_item, name="live_item"),
     path("meetings/<int:meeting_id>/live/<int:item_id>/move/", views.live_move, name="live_move"),
+    # Issue 17, parts 4 and 5: recusals and agency checks.
+    path("meetings/<int:meeting_id>/recusals/new/", views.recusal_add, name="recusal"),
+    path("checks/", views.agency_checks_todo, name="checks_todo"),
+    path("meetings/<int:meeting_id>/checks/", views.agency_checks, name="checks"),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/check/",
+        views.agency_check_answer,
+        name="check",
+    ),
 ]

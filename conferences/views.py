@@ -13,9 +13,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import policy
-from access.doors import access_agenda_item, access_meeting, access_series
+from access.doors import (
+    access_agenda_item,
+    access_item_for_agency_check,
+    access_meeting,
+    access_series,
+    page_for,
+)
+from audit import reads
 from cases import selectors as case_selectors
-from cases.people import label_cases
+from cases.people import label_cases, label_of
 from conferences import documents, forms, selectors, services
 from conferences.models import AgendaItem, Meeting
 from core.forms import show_refusal
@@ -278,24 +285,81 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Everyone invited on one screen, recorded in one submit (issue 17, part 4)."""
     meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    form = forms.AttendanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(request, form):
-            services.attendance_record(meeting=meeting, user=request.user, **form.cleaned_data)
+    rows = selectors.invitees(meeting=meeting)
+    formset = forms.attendance_formset(
+        rows=rows, core=meeting.series.core_members.all(), data=request.POST or None
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.attendance_record_all(
+                meeting=meeting, user=request.user, rows=formset.cleaned_rows()
+            )
+        except ValidationError as error:
+            formset.apply_errors(error)
+        else:
             messages.success(request, _("Attendance recorded."))
             return redirect("conferences:attendance", meeting_id=meeting.pk)
+    signed = selectors.has_signed(user=request.user, meeting=meeting)
     return render(
         request,
         "conferences/attendance.html",
         {
             "meeting": meeting,
-            "form": form,
-            "attendance": selectors.attendance(meeting=meeting),
+            "formset": formset,
             "quorum": selectors.quorum(meeting=meeting),
             "signatures": selectors.signatures(meeting=meeting),
+            "signed": signed,
+            "recusals": selectors.recusals(user=request.user, meeting=meeting) if signed else [],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recusal_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The chair records a declared conflict of interest: the attendee is recused from one
+    item (issue 17, part 4)."""
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    items = label_cases(
+        selectors.recusal_items(user=request.user, meeting=meeting),
+        user=request.user,
+        case_of=lambda row: row.case,
+    )
+    by_pk = {item.pk: item for item in items}
+    invited = [row.user_id for row in selectors.invitees(meeting=meeting)]
+    form = forms.RecusalForm(
+        request.POST or None,
+        items=[(item.pk, _item_label(item)) for item in items],
+        attendees=forms.members_choices().filter(pk__in=invited),
+    )
+    if request.method == "POST" and form.is_valid():
+        item = by_pk[form.cleaned_data["item"]]
+        item.meeting = meeting
+        with show_refusal(request, form):
+            services.recusal_record(
+                item=item,
+                user=request.user,
+                attendee=form.cleaned_data["attendee"],
+                interest=form.cleaned_data["interest"],
+            )
+            messages.success(request, _("Recusal recorded: the item is now hidden from them."))
+            return redirect("conferences:attendance", meeting_id=meeting.pk)
+    return render(
+        request,
+        "conferences/form.html",
+        {"form": form, "title": _("Record a conflict of interest"), "meeting": meeting},
+    )
+
+
+def _item_label(item) -> str:
+    if item.case_id:
+        return f"{label_of(item.case)} ({item.case.reference})"
+    return item.heading()
 
 
 @login_required
@@ -360,7 +424,13 @@ def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     return render(
         request,
         "conferences/item_minute.html",
-        {"meeting": meeting, "item": item, "form": form, "conflict": saved},
+        {
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "conflict": saved,
+            "agency_checks": selectors.agency_checks_for_item(item, request.user),
+        },
     )
 
 
@@ -391,6 +461,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "attendance": document.attendance,
             "signatures": document.signatures,
             "may_chair": policy.may_chair(request.user, meeting.series),
+            "recusals": selectors.recusals(user=request.user, meeting=meeting),
             "may_approve": policy.may_approve_minutes(request.user, meeting)
             and meeting.status == Meeting.Status.FINAL
             and (document.approval is None or document.amended_since_approval),
@@ -711,4 +782,76 @@ def briefing(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         "conferences/live/briefing.html",
         {"meeting": meeting, "contexts": selectors.briefing(user=request.user, meeting=meeting)},
+    )
+
+
+# --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
+
+
+@login_required
+@require_GET
+@page_for(policy.may_answer_agency_checks)
+def agency_checks_todo(request: HttpRequest) -> HttpResponse:
+    """The checks the user's agency has not answered yet, on the agendas they see."""
+    page = paginate(request, selectors.agency_checks_unanswered(user=request.user))
+    label_cases(page.object_list, user=request.user, case_of=lambda row: row.case)
+    reads.record_list_read(user=request.user, page="agency checks", shown={"agenda item": page})
+    return render(request, "conferences/agency_checks_todo.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_check_answer(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """A member of an agency asked to check answers for it, on one case of the agenda."""
+    meeting = access_meeting(request.user, meeting_id)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    item = access_item_for_agency_check(request.user, meeting, item_id)
+    label_cases([item], user=request.user, case_of=lambda row: row.case)
+    current = selectors.agency_check_of(user=request.user, item=item)
+    readable = current is not None and policy.may_replace_agency_check(request.user, current)
+    levels = policy.writable_levels(request.user)
+    initial = {"level": policy.usual_level(request.user)}
+    if readable and current is not None:
+        initial = {"answer": current.answer, "reason": current.reason, "level": current.level}
+    form = forms.AgencyCheckForm(request.POST or None, levels=levels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.agency_check_answer(item=item, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your agency's answer is recorded."))
+            return redirect("conferences:checks_todo")
+    return render(
+        request,
+        "conferences/agency_check_answer.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "current": current,
+            "readable": readable,
+            "checks_open": meeting.status in policy.AGENCY_CHECK_STATUSES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def agency_checks(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """For the chair: each case on the agenda, each agency asked, who has not answered."""
+    meeting = access_meeting(request.user, meeting_id, for_chair=True)
+    if not selectors.has_signed(user=request.user, meeting=meeting):
+        messages.info(request, _("Sign the confidentiality declaration first."))
+        return redirect(meeting)
+    items = selectors.agency_checks_for_meeting(user=request.user, meeting=meeting)
+    return render(
+        request,
+        "conferences/agency_checks.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "agencies": selectors.checking_agencies(series=meeting.series),
+            "unanswered": sum(len(row.unanswered) for row in items),
+            "checks_open": meeting.status in policy.AGENCY_CHECK_STATUSES,
+        },
     )

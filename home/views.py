@@ -153,7 +153,15 @@ def _tiles(user, role: str) -> list[Tile]:
             _url("referrals:mine", status=Referral.Status.INFORMATION_REQUESTED),
         ),
     ]
-    specs[Role.SOCIAL_WORKER] = specs[Role.POLICE] = case_worker
+    # Issue 17, part 5: the roles who answer agency checks before a meeting.
+    checks = (
+        "checks-unanswered",
+        _("Agency checks your agency has not answered"),
+        lambda: conference_selectors.agency_checks_unanswered(user=user).count(),
+        _url("conferences:checks_todo"),
+    )
+    for answering in policy.CHECK_ANSWERER_ROLES:
+        specs[answering] = [*specs.get(answering, case_worker), checks]
     specs[Role.YOUTH_WORKER] = specs[Role.PARTNER] = referrer
     return [Tile(key, label, count(), url) for key, label, count, url in specs.get(role, [])]
 

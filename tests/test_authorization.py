@@ -709,6 +709,20 @@ EXPECTATIONS: dict[str, Expect] = {
         get=answer(405),
         post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 404}),
     ),
+    # Issue 17, parts 4 and 5. A recusal is the chair's; the agency checks to answer are listed
+    # for every role that sees cases (empty for those asked nothing); an agency check is
+    # answered by a member of an agency on the series who sees the meeting and the item (the
+    # information officer sees the item outside, but their agency is not asked: 403).
+    "conferences:recusal": Expect(
+        kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
+    ),
+    "conferences:checks_todo": Expect(get=answer(404, **dict.fromkeys(CASE_WORKERS, 200))),
+    "conferences:checks": Expect(kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT)),
+    "conferences:check": Expect(
+        kwargs=on_item,
+        get=(answer(404, **dict.fromkeys(MEMBERS_IN, 200)), answer(404, information_officer=403)),
+        post=(answer(404, **dict.fromkeys(MEMBERS_IN, 200)), answer(404, information_officer=403)),
+    ),
     # --- Oversight.
     "oversight:dashboard": Expect(get=answer(404, coordinator=200)),
     "oversight:statistics": Expect(get=answer(404, coordinator=200, mayor_office=200)),

@@ -54,7 +54,15 @@ from cases.models import (
     Escalation,
     Indicator,
 )
-from conferences.models import AgendaItem, DeclarationSignature, Meeting, MinutesApproval
+from conferences import selectors as conference_selectors
+from conferences.models import (
+    AgencyCheck,
+    AgendaItem,
+    DeclarationSignature,
+    Meeting,
+    MinutesApproval,
+    Recusal,
+)
 from core import drafts
 from privacy import subject_rights
 from referrals import forms as referral_forms
@@ -1106,6 +1114,26 @@ def final_minutes(a: Attempt) -> None:
     Meeting.objects.filter(pk=a.get("meeting").pk).update(status=Meeting.Status.FINAL)
 
 
+def attendance_form(a: Attempt) -> dict:
+    """Everyone invited marked present, in one submit (the attendance formset)."""
+    rows = conference_selectors.invitees(meeting=a.get("meeting"))
+    form = {
+        "attendance-TOTAL_FORMS": len(rows),
+        "attendance-INITIAL_FORMS": len(rows),
+        "attendance-MIN_NUM_FORMS": len(rows),
+        "attendance-MAX_NUM_FORMS": len(rows),
+    }
+    for index, row in enumerate(rows):
+        form[f"attendance-{index}-attendee"] = row.user_id
+        form[f"attendance-{index}-status"] = "present"
+    return form
+
+
+def published(a: Attempt) -> None:
+    """Agency checks are answered once the agenda is published."""
+    Meeting.objects.filter(pk=a.get("meeting").pk).update(status=Meeting.Status.PUBLISHED)
+
+
 MINUTE_FORM = {
     "discussion": "Discussed; he is doing better at school.",
     "level": Level.L2,
@@ -1202,15 +1230,54 @@ CONFERENCE_WRITES = [
     ),
     Write(
         "conferences:attendance",
-        "attendance",
+        "everyone's attendance in one submit",
         inside=CHAIR_WRITES_IN,
         outside=CHAIR_WRITES_OUT,
         kwargs=on_meeting,
+        data=attendance_form,
+        effect=lambda a: not a.get("meeting").attendances.exclude(status="present").exists(),
+    ),
+    Write(
+        "conferences:recusal",
+        "a conflict of interest recuses an attendee from an item",
+        restricted=True,
+        inside=CHAIR_WRITES_IN,
+        outside=outcomes(information_officer=FORBIDDEN, coordinator=REFUSED),
+        kwargs=on_meeting,
         data=lambda a: {
-            "attendee": a.w.users["social_worker"].pk,
-            "status": "present",
-            "delegate_for": "",
+            "item": a.get("item").pk,
+            "attendee": (a.w.users["social_worker"] if a.scope == "in" else a.w.case_out.owner).pk,
+            "interest": "Neighbour of the family",
         },
+        effect=lambda a: Recusal.objects.filter(item=a.get("item")).exists(),
+    ),
+    Write(
+        "conferences:check",
+        "an agency check: no trace",
+        restricted=False,
+        inside=written_by(*MEMBERS_IN),
+        outside=outcomes(information_officer=FORBIDDEN),
+        kwargs=on_item,
+        prepare=published,
+        data=lambda a: {"answer": AgencyCheck.Answer.NO_TRACE, "level": Level.L2},
+        effect=lambda a: AgencyCheck.objects.filter(item=a.get("item")).exists(),
+    ),
+    Write(
+        "conferences:check",
+        "an agency check: relevant, shared in the chronology",
+        restricted=False,
+        inside=written_by(*MEMBERS_IN),
+        outside=outcomes(information_officer=FORBIDDEN),
+        kwargs=on_item,
+        prepare=published,
+        data=lambda a: {
+            "answer": AgencyCheck.Answer.SHARED,
+            "entry_text": "Known to the youth service since 2024.",
+            "level": Level.L2,
+        },
+        effect=lambda a: AgencyCheck.objects.filter(
+            item=a.get("item"), entry__isnull=False
+        ).exists(),
     ),
     Write(
         "conferences:minute",

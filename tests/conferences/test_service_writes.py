@@ -21,12 +21,14 @@ from cases.models import (
 )
 from conferences import services
 from conferences.models import (
+    AgencyCheck,
     AgendaItem,
     Amendment,
     Attendance,
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    Recusal,
 )
 from tests.factories import make_case, make_user
 
@@ -38,6 +40,8 @@ TABLES = (
     Amendment,
     Attendance,
     DeclarationSignature,
+    Recusal,
+    AgencyCheck,
     Case,
     Action,
     Escalation,
@@ -168,6 +172,11 @@ WRITES_ON_MEETING = {
     "meeting_reopen": lambda w, u: services.meeting_reopen(
         meeting=w.meeting, user=u, reason="A decision was missed"
     ),
+    "attendance_record_all": lambda w, u: services.attendance_record_all(
+        meeting=w.meeting,
+        user=u,
+        rows=[{"attendee": w.users["social_worker"], "status": Attendance.Status.PRESENT}],
+    ),
     "meeting_call_ad_hoc": lambda w, u: services.meeting_call_ad_hoc(
         series=w.series, user=u, starts_at=timezone.now() + timedelta(days=3)
     ),
@@ -184,6 +193,9 @@ WRITES_ON_ITEM = {
     ),
     "minute_record": lambda w, u, item: services.minute_record(
         item=item, user=u, discussion="Overwritten", decision="continue", level=Level.L1
+    ),
+    "recusal_record": lambda w, u, item: services.recusal_record(
+        item=item, user=u, attendee=w.users["social_worker"], interest="Neighbour"
     ),
     "amendment_add": lambda w, u, item: services.amendment_add(
         item=item, user=u, text="Corrected", reason="Typo", level=Level.L1
