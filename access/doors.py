@@ -26,6 +26,7 @@ from accounts.types import Actor
 from audit import reads
 from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
+from privacy.models import AgreementParty, SharingAgreement
 from referrals.models import OutboundReferral, Referral
 from releases.models import Release
 
@@ -411,3 +412,25 @@ def access_outbound_referral(
     if audit:
         reads.record_read(user=user, obj=outbound, what="outbound referral")
     return OutboundAccess(outbound=outbound, as_team=as_team, as_provider=as_provider)
+
+
+def access_agreement(
+    user: Actor, agreement_id: int, *, for_management: bool = False
+) -> SharingAgreement:
+    """A sharing agreement in the register: for those who read it, or (for_management) keep
+    it. The register holds no personal data: its reads are not in the read audit."""
+    allowed = (
+        policy.may_manage_agreements(user) if for_management else policy.may_read_agreements(user)
+    )
+    if not allowed:
+        raise Http404
+    return _found(SharingAgreement.objects.filter(pk=agreement_id), agreement_id)
+
+
+def access_agreement_party(user: Actor, party_id: int) -> AgreementParty:
+    """A party to an agreement, for recording its sign-off (the register's keeper)."""
+    if not policy.may_manage_agreements(user):
+        raise Http404
+    return _found(
+        AgreementParty.objects.select_related("agreement", "agency").filter(pk=party_id), party_id
+    )

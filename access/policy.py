@@ -6,6 +6,7 @@ Filters are returned as Q objects so every list is filtered in SQL, with Exists 
 the grant tables, never by loading ids into Python.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -48,7 +49,7 @@ from conferences.models import (
     MinutesApproval,
     Recusal,
 )
-from privacy.models import CaseRestriction
+from privacy.models import AgreementParty, CaseRestriction, SharingAgreement
 from referrals.models import (
     OutboundReferral,
     PrisonRelease,
@@ -681,6 +682,7 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
     items = meetings & agenda_item_filter(user)
     runs_series = is_information_officer(user) or may_run_conferences(user)
     releases = Q() if may_write_releases(user) else release_recipient_filter(user)
+    runs_register = is_information_officer(user) or may_manage_agreements(user)
     return {
         Case: case_filter(user),
         Person: person_identity_filter(user),
@@ -717,6 +719,9 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         OutboundReferral: on_case("case_id"),
         PrisonRelease: on_case("case_id"),
         PrisonReleaseTask: on_case("protocol__case_id"),
+        # The register holds no personal data: its keeper follows its history.
+        SharingAgreement: Q() if runs_register else NOTHING,
+        AgreementParty: Q() if runs_register else NOTHING,
     }
 
 
@@ -957,3 +962,32 @@ def may_restrict_processing(user: Actor) -> bool:
 def case_is_restricted(case: Case) -> bool:
     """A restricted case is read-only for everyone until the restriction is lifted."""
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
+
+
+# --- Sharing agreements (DESIGN 8) ---
+# Every disclosure (a release, an outbound referral) rests on a sharing agreement in force whose
+# parties include every recipient's agency. An agreement that has ended stops new disclosures
+# under it; what was shared under it before stays readable (the rules above, not this one,
+# decide who reads a release). The coordinator keeps the register and records each party's
+# sign-off; the case workers and the information officer read it, as they disclose under it.
+
+
+def may_read_agreements(user: Actor) -> bool:
+    return may_work_on_cases(user)
+
+
+def may_manage_agreements(user: Actor) -> bool:
+    return role_of(user) == Role.COORDINATOR
+
+
+def disclosure_agreement(
+    *, agency_ids: Iterable[int], named: SharingAgreement | None = None, on: date | None = None
+) -> SharingAgreement | None:
+    """The agreement a disclosure to these agencies goes under today: the one named if it is
+    in force and covers them all, else (none named) the covering one in force that started
+    last; None when there is none."""
+    day = on or timezone.localdate()
+    covering = SharingAgreement.objects.in_force(day).covering(agency_ids)
+    if named is not None:
+        return covering.filter(pk=named.pk).first()
+    return covering.order_by("-starts_on", "-pk").first()

@@ -116,6 +116,8 @@ ADMIN_MODEL_PERMISSIONS = [
     ("accounts", "profile", ("add", "change", "view")),
     ("cases", "concerncategory", ("add", "change", "view")),
     ("cases", "indicator", ("add", "change", "view")),
+    # The legal gateways sharing agreements name (privacy.admin).
+    ("privacy", "legalgateway", ("add", "change", "view")),
     # Unblocking an account locked after failed sign-ins.
     ("axes", "accessattempt", ("view", "delete")),
     ("axes", "accessfailurelog", ("view",)),

@@ -399,6 +399,9 @@ CONFERENCE_QUORUM = 0.5
 GUEST_GRANT_MAX_DAYS = env_int("GUEST_GRANT_MAX_DAYS", 7)
 if GUEST_GRANT_MAX_DAYS < 1:
     raise ImproperlyConfigured("GUEST_GRANT_MAX_DAYS must be at least 1.")
+# How long before its review date a sharing agreement shows on the coordinator's list "coming
+# up for review" (DESIGN 8).
+AGREEMENT_REVIEW_NOTICE_DAYS = env_int("AGREEMENT_REVIEW_NOTICE_DAYS", 60)
 
 # --- Referrals ------------------------------------------------------------------------------
 # A referral waiting longer than this for screening shows as overdue (calendar days).

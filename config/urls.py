@@ -9,6 +9,7 @@ from privacy import urls as privacy_urls
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("retention/", include(privacy_urls.retention_patterns)),
+    path("agreements/", include(privacy_urls.agreement_patterns)),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

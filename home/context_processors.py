@@ -46,4 +46,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Audit log"), reverse("audit:log")))
     if policy.may_confirm_destruction(user):
         items.append((_("Retention"), reverse("retention:due")))
+    # In the menu of the register's keeper and of the information officer, who releases under
+    # it; the case workers reach it from the refusal that names it.
+    if policy.may_manage_agreements(user) or policy.may_write_releases(user):
+        items.append((_("Sharing agreements"), reverse("agreements:list")))
     return {"nav_items": items, "nav_profile": user.profile, **session}

@@ -14,3 +14,6 @@ class PrivacyConfig(AppConfig):
 
         auditlog.register(models.DestructionRecord)
         auditlog.register(models.CaseRestriction)
+        auditlog.register(models.LegalGateway)
+        auditlog.register(models.SharingAgreement, m2m_fields={"gateways"})
+        auditlog.register(models.AgreementParty)

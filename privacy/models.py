@@ -1,6 +1,13 @@
+from collections.abc import Iterable
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Level
 
 
 class DestructionRecord(models.Model):
@@ -61,3 +68,121 @@ class CaseRestriction(models.Model):
     def __str__(self) -> str:
         # Ids only: this text is copied into the audit log.
         return f"restriction {self.pk} of case {self.case_id}"
+
+
+# --- Sharing agreements (DESIGN 8) -----------------------------------------------------------
+
+
+class LegalGateway(models.Model):
+    """A legal ground a disclosure may rest on (the LIVC-R law of 30 July 2018, art. 458ter of
+    the Criminal Code, a GDPR art. 6/9/10 ground...): reference data, kept by the administrator.
+    Retired with "active", never deleted: agreements signed under it keep naming it."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("legal gateway")
+        verbose_name_plural = _("legal gateways")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SharingAgreementQuerySet(models.QuerySet):
+    def in_force(self, on: date) -> "SharingAgreementQuerySet":
+        """Started, not ended, and signed by every one of its parties by that day."""
+        unsigned = AgreementParty.objects.filter(agreement=OuterRef("pk")).filter(
+            Q(signed_on__isnull=True) | Q(signed_on__gt=on)
+        )
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on),
+            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"))),
+            ~Exists(unsigned),
+            starts_on__lte=on,
+        )
+
+    def covering(self, agency_ids: Iterable[int]) -> "SharingAgreementQuerySet":
+        """Those whose parties include every one of these agencies."""
+        qs = self
+        for agency_id in set(agency_ids):
+            qs = qs.filter(
+                Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), agency_id=agency_id))
+            )
+        return qs
+
+
+class SharingAgreement(models.Model):
+    """A protocol, covenant or prosecutor's permission under which the parties share: its
+    purpose, legal gateways, the data and levels it allows, and its dates. In force from its
+    start until its end, once every party has signed it (AgreementParty)."""
+
+    class Kind(models.TextChoices):
+        PROTOCOL = "protocol", _("Protocol of cooperation")
+        COVENANT = "covenant", _("Covenant")
+        PROSECUTOR_PERMISSION = "prosecutor_permission", _("Prosecutor's permission")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    purpose = models.TextField(_("purpose"))
+    gateways = models.ManyToManyField(
+        LegalGateway, related_name="agreements", verbose_name=_("legal gateways")
+    )
+    data_categories = models.TextField(_("categories of data"))
+    max_level = models.PositiveSmallIntegerField(
+        _("highest level it allows"), choices=Level.choices, default=Level.L2
+    )
+    retention = models.CharField(_("retention"), max_length=300)
+    starts_on = models.DateField(_("starts on"))
+    review_on = models.DateField(_("review on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Null for an agreement loaded by a migration or a command rather than registered on screen.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharingAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_on", "pk"]
+        verbose_name = _("sharing agreement")
+        verbose_name_plural = _("sharing agreements")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", args=[self.pk])
+
+    def is_in_force(self, on: date) -> bool:
+        return SharingAgreement.objects.in_force(on).filter(pk=self.pk).exists()
+
+
+class AgreementParty(models.Model):
+    """An agency party to an agreement, and its sign-off: who signed for it and when, as the
+    coordinator recorded it from the signed copy."""
+
+    agreement = models.ForeignKey(
+        SharingAgreement, on_delete=models.CASCADE, related_name="parties"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="agreements_signed"
+    )
+    signatory = models.CharField(_("signed for the agency by"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "agency"], name="one_party_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"party {self.agency_id} to agreement {self.agreement_id}"

@@ -1,5 +1,6 @@
-"""The retention pages (namespace retention:) and the subject-rights pages, which config/urls.py
-mounts under /audit/ in the audit: namespace, where they have always been."""
+"""The sharing agreements register (namespace agreements:), the retention pages (namespace
+retention:) and the subject-rights pages, which config/urls.py mounts under /audit/ in the
+audit: namespace, where they have always been."""
 
 from django.urls import path
 
@@ -19,3 +20,14 @@ subject_patterns = [
     path("persons/<str:code>/export/", views.person_report_export, name="person_report_export"),
     path("cases/<str:reference>/restriction/", views.case_restriction, name="restriction"),
 ]
+
+agreement_patterns = (
+    [
+        path("", views.agreement_list, name="list"),
+        path("new/", views.agreement_create, name="create"),
+        path("<int:agreement_id>/", views.agreement_detail, name="detail"),
+        path("<int:agreement_id>/end/", views.agreement_end, name="end"),
+        path("parties/<int:party_id>/sign/", views.agreement_sign, name="sign"),
+    ],
+    "agreements",
+)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from audit import reads
 from cases import selectors as case_selectors
 from core.forms import show_refusal
 from core.pagination import paginate
-from privacy import forms, retention, subject_rights
+from privacy import forms, retention, selectors, services, subject_rights
 
 PAGE_SIZE = 50
 
@@ -120,3 +121,80 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
             "restrictions": subject_rights.case_restrictions(user=request.user, case=case),
         },
     )
+
+
+# --- Sharing agreements ----------------------------------------------------------------------
+
+
+@login_required
+@doors.page_for(policy.may_read_agreements)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.agreement_list(user=request.user), PAGE_SIZE)
+    return render(
+        request,
+        "privacy/agreement_list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "due": selectors.agreements_due_for_review(user=request.user),
+            "may_manage": policy.may_manage_agreements(request.user),
+        },
+    )
+
+
+@login_required
+def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = doors.access_agreement(request.user, agreement_id)
+    today = timezone.localdate()
+    return render(
+        request,
+        "privacy/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "parties": agreement.parties.select_related("agency", "recorded_by"),
+            "in_force": agreement.is_in_force(today),
+            "ended": agreement.ends_on is not None and agreement.ends_on < today,
+            "may_manage": policy.may_manage_agreements(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@doors.page_for(policy.may_manage_agreements)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    form = forms.AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            agreement = services.agreement_create(user=request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Registered. It is in force once every party's sign-off is recorded.")
+            )
+            return redirect(agreement)
+    return render(request, "privacy/agreement_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = doors.access_agreement_party(request.user, party_id)
+    form = forms.SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.agreement_sign(user=request.user, party=party, **form.cleaned_data)
+            messages.success(request, _("The sign-off is recorded."))
+            return redirect(party.agreement)
+    return render(request, "privacy/agreement_sign.html", {"form": form, "party": party})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_end(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = doors.access_agreement(request.user, agreement_id, for_management=True)
+    form = forms.AgreementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.agreement_end(user=request.user, agreement=agreement, **form.cleaned_data)
+            messages.success(request, _("The end date is recorded."))
+            return redirect(agreement)
+    return render(request, "privacy/agreement_end.html", {"form": form, "agreement": agreement})

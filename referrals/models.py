@@ -221,6 +221,15 @@ class OutboundReferral(models.Model):
         related_name="outbound_referrals_received",
         verbose_name=_("provider agency"),
     )
+    # Null only for referrals sent before agreements were registered (privacy 0003).
+    agreement = models.ForeignKey(
+        "privacy.SharingAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outbound_referrals",
+        verbose_name=_("sharing agreement"),
+    )
     person_details = models.TextField(_("who the person is, for the provider"))
     request = models.TextField(_("what is asked"))
     consent = models.CharField(_("consent"), max_length=16, choices=Consent.choices)

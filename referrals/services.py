@@ -24,6 +24,7 @@ from cases.models import (
     Person,
     StatusChange,
 )
+from privacy.models import SharingAgreement
 from referrals import selectors
 from referrals.models import (
     OutboundReferral,
@@ -500,9 +501,10 @@ def outbound_check(
     request: str,
     consent: str,
     override_reason: str = "",
-) -> None:
+) -> SharingAgreement | None:
     """Everything outbound_send asks before it sends, without writing: the "check your
-    answers" page asks it before it shows."""
+    answers" page asks it before it shows. Answers the sharing agreement in force it goes
+    under, one whose parties include the provider agency."""
     _require(policy.may_send_outbound_referral(user, case))
     OC = OutboundReferral.Consent
     if consent == OC.OVERRIDDEN:
@@ -510,8 +512,16 @@ def outbound_check(
     errors: dict[str, str] = {}
     if service not in OutboundReferral.Service.values:
         errors["service"] = _("Choose the service.")
+    under = None
     if provider is None or not provider.is_active:
         errors["provider"] = _("Choose an active provider agency.")
+    else:
+        under = policy.disclosure_agreement(agency_ids=[provider.pk])
+        if under is None:
+            errors["provider"] = _(
+                "No sharing agreement in force covers %(agency)s: ask the coordinator, or "
+                "choose another provider."
+            ) % {"agency": provider.name}
     if not person_details.strip():
         errors["person_details"] = _("Say who the person is, as the provider needs to know.")
     if not request.strip():
@@ -529,6 +539,7 @@ def outbound_check(
         errors["override_reason"] = _("Give the reason for sending without consent.")
     if errors:
         raise ValidationError(errors)
+    return under
 
 
 @transaction.atomic
@@ -545,8 +556,9 @@ def outbound_send(
 ) -> OutboundReferral:
     """Refer the person on a case to a service. Consent is checked: a parent's for a minor; an
     override only with a reason, and only by a role the policy allows. Not while processing of
-    the case is restricted (access.policy.may_send_outbound_referral)."""
-    outbound_check(
+    the case is restricted (access.policy.may_send_outbound_referral). Only under a sharing
+    agreement in force that covers the provider agency (outbound_check)."""
+    under = outbound_check(
         case=case,
         user=user,
         service=service,
@@ -559,6 +571,7 @@ def outbound_send(
     OC = OutboundReferral.Consent
     outbound = OutboundReferral.objects.create(
         case=case,
+        agreement=under,
         service=service,
         provider=provider,
         person_details=person_details.strip(),

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from core.forms import DATE
+from privacy import selectors as privacy_selectors
+from privacy.models import SharingAgreement
 from releases import selectors
 
 
@@ -25,6 +27,17 @@ class ReleaseForm(forms.Form):
         help_text=_("For example: to plan outreach after release from prison."),
     )
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
+    agreement = forms.ModelChoiceField(
+        label=_("Sharing agreement"),
+        required=False,
+        queryset=SharingAgreement.objects.none(),
+        empty_label=_("The agreement in force that covers every recipient"),
+        help_text=_(
+            "Every release goes under a signed agreement in force whose parties include each "
+            "recipient's agency."
+        ),
+        error_messages={"invalid_choice": _("That agreement is not in force today.")},
+    )
     expires_on = forms.DateField(
         label=_("Expires on"),
         widget=DATE,
@@ -45,7 +58,7 @@ class ReleaseForm(forms.Form):
         error_messages={"invalid_choice": _("One of the agencies cannot receive this release.")},
     )
 
-    DETAILS = ("title", "summary", "purpose", "legal_basis", "expires_on")
+    DETAILS = ("title", "summary", "purpose", "legal_basis", "agreement", "expires_on")
 
     def __init__(self, *args, author, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -54,6 +67,7 @@ class ReleaseForm(forms.Form):
             author=author
         )
         self.fields["recipient_agencies"].queryset = selectors.release_recipient_agencies()
+        self.fields["agreement"].queryset = privacy_selectors.agreements_in_force()
 
     def details(self) -> list:
         return [self[name] for name in self.DETAILS]

@@ -25,6 +25,15 @@ class Release(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     expires_on = models.DateField(_("expires on"))
+    # Null only for releases made before agreements were registered (privacy 0003).
+    agreement = models.ForeignKey(
+        "privacy.SharingAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="releases",
+        verbose_name=_("sharing agreement"),
+    )
     recipient_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

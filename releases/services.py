@@ -14,6 +14,7 @@ from access import policy
 from accounts.models import Agency
 from accounts.types import Actor, User
 from cases.models import Case
+from privacy.models import SharingAgreement
 from releases.models import Release, ReleaseAcknowledgement
 from releases.notifications import notify_release
 
@@ -30,9 +31,12 @@ def release_check(
     recipient_users: Iterable[User] = (),
     recipient_agencies: Iterable[Agency] = (),
     previous: Release | None = None,
-) -> None:
+    agreement: SharingAgreement | None = None,
+) -> SharingAgreement:
     """Everything release_create asks before it discloses, without writing: the policy, then
-    the text and the recipients. The "check your answers" page asks it before it shows."""
+    the text, the recipients and the sharing agreement it goes under, which it answers (the one
+    named, or the one in force that covers every recipient's agency). The "check your answers"
+    page asks it before it shows."""
     if not policy.may_release(author, case):
         raise PermissionDenied
     if previous is not None and (
@@ -59,8 +63,52 @@ def release_check(
         errors["recipient_users"] = _("One of the people cannot receive releases.")
     if any(not agency.is_active for agency in agencies):
         errors["recipient_agencies"] = _("One of the agencies is no longer active.")
+    under = None
+    if users or agencies:
+        under = _agreement_for(users=users, agencies=agencies, named=agreement, errors=errors)
     if errors:
         raise ValidationError(errors)
+    assert under is not None
+    return under
+
+
+def _agreement_for(
+    *,
+    users: list[User],
+    agencies: list[Agency],
+    named: SharingAgreement | None,
+    errors: dict[str, str],
+) -> SharingAgreement | None:
+    """The agreement in force covering every recipient's agency, or an error on "agreement"
+    naming the agencies it leaves out."""
+    reach = {a.pk: a.name for a in agencies}
+    reach.update(
+        Agency.objects.filter(profiles__user__in=[u.pk for u in users]).values_list("pk", "name")
+    )
+    under = policy.disclosure_agreement(agency_ids=reach, named=named)
+    if under is not None:
+        return under
+    if named is not None:
+        outside = sorted(
+            name
+            for pk, name in reach.items()
+            if not SharingAgreement.objects.filter(pk=named.pk).covering([pk]).exists()
+        )
+        if named.is_in_force(timezone.localdate()) and outside:
+            errors["agreement"] = _(
+                "%(agreement)s does not cover %(agencies)s: choose another agreement or "
+                "other recipients."
+            ) % {"agreement": named, "agencies": ", ".join(outside)}
+        else:
+            errors["agreement"] = _(
+                "%(agreement)s is not in force today: no new release can go under it."
+            ) % {"agreement": named}
+    else:
+        errors["agreement"] = _(
+            "No sharing agreement in force covers every recipient (%(agencies)s): ask the "
+            "coordinator, or choose other recipients."
+        ) % {"agencies": ", ".join(sorted(reach.values()))}
+    return None
 
 
 @transaction.atomic
@@ -76,9 +124,12 @@ def release_create(
     recipient_users: Iterable[User] = (),
     recipient_agencies: Iterable[Agency] = (),
     previous: Release | None = None,
+    agreement: SharingAgreement | None = None,
 ) -> Release:
+    """Under the agreement named, or else the one in force covering every recipient's agency
+    (release_check); the release records which."""
     users, agencies = list(recipient_users), list(recipient_agencies)
-    release_check(
+    under = release_check(
         case=case,
         author=author,
         title=title,
@@ -88,8 +139,10 @@ def release_create(
         expires_on=expires_on,
         recipient_users=users,
         recipient_agencies=agencies,
+        agreement=agreement,
     )
     release = Release.objects.create(
+        agreement=under,
         case=case,
         title=title,
         summary=summary,

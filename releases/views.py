@@ -130,6 +130,7 @@ def _revising(release: Release) -> Writing:
             "summary": release.summary,
             "purpose": release.purpose,
             "legal_basis": release.legal_basis,
+            "agreement": release.agreement_id,
             "expires_on": release.expires_on,
             "recipient_users": [u.pk for u in release.recipient_users.all()],
             "recipient_agencies": [a.pk for a in release.recipient_agencies.all()],
@@ -142,7 +143,8 @@ def _checked(request: HttpRequest, writing: Writing, form: forms.ReleaseForm) ->
     if not form.is_valid():
         return False
     with show_refusal(request, form):
-        services.release_check(
+        # The agreement it goes under, named or found: shown on the check page, then named.
+        form.cleaned_data["agreement"] = services.release_check(
             case=writing.case, author=request.user, previous=writing.previous, **form.cleaned_data
         )
         return True

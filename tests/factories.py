@@ -1,3 +1,5 @@
+from datetime import date
+
 import factory
 
 from accounts import services
@@ -15,7 +17,63 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.agency_create(name=kwargs["name"], kind=kwargs["kind"])
+        agency = services.agency_create(name=kwargs["name"], kind=kwargs["kind"])
+        # Every test agency signs the standing test protocol, so that releases and outbound
+        # referrals go under an agreement in force as they must; a test about agreements makes
+        # agencies outside it with AgencyFactory(party=False).
+        if kwargs.get("party", True):
+            sign_agreement(standing_agreement(), agency)
+        return agency
+
+
+STANDING_AGREEMENT = "Standing test protocol"
+FAR_PAST = date(2000, 1, 1)
+
+
+def standing_agreement():
+    from privacy.models import SharingAgreement
+
+    agreement = SharingAgreement.objects.filter(title=STANDING_AGREEMENT).first()
+    return agreement or make_agreement(title=STANDING_AGREEMENT, parties=())
+
+
+def make_agreement(
+    *,
+    parties=(),
+    signed: bool = True,
+    title: str = "Protocol of cooperation",
+    starts_on: date = FAR_PAST,
+    review_on: date = date(2999, 1, 1),
+    ends_on: date | None = None,
+):
+    """An agreement whose parties (agencies) have all signed it, unless signed=False."""
+    from privacy.models import LegalGateway, SharingAgreement
+
+    agreement = SharingAgreement.objects.create(
+        title=title,
+        kind=SharingAgreement.Kind.PROTOCOL,
+        purpose="To prevent violent extremism in the city.",
+        data_categories="Identity, concerns, support plan.",
+        retention="Five years after the case is closed.",
+        starts_on=starts_on,
+        review_on=review_on,
+        ends_on=ends_on,
+    )
+    agreement.gateways.set(LegalGateway.objects.all()[:2])
+    for agency in parties:
+        sign_agreement(agreement, agency, signed=signed)
+    return agreement
+
+
+def sign_agreement(agreement, agency, *, signed: bool = True):
+    from privacy.models import AgreementParty
+
+    return AgreementParty.objects.create(
+        agreement=agreement,
+        agency=agency,
+        signatory="A. Director" if signed else "",
+        signed_on=agreement.starts_on if signed else None,
+    )
 
 
 _ROLE_AGENCY_KIND = {

@@ -26,7 +26,14 @@ from conferences import services as conference_services
 from referrals import services as referral_services
 from referrals.models import OutboundReferral, Screening
 from releases import services as release_services
-from tests.factories import AgencyFactory, make_case, make_person, make_referral, make_user
+from tests.factories import (
+    AgencyFactory,
+    make_agreement,
+    make_case,
+    make_person,
+    make_referral,
+    make_user,
+)
 
 CANARY_L4 = "CANARY-L4-police-intelligence-7731"
 CANARY_L3 = "CANARY-L3-agency-held-5520"
@@ -86,6 +93,12 @@ class World:
     # Oversight: "in" is addressed to the mayor, "out" to the coordinator.
     mayor_escalation_in: object = None
     mayor_escalation_out: object = None
+    # Sharing agreements: "in" one waiting for its parties' sign-off, "out" one already ended
+    # (its parties signed): the register is the coordinator's, whatever its state.
+    agreement_in: object = None
+    agreement_out: object = None
+    party_in: object = None
+    party_out: object = None
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -208,6 +221,7 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
     )
     referrals = _referral_world(users, case_in, case_out, outsider, other_social)
     conferences = _conference_world(users, case_in, case_out, outsider, other_social)
+    agreements = _agreement_world(social_agency, police_agency)
     mayor_escalation_in = case_services.escalation_raise(
         case=case_in,
         raised_by=users["social_worker"],
@@ -217,6 +231,7 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
     )
     return World(
         **referrals,
+        **agreements,
         **conferences,
         mayor_escalation_in=mayor_escalation_in,
         mayor_escalation_out=escalation_in,
@@ -236,6 +251,27 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
         request_in=request_in,
         request_out=request_out,
     )
+
+
+def _agreement_world(social_agency, police_agency) -> dict:
+    today = timezone.localdate()
+    waiting = make_agreement(
+        title="Covenant waiting for signatures",
+        parties=[social_agency, police_agency],
+        signed=False,
+    )
+    ended = make_agreement(
+        title="Covenant ended",
+        parties=[social_agency, police_agency],
+        starts_on=today - timedelta(days=400),
+        ends_on=today - timedelta(days=1),
+    )
+    return {
+        "agreement_in": waiting,
+        "agreement_out": ended,
+        "party_in": waiting.parties.first(),
+        "party_out": ended.parties.first(),
+    }
 
 
 def _conference_world(users, case_in, case_out, outsider, other_agency) -> dict:
@@ -557,6 +593,29 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     # Retention: the holder of the data-protection-officer permission only. No case is due in
     # this world, so confirming one is refused with a message.
+    # The sharing agreements register: read by those who disclose under it (the case workers
+    # and the information officer), kept by the coordinator.
+    "agreements:list": Expect(get=answer(404, **dict.fromkeys(CASE_WORKERS, 200))),
+    "agreements:detail": Expect(
+        kwargs=lambda w, scope: {"agreement_id": getattr(w, f"agreement_{scope}").pk},
+        get=(
+            answer(404, **dict.fromkeys(CASE_WORKERS, 200)),
+            answer(404, **dict.fromkeys(CASE_WORKERS, 200)),
+        ),
+    ),
+    "agreements:create": Expect(
+        get=answer(404, coordinator=200), post=answer(404, coordinator=200)
+    ),
+    "agreements:end": Expect(
+        kwargs=lambda w, scope: {"agreement_id": getattr(w, f"agreement_{scope}").pk},
+        get=(answer(404, coordinator=200), answer(404, coordinator=200)),
+        post=(answer(404, coordinator=200), answer(404, coordinator=200)),
+    ),
+    "agreements:sign": Expect(
+        kwargs=lambda w, scope: {"party_id": getattr(w, f"party_{scope}").pk},
+        get=(answer(404, coordinator=200), answer(404, coordinator=200)),
+        post=(answer(404, coordinator=200), answer(404, coordinator=200)),
+    ),
     "retention:due": Expect(get=answer(404, mayor_office=200)),
     "retention:log": Expect(get=answer(404, mayor_office=200)),
     "retention:confirm": Expect(

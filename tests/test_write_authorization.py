@@ -65,6 +65,7 @@ from conferences.models import (
 )
 from core import drafts
 from privacy import subject_rights
+from privacy.models import AgreementParty, LegalGateway, SharingAgreement
 from referrals import forms as referral_forms
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
 from releases.models import ReleaseAcknowledgement
@@ -782,6 +783,46 @@ ACCESS_WRITES = [
         outside=written_by("information_officer"),
         kwargs=case_ref,
         data=lambda a: {"reason": "He contests the accuracy of the data (GDPR art. 18)."},
+    ),
+    Write(
+        "agreements:create",
+        "a sharing agreement registered",
+        inside=written_by("coordinator"),
+        data=lambda a: {
+            "title": "Covenant with the schools",
+            "kind": "covenant",
+            "purpose": "Support pupils at risk",
+            "gateways": [LegalGateway.objects.first().pk],
+            "data_categories": "Identity, concerns",
+            "max_level": Level.L2,
+            "retention": "Five years",
+            "parties": [a.agency("social_worker").pk, a.agency("partner").pk],
+            "starts_on": today_plus(0),
+            "review_on": today_plus(365),
+        },
+        effect=lambda a: SharingAgreement.objects.filter(
+            title="Covenant with the schools"
+        ).exists(),
+    ),
+    Write(
+        "agreements:sign",
+        "a party's sign-off (outside: one already recorded)",
+        inside=written_by("coordinator"),
+        outside=outcomes(coordinator=REFUSED),
+        kwargs=on_id("party", "party_id"),
+        data=lambda a: {"signatory": "M. Director", "signed_on": today_plus(0)},
+        effect=lambda a: (
+            AgreementParty.objects.get(pk=a.get("party").pk).signatory == "M. Director"
+        ),
+    ),
+    Write(
+        "agreements:end",
+        "an agreement's end date (outside: one already ended)",
+        inside=written_by("coordinator"),
+        outside=outcomes(coordinator=REFUSED),
+        kwargs=on_id("agreement", "agreement_id"),
+        data=lambda a: {"ends_on": today_plus(10)},
+        effect=lambda a: SharingAgreement.objects.get(pk=a.get("agreement").pk).ends_on is not None,
     ),
     Write(
         "retention:confirm",

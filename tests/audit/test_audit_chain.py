@@ -20,9 +20,10 @@ POSTGRESQL = connection.vendor == "postgresql"
 
 
 def audited_rows(count: int, django_capture_on_commit_callbacks) -> list[LogEntry]:
-    """Write `count` audited changes, each committed (so each is sealed by the commit hook)."""
+    """Write `count` audited changes, each committed (so each is sealed by the commit hook).
+    Agencies outside the standing test agreement: one audit row each, consecutive."""
     with django_capture_on_commit_callbacks(execute=True):
-        agencies = [AgencyFactory() for _ in range(count)]
+        agencies = [AgencyFactory(party=False) for _ in range(count)]
     return [
         LogEntry.objects.get_for_object(agency).get(action=LogEntry.Action.CREATE)
         for agency in agencies
@@ -57,14 +58,14 @@ def test_each_audit_row_is_sealed_to_the_one_before_when_it_commits(
 def test_a_row_written_in_a_rolled_back_transaction_leaves_no_seal(db):
     before = AuditSeal.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        AgencyFactory()
+        AgencyFactory(party=False)
         raise RuntimeError
     assert AuditSeal.objects.count() == before
     assert verify_chain().ok
 
 
 def test_the_sweep_seals_what_the_commit_hook_missed(db):
-    AgencyFactory()  # the test's transaction never commits: no seal yet
+    AgencyFactory(party=False)  # the test's transaction never commits: no seal yet
     assert not LogEntry.objects.filter(pk__in=AuditSeal.objects.values("log_entry_id")).exists()
     assert seal_entries() >= 1
     assert AuditSeal.objects.count() == LogEntry.objects.count()
@@ -161,7 +162,7 @@ def test_the_command_reports_an_intact_chain_with_its_head(db, django_capture_on
 
 def test_the_verifier_reports_rows_left_unsealed(db, django_capture_on_commit_callbacks):
     audited_rows(1, django_capture_on_commit_callbacks)
-    AgencyFactory()  # not committed: not sealed
+    AgencyFactory(party=False)  # not committed: not sealed
     stale = timezone.now() - timedelta(hours=2)
     unsealed = LogEntry.objects.exclude(pk__in=AuditSeal.objects.values("log_entry_id"))
     # Back-dating is itself an UPDATE: only the owner (as in `tamper`) can do it.

@@ -4,6 +4,7 @@ following the prison-release protocol. Running it twice adds nothing."""
 import pytest
 from auditlog.models import LogEntry
 
+from demo import agreements as agreements_demo
 from demo import cases as cases_demo
 from demo import city as demo_city
 from demo import referrals as demo
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.clock
 def city(db, settings):
     settings.PRISON_RELEASE_LEAD_DAYS = [90, 30, 7]
     city = demo_city.seed(password="demo-password-for-tests")
+    agreements_demo.seed(city=city)
     cases_demo.seed(city=city)
     return city
 

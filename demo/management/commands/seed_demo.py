@@ -15,6 +15,8 @@ from releases.models import Release
 # The demo city's stories, as (what it builds, "module.function"), each on top of the steps
 # before it.
 DEMO_STEPS: list[tuple[str, str]] = [
+    # First: every release and referral after it goes under the protocol.
+    ("sharing agreements", "demo.agreements.seed"),
     ("cases, chronology, plans and escalations", "demo.cases.seed"),
     ("releases", "demo.releases.seed"),
     ("access requests", "demo.access_requests.seed"),
