@@ -30,6 +30,8 @@ class AccountsConfig(AppConfig):
         auditlog.register(models.Agency)
         auditlog.register(models.Profile)
         auditlog.register(models.SecurityEvent)
+        auditlog.register(models.ProviderGroupMapping)
+        auditlog.register(models.ProviderIdentity)
         # The new password waiting for confirmation is a hash like auth_user's: never logged.
         auditlog.register(models.AccountChange, exclude_fields=["password"])
         # Never the secrets: the app's key and the recovery codes stay out of the log.

@@ -96,6 +96,7 @@ ADMIN_MODEL_PERMISSIONS = [
     ("auth", "user", ("add", "change", "view")),
     ("accounts", "agency", ("add", "change", "view")),
     ("accounts", "profile", ("add", "change", "view")),
+    ("accounts", "providergroupmapping", ("add", "change", "view", "delete")),
     ("cases", "concerncategory", ("add", "change", "view")),
     ("cases", "indicator", ("add", "change", "view")),
     # Unblocking an account locked after failed sign-ins.

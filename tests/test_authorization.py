@@ -534,6 +534,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "two_factor:verify": Expect(get=answer(302), post=answer(302)),
     "two_factor:recovery_codes": Expect(get=answer(404), post=answer(404)),
     "session_status": Expect(get=answer(200, anonymous=200), post=answer(200, anonymous=200)),
+    # One's own signed-in sessions (an empty POST ends none: back to the list).
+    "sessions": Expect(get=answer(200), post=answer(302)),
+    # Signing in through the identity provider: no provider is configured here, so there is
+    # nothing to see (tests/accounts/test_provider_sign_in.py and tests/e2e/test_oidc.py).
+    "oidc_authentication_init": Expect(get=answer(404, anonymous=404), post=answer(405, 405)),
+    "oidc_authentication_callback": Expect(get=answer(404, anonymous=404), post=answer(405, 405)),
     # Account changes waiting for a second person: the administrators and the information
     # officer (for police accounts) confirm them (an empty POST decides nothing: back to the list).
     "account_changes:list": Expect(
