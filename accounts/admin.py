@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential, WebAuthnUserHandle
 
 from accounts import security, services
 from accounts.models import AccountChange, Agency, Profile, ProviderGroupMapping
@@ -28,7 +29,8 @@ from accounts.models import AccountChange, Agency, Profile, ProviderGroupMapping
 # Audit rows can hold case content; role groups follow from profiles. Neither is edited here.
 # Two-factor devices hold secrets: the administrator resets them (an action on accounts), and
 # never reads them.
-for model in (LogEntry, Group, TOTPDevice, StaticDevice):
+webauthn_models = (WebAuthnCredential, WebAuthnAttestation, WebAuthnUserHandle)
+for model in (LogEntry, Group, TOTPDevice, StaticDevice, *webauthn_models):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

@@ -40,6 +40,13 @@ TWO_FACTOR_OPEN_URLS = frozenset(
         "two_factor:recovery_codes",
         "oidc_authentication_init",
         "oidc_authentication_callback",
+        # Security keys: signing in with one, and registering the first second factor (the
+        # library refuses a registration to an enrolled session not yet verified).
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:credential-registration-begin",
+        "otp_webauthn:credential-registration-complete",
+        "otp_webauthn:js-i18n-catalog",
     }
 )
 SESSION_STATUS_URL = "session_status"

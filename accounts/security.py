@@ -19,11 +19,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.http import Http404, HttpRequest
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import rules, services
 from accounts.models import (
@@ -75,7 +77,32 @@ def event_record(
 
 
 def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def has_security_key(user) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def security_key_count(*, user) -> int:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).count()
+
+
+def webauthn_rp_id(request: HttpRequest) -> str:
+    """The relying party of passkeys: this site's host name (validated by ALLOWED_HOSTS)."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain
+
+
+def security_key_registered(*, credential) -> None:
+    event_record(
+        kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED,
+        user=credential.user,
+        detail=f"security key {credential.pk}",
+    )
 
 
 def second_factor_needed(user) -> bool:
@@ -167,6 +194,7 @@ def second_factor_reset(
     Applies at once; the administration goes through `second_factor_reset_request`."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     event_record(
         kind=SecurityEvent.Kind.TWO_FACTOR_RESET,
         user=user,

@@ -42,3 +42,8 @@ def on_locked_out(sender, request, username, **kwargs) -> None:
 
 def _failure_limit() -> int:
     return settings.AXES_FAILURE_LIMIT
+
+
+def on_security_key_saved(sender, instance, created: bool = False, **kwargs) -> None:
+    if created:
+        security.security_key_registered(credential=instance)

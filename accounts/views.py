@@ -144,7 +144,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not right, or you tried too often. Wait a bit."))
     return render(
-        request, "accounts/two_factor/verify.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/two_factor/verify.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "security_key": security.has_security_key(request.user),
+        },
     )
 
 
@@ -174,6 +180,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "qr_code": security.qr_code_svg(device),
             "secret": _base32(device.bin_key),
             "next": _next_url(request),
+            "security_keys": security.security_key_count(user=user),
         },
     )
 

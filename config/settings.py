@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys and security keys as a second factor, beside the app and recovery codes.
+    "django_otp_webauthn",
     "axes",
     # The project's apps, from the bottom layer up (README.md, "Layout").
     "core",
@@ -360,6 +362,21 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MSC case conference")
 TWO_FACTOR_RECOVERY_CODES = 10
+# Passkeys and security keys (django-otp-webauthn), as a second factor only: never a sign-in
+# on their own. The relying party is the site's host name; the origins it accepts are the
+# site's addresses (scheme and host, e.g. https://msc.city.example).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.security.webauthn_rp_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    env_list("WEBAUTHN_ORIGINS")
+    or CSRF_TRUSTED_ORIGINS
+    or [f"https://{host}" for host in ALLOWED_HOSTS if host and host[0] not in ".*"]
+)
+if DEBUG:
+    OTP_WEBAUTHN_ALLOWED_ORIGINS += ["http://localhost:8000"]
+# No host named yet (a check run, a test): keys work nowhere until the site names its address.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = OTP_WEBAUTHN_ALLOWED_ORIGINS or ["https://localhost"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Sign-in throttling (django-axes): this many failures lock the username for a while.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))

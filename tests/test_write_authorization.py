@@ -116,6 +116,16 @@ EXEMPT = {
         "tests/access/test_two_factor.py"
     ),
     "session_status": "keeps one's own session alive; changes only the session",
+    **dict.fromkeys(
+        [
+            "otp_webauthn:credential-registration-begin",
+            "otp_webauthn:credential-registration-complete",
+            "otp_webauthn:credential-authentication-begin",
+            "otp_webauthn:credential-authentication-complete",
+        ],
+        "one's own security key (django-otp-webauthn), registered or used as the second factor: "
+        "tests/accounts/test_security_keys.py and tests/e2e/test_security_keys.py",
+    ),
     "sessions": (
         "ends one's own sessions only (the session tables and a security event): "
         "tests/accounts/test_sessions.py tries another's session and ending every session"

@@ -148,7 +148,7 @@ def test_a_new_user_lands_with_the_role_their_group_maps_to(
     local = make_user(role=Role.PARTNER, username="yara", email="yara@city.example")
     page = new_page(browser, live_server)
     sign_in_at_the_city(page, "yara", "city-password-1")
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r"^http://[^/]+/$"))
     assert "Youth or street-corner worker" in page.locator("header, nav").first.inner_text() or (
         "Youth or street-corner worker" in page.content()
     )
@@ -170,7 +170,7 @@ def test_a_user_mapped_to_police_waits_for_a_second_person(
 ):
     page = new_page(browser, live_server)
     sign_in_at_the_city(page, "pieter", "city-password-2")
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r"^http://[^/]+/$"))
     assert "waits for a second person" in page.content()
     account = ProviderIdentity.objects.get(subject="9a7b3c4d-police").user
     assert not hasattr(account, "profile") or account.profile is None
@@ -190,7 +190,7 @@ def test_a_user_disabled_at_the_provider_loses_their_session_and_cannot_sign_in(
 ):
     page = new_page(browser, live_server)
     sign_in_at_the_city(page, "yara", "city-password-1")
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r"^http://[^/]+/$"))
     account = ProviderIdentity.objects.get(subject="5f0c1e2a-youth").user
     assert page.goto(reverse("sessions")).status == 200
 
