@@ -62,6 +62,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("The ID token comes from another issuer.")
         return payload
 
+    def get_or_create_user(self, access_token, id_token, payload):
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None:
+            security.provider_second_factor_note(request=self.request, id_token_claims=payload)
+        return user
+
     def get_userinfo(self, access_token, id_token, payload):
         """The userinfo claims over those of the verified ID token (Entra ID puts groups only
         in the token); both must name the same subject."""

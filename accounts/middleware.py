@@ -94,7 +94,10 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         needs_second_factor = (
-            user.is_authenticated and not user.is_verified() and security.second_factor_needed(user)
+            user.is_authenticated
+            and not user.is_verified()
+            and not security.provider_second_factor_passed(request)
+            and security.second_factor_needed(user)
         )
         if needs_second_factor:
             name = _url_name(request)

@@ -765,6 +765,27 @@ def provider_sign_in(*, user, claims: dict, request: HttpRequest | None = None):
     return user
 
 
+PROVIDER_MFA_KEY = "msc_provider_mfa"
+
+
+def provider_second_factor_note(*, request: HttpRequest, id_token_claims: dict) -> None:
+    """Whether the provider's own second factor (the ID token's `amr`) counts for this session,
+    as OIDC_MFA_AMR allows."""
+    amr = id_token_claims.get("amr") or []
+    counted = (
+        bool(set(map(str, amr)) & set(settings.OIDC_MFA_AMR)) if isinstance(amr, list) else False
+    )
+    request.session[PROVIDER_MFA_KEY] = counted
+
+
+def provider_second_factor_passed(request: HttpRequest) -> bool:
+    return bool(
+        settings.OIDC_MFA_AMR
+        and request.session.get(BACKEND_SESSION_KEY) == PROVIDER_BACKEND
+        and request.session.get(PROVIDER_MFA_KEY)
+    )
+
+
 def provider_session_refused(*, request: HttpRequest) -> None:
     """The provider no longer accepts the account of this session (removed, disabled, signed
     out there): the session ends here, recorded."""

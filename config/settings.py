@@ -199,6 +199,10 @@ OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
 # prompt (mozilla-django-oidc's SessionRefresh): an account removed or disabled there loses its
 # session at the next page after the provider refuses it.
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 5 * 60)
+# The provider's own second factor counts as ours when the ID token's `amr` claim holds one of
+# these (e.g. "mfa" for Entra ID and Keycloak, "hwk", "otp"); empty: never, the user sets up
+# one here as well.
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR")
 OIDC_EXEMPT_URLS = ["session_status", "logout"]
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?provider=refused"

@@ -11,6 +11,7 @@ from accounts import security
 from accounts.backends import ProviderBackend
 from accounts.models import (
     AccountChange,
+    Profile,
     ProviderGroupMapping,
     ProviderIdentity,
     Role,
@@ -157,3 +158,34 @@ def test_password_sign_in_can_be_switched_off(settings, client, db, oidc):
     assert response.status_code == 200
     assert client.get(reverse("home")).status_code == 302
     assert 'name="password"' not in client.get(reverse("login")).content.decode()
+
+
+def test_the_providers_second_factor_counts_only_when_configured(oidc, table, client, settings):
+    settings.REQUIRE_2FA = True
+    settings.OIDC_MFA_AMR = ["mfa"]
+    user = security.provider_sign_in(user=None, claims=claims())
+    # A role above L1 (confirmed earlier): a second factor is required.
+    Profile.objects.filter(user=user).update(role=Role.SOCIAL_WORKER, clearance=2)
+    client.force_login(user, backend="accounts.backends.ProviderBackend")
+    session = client.session
+    session["oidc_id_token_expiration"] = 10**12
+    session.save()
+    # Without the provider's word: the second factor is asked here.
+    assert client.get(reverse("sessions"))["Location"].startswith(reverse("two_factor:setup"))
+    session = client.session
+    session[security.PROVIDER_MFA_KEY] = True
+    session.save()
+    assert client.get(reverse("sessions")).status_code == 200
+    # A site that does not count the provider's: asked here again.
+    settings.OIDC_MFA_AMR = []
+    assert client.get(reverse("sessions")).status_code == 302
+
+
+def test_the_amr_claim_is_read_from_the_id_token(rf, settings):
+    settings.OIDC_MFA_AMR = ["mfa", "hwk"]
+    request = rf.get("/")
+    request.session = {}
+    security.provider_second_factor_note(request=request, id_token_claims={"amr": ["pwd", "mfa"]})
+    assert request.session[security.PROVIDER_MFA_KEY] is True
+    security.provider_second_factor_note(request=request, id_token_claims={"amr": ["pwd"]})
+    assert request.session[security.PROVIDER_MFA_KEY] is False
