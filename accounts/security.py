@@ -7,6 +7,7 @@ for changes to accounts and grants, auditlog's before-and-after rows.
 import logging
 import time
 from datetime import timedelta
+from importlib import import_module
 
 import qrcode
 import qrcode.image.svg
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, logout
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -276,8 +278,6 @@ def session_record(*, request: HttpRequest, user=None, force: bool = False) -> N
 def sessions_of(*, user) -> QuerySet[SignedInSession]:
     """The user's sessions that are still alive in the session store (database sessions: a
     record whose session was flushed or expired is not shown)."""
-    from django.contrib.sessions.models import Session
-
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return SignedInSession.objects.filter(user=user, session_key__in=live).order_by(
         "-last_seen_at", "-pk"
@@ -286,8 +286,6 @@ def sessions_of(*, user) -> QuerySet[SignedInSession]:
 
 def _end(records) -> int:
     """Delete each session from the store and its record; the count ended."""
-    from importlib import import_module
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for record in list(records):
