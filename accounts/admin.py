@@ -22,15 +22,17 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential, WebAuthnUserHandle
 from modeltranslation.admin import TranslationAdmin
 
 from accounts import security, services
-from accounts.models import AccountChange, Agency, Profile
+from accounts.models import AccountChange, Agency, Profile, ProviderGroupMapping
 
 # Audit rows can hold case content; role groups follow from profiles. Neither is edited here.
 # Two-factor devices hold secrets: the administrator resets them (an action on accounts), and
 # never reads them.
-for model in (LogEntry, Group, TOTPDevice, StaticDevice):
+webauthn_models = (WebAuthnCredential, WebAuthnAttestation, WebAuthnUserHandle)
+for model in (LogEntry, Group, TOTPDevice, StaticDevice, *webauthn_models):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
@@ -62,6 +64,22 @@ class AgencyAdmin(TranslationAdmin):  # a name field per language (accounts/tran
         else:
             created = services.agency_create(name=name, kind=data["kind"], names=names)
             obj.pk, obj.group_id = created.pk, created.group_id
+
+
+@admin.register(ProviderGroupMapping)
+class ProviderGroupMappingAdmin(admin.ModelAdmin):
+    """Which group at the identity provider gives which agency and role here. The
+    administrator who saves a row is the one who asked for the roles it gives: a role above
+    L1 waits for someone else to confirm it, account by account (/accounts/changes/)."""
+
+    list_display = ("group", "agency", "role", "clearance", "priority", "created_by")
+    list_select_related = ("agency", "created_by")
+    fields = ("group", "agency", "role", "clearance", "priority")
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.check_clearance(obj.role, obj.clearance)
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class ProfileForm(ModelForm):
@@ -126,7 +144,12 @@ class AccountAdmin(UserAdmin):
     )
     readonly_fields = ("last_login", "date_joined", "waiting")
 
-    actions = ["reset_two_factor", "make_data_protection_officer", "remove_data_protection_officer"]
+    actions = [
+        "reset_two_factor",
+        "make_data_protection_officer",
+        "remove_data_protection_officer",
+        "end_sessions",
+    ]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Accounts are deactivated, never deleted: the audit trail names them.
@@ -196,6 +219,18 @@ class AccountAdmin(UserAdmin):
             ),
             "Data-protection-officer permission removed",
         )
+
+    @admin.action(description="Sign out of every session (a lost laptop, a leaver)")
+    def end_sessions(self, request: HttpRequest, queryset) -> None:
+        ended = 0
+        for account in queryset:
+            try:
+                ended += security.sessions_end_all(
+                    user=account, request=request, ended_by=request.user
+                )
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{account.get_username()}: {refusal}", messages.ERROR)
+        self.message_user(request, f"{ended} session(s) ended.")
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_otp_webauthn.models import WebAuthnCredential
 
         from accounts import models, services, signals
 
@@ -30,11 +31,17 @@ class AccountsConfig(AppConfig):
         auditlog.register(models.Agency)
         auditlog.register(models.Profile)
         auditlog.register(models.SecurityEvent)
+        auditlog.register(models.ProviderGroupMapping)
+        auditlog.register(models.ProviderIdentity)
         # The new password waiting for confirmation is a hash like auth_user's: never logged.
         auditlog.register(models.AccountChange, exclude_fields=["password"])
         # Never the secrets: the app's key and the recovery codes stay out of the log.
         auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
         auditlog.register(StaticDevice, include_fields=["user", "name", "confirmed"])
+        auditlog.register(WebAuthnCredential, include_fields=["user", "name", "confirmed"])
+        post_save.connect(
+            signals.on_security_key_saved, sender=WebAuthnCredential, dispatch_uid="msc_key"
+        )
 
 
 class AdminConfig(admin_apps.AdminConfig):

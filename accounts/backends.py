@@ -1,8 +1,13 @@
 """Django's model backend, with the reads every page makes folded into fewer queries."""
 
+from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import Q
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from accounts import security
 
 
 class ModelBackend(backends.ModelBackend):
@@ -33,3 +38,59 @@ class ModelBackend(backends.ModelBackend):
                 ).distinct()
             }
         return user_obj._perm_cache
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # A site that signs everyone in through its identity provider turns passwords off.
+        if not settings.PASSWORD_SIGN_IN:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class ProviderBackend(OIDCAuthenticationBackend):
+    """OpenID Connect sign-in (mozilla-django-oidc's backend): the account is the one linked to
+    the provider's issuer and subject, never one found by e-mail; agency and role come from
+    the provider's groups (accounts.security.provider_sign_in)."""
+
+    def authenticate(self, request, **kwargs):
+        if not settings.OIDC_ENABLED or request is None:
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        if payload.get("iss") != settings.OIDC_ISSUER:
+            raise SuspiciousOperation("The ID token comes from another issuer.")
+        return payload
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None:
+            security.provider_second_factor_note(request=self.request, id_token_claims=payload)
+        return user
+
+    def get_userinfo(self, access_token, id_token, payload):
+        """The userinfo claims over those of the verified ID token (Entra ID puts groups only
+        in the token); both must name the same subject."""
+        userinfo = super().get_userinfo(access_token, id_token, payload)
+        if str(userinfo.get("sub")) != str(payload.get("sub")):
+            raise SuspiciousOperation("userinfo and the ID token name different subjects")
+        return {**payload, **userinfo}
+
+    def verify_claims(self, claims) -> bool:
+        return bool(claims.get("sub"))
+
+    def filter_users_by_claims(self, claims):
+        return get_user_model().objects.filter(
+            provider_identities__issuer=settings.OIDC_ISSUER,
+            provider_identities__subject=str(claims["sub"]),
+        )
+
+    def create_user(self, claims):
+        return security.provider_sign_in(user=None, claims=claims, request=self.request)
+
+    def update_user(self, user, claims):
+        return security.provider_sign_in(user=user, claims=claims, request=self.request)
+
+    def get_user(self, user_id):
+        # As the password backend: one query with the profile, and never a disabled account.
+        return ModelBackend().get_user(user_id)

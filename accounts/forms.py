@@ -29,3 +29,7 @@ class AccountChangeDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("confirm", _("Confirm")), ("decline", _("Decline"))]
     )
+
+
+class SessionEndForm(forms.Form):
+    session = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from mozilla_django_oidc.middleware import SessionRefresh
 
 from accounts import security
 from accounts.security import LAST_ACTIVITY_KEY
@@ -37,6 +38,15 @@ TWO_FACTOR_OPEN_URLS = frozenset(
         "two_factor:verify",
         "two_factor:setup",
         "two_factor:recovery_codes",
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
+        # Security keys: signing in with one, and registering the first second factor (the
+        # library refuses a registration to an enrolled session not yet verified).
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:credential-registration-begin",
+        "otp_webauthn:credential-registration-complete",
+        "otp_webauthn:js-i18n-catalog",
     }
 )
 SESSION_STATUS_URL = "session_status"
@@ -84,7 +94,10 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         needs_second_factor = (
-            user.is_authenticated and not user.is_verified() and security.second_factor_needed(user)
+            user.is_authenticated
+            and not user.is_verified()
+            and not security.provider_second_factor_passed(request)
+            and security.second_factor_needed(user)
         )
         if needs_second_factor:
             name = _url_name(request)
@@ -95,3 +108,35 @@ class TwoFactorMiddleware:
                 )
                 return _login_redirect(request, target)
         return self.get_response(request)
+
+
+class SessionRecordMiddleware:
+    """Keeps the record of each signed-in session (device, address, last seen) that its owner
+    sees and ends on the sessions page; writes at most once a minute per session."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and _url_name(request) != SESSION_STATUS_URL:
+            security.session_record(request=request)
+        return self.get_response(request)
+
+
+class ProviderSessionRefreshMiddleware(SessionRefresh):
+    """mozilla-django-oidc's SessionRefresh, for sessions signed in through the provider: once
+    OIDC_RECHECK_SECONDS have passed, the next page goes by the provider without a prompt; if
+    the provider refuses (the account was removed or disabled there), the callback ends the
+    session. Inert while no provider is configured; settings are read at each request."""
+
+    def process_request(self, request: HttpRequest):
+        if not settings.OIDC_ENABLED:
+            return None
+        SessionRefresh.__init__(self, self.get_response)
+        return super().process_request(request)
+
+    @property
+    def exempt_urls(self) -> set[str]:
+        # The library's list names its own sign-out view, which this project does not use.
+        names = [*settings.OIDC_EXEMPT_URLS, "oidc_authentication_init"]
+        return {reverse(name) for name in [*names, "oidc_authentication_callback"]}

@@ -144,6 +144,17 @@ class SecurityEvent(models.Model):
         ADMIN_ACTION = "admin_action", _("Change made in the administration site")
         AUDIT_CHECK_FAILED = "audit_check_failed", _("Audit log check failed")
         AUDIT_LATE_SEALED = "audit_late_sealed", _("Late audit rows sealed by hand")
+        # Sessions and the identity provider (issue 19).
+        SESSION_ENDED = "session_ended", _("Signed out of one session")
+        SESSIONS_ENDED = "sessions_ended", _("Signed out everywhere")
+        SESSIONS_ENDED_BY_ADMIN = (
+            "sessions_ended_by_admin",
+            _("All sessions ended by an administrator"),
+        )
+        PROVIDER_REFUSED = (
+            "provider_refused",
+            _("Session ended: the identity provider no longer accepts the account"),
+        )
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(
@@ -229,3 +240,87 @@ class AccountChange(models.Model):
     def __str__(self) -> str:
         # Ids only: this text is copied into the audit log.
         return f"account change {self.pk} ({self.kind}) of user {self.user_id}"
+
+
+class SignedInSession(models.Model):
+    """One signed-in session of a user, as its owner sees it on the sessions page: which
+    device, from where, last seen when (to the minute: accounts.middleware). The session
+    itself is Django's; ending one here deletes it from the session store."""
+
+    class Via(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        PROVIDER = "provider", _("Identity provider")
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    user_agent = models.CharField(max_length=300, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    via = models.CharField(max_length=16, choices=Via.choices, default=Via.PASSWORD)
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"
+
+
+class ProviderIdentity(models.Model):
+    """The account an OpenID Connect subject signs in to: matched on the provider's subject
+    identifier (`sub`), never on an e-mail address, which a provider lets people change."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider_identities"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity at the provider")
+        verbose_name_plural = _("identities at the provider")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"identity {self.pk} of user {self.user_id}"
+
+
+class ProviderGroupMapping(models.Model):
+    """The administrator's table: a group at the identity provider gives its members an agency
+    and a role here. A role above L1 applies only once a second person confirms it, as when
+    an administrator gives it by hand (accounts.security.profile_change): the administrator
+    who made the row is the one who asked."""
+
+    group = models.CharField(
+        _("group at the provider"),
+        max_length=200,
+        unique=True,
+        help_text=_("As the provider's groups claim names it (a name, or an id for Entra ID)."),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Level.choices, null=True, blank=True
+    )
+    # When someone is in several mapped groups, the lowest number wins.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("provider group mapping")
+        verbose_name_plural = _("provider group mappings")
+
+    def __str__(self) -> str:
+        return f"{self.group} -> {self.role} at {self.agency}"

@@ -7,26 +7,38 @@ for changes to accounts and grants, auditlog's before-and-after rows.
 import logging
 import time
 from datetime import timedelta
+from importlib import import_module
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, logout
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.http import Http404, HttpRequest
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import rules, services
-from accounts.models import ROLE_CLEARANCE, AccountChange, Profile, SecurityEvent
+from accounts.models import (
+    ROLE_CLEARANCE,
+    AccountChange,
+    Profile,
+    ProviderGroupMapping,
+    ProviderIdentity,
+    SecurityEvent,
+    SignedInSession,
+)
 
 logger = logging.getLogger("msc.security")
 
@@ -67,7 +79,32 @@ def event_record(
 
 
 def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def has_security_key(user) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def security_key_count(*, user) -> int:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).count()
+
+
+def webauthn_rp_id(request: HttpRequest) -> str:
+    """The relying party of passkeys: this site's host name (validated by ALLOWED_HOSTS)."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain
+
+
+def security_key_registered(*, credential) -> None:
+    event_record(
+        kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED,
+        user=credential.user,
+        detail=f"security key {credential.pk}",
+    )
 
 
 def second_factor_needed(user) -> bool:
@@ -159,6 +196,7 @@ def second_factor_reset(
     Applies at once; the administration goes through `second_factor_reset_request`."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     event_record(
         kind=SecurityEvent.Kind.TWO_FACTOR_RESET,
         user=user,
@@ -184,6 +222,134 @@ def session_touch(request: HttpRequest) -> None:
 def session_expire_idle(*, request: HttpRequest) -> None:
     event_record(kind=SecurityEvent.Kind.SIGNED_OUT_IDLE, user=request.user, request=request)
     logout(request)
+
+
+# Which session record this session was last seen under, and when: [key, unix time].
+SESSION_RECORD_KEY = "msc_session_record"
+# The sessions page says when a session was last seen to the minute: one write a minute at most.
+SESSION_SEEN_EVERY = 60
+PROVIDER_BACKEND = "accounts.backends.ProviderBackend"
+
+
+def session_record(*, request: HttpRequest, user=None, force: bool = False) -> None:
+    """Keep the record of this signed-in session (its device, address, last request). Called
+    on sign-in (force) and by the middleware on every request, which writes at most once a
+    minute; a session whose key changed (a new password) keeps its record under the new key."""
+    session = request.session
+    key = session.session_key
+    user = user if user is not None else request.user
+    if key is None or not user.is_authenticated:
+        return
+    now = timezone.now()
+    recorded = session.get(SESSION_RECORD_KEY)
+    fresh = (
+        isinstance(recorded, list)
+        and len(recorded) == 2
+        and recorded[0] == key
+        and int(now.timestamp()) - int(recorded[1]) < SESSION_SEEN_EVERY
+    )
+    if fresh and not force:
+        return
+    if isinstance(recorded, list) and recorded and recorded[0] != key:
+        SignedInSession.objects.filter(session_key=recorded[0], user=user).update(session_key=key)
+    via = (
+        SignedInSession.Via.PROVIDER
+        if session.get(BACKEND_SESSION_KEY) == PROVIDER_BACKEND
+        else SignedInSession.Via.PASSWORD
+    )
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    updated = SignedInSession.objects.filter(session_key=key, user=user).update(
+        last_seen_at=now, remote_addr=client_address(request), user_agent=agent
+    )
+    if not updated:
+        SignedInSession.objects.filter(session_key=key).delete()
+        SignedInSession.objects.create(
+            session_key=key,
+            user=user,
+            user_agent=agent,
+            remote_addr=client_address(request),
+            via=via,
+            signed_in_at=now,
+            last_seen_at=now,
+        )
+    session[SESSION_RECORD_KEY] = [key, int(now.timestamp())]
+
+
+def sessions_of(*, user) -> QuerySet[SignedInSession]:
+    """The user's sessions that are still alive in the session store (database sessions: a
+    record whose session was flushed or expired is not shown)."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return SignedInSession.objects.filter(user=user, session_key__in=live).order_by(
+        "-last_seen_at", "-pk"
+    )
+
+
+def _end(records) -> int:
+    """Delete each session from the store and its record; the count ended."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for record in list(records):
+        store(session_key=record.session_key).delete()
+        record.delete()
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def session_end(*, user, session_id: int, request: HttpRequest) -> None:
+    """Sign out of one of one's own sessions; 404 for a session that is not the user's."""
+    record = sessions_of(user=user).filter(pk=session_id).first()
+    if record is None:
+        raise Http404
+    detail = f"session {record.pk}: {device_label(record.user_agent)}"
+    this_one = record.session_key == request.session.session_key
+    _end([record])
+    event_record(kind=SecurityEvent.Kind.SESSION_ENDED, user=user, request=request, detail=detail)
+    if this_one:
+        logout(request)
+
+
+@transaction.atomic
+def sessions_end_all(*, user, request: HttpRequest | None = None, ended_by=None) -> int:
+    """Sign the account out everywhere: by its holder, or by an administrator (a leaver, a
+    lost laptop). The holder's own session of this request is ended as well."""
+    if ended_by is not None and ended_by.pk != user.pk:
+        if not rules.may_administer_accounts(ended_by):
+            raise PermissionDenied(_("Only an administrator ends someone else's sessions."))
+        kind, detail = SecurityEvent.Kind.SESSIONS_ENDED_BY_ADMIN, f"by {ended_by.get_username()}"
+    else:
+        kind, detail = SecurityEvent.Kind.SESSIONS_ENDED, ""
+    ended = _end(SignedInSession.objects.filter(user=user))
+    event_record(kind=kind, user=user, request=request, detail=f"{ended} session(s) {detail}")
+    if request is not None and getattr(request, "user", None) == user:
+        logout(request)
+    return ended
+
+
+def device_label(user_agent: str) -> str:
+    """A short name for a browser's User-Agent: "Firefox on Windows"."""
+    browsers = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    systems = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    browser = next((name for token, name in browsers if token in user_agent), "")
+    system = next((name for token, name in systems if token in user_agent), "")
+    if browser and system:
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("Unknown device")
 
 
 # --- Accounts --------------------------------------------------------------------------------
@@ -216,6 +382,7 @@ def account_disable(*, user, reason: str, disabled_by=None) -> None:
         user.is_active = False
         user.save()
     user.groups.clear()
+    _end(SignedInSession.objects.filter(user=user))
     account_disabled.send(sender=get_user_model(), user=user)
     by = f" by {disabled_by.get_username()}" if disabled_by is not None else ""
     event_record(kind=SecurityEvent.Kind.ACCOUNT_DISABLED, user=user, detail=f"{reason}{by}")
@@ -514,3 +681,114 @@ def account_change_decide(*, change_id: int, user, confirm: bool, request=None) 
     elif change.kind == AccountChange.Kind.SECOND_FACTOR_RESET:
         second_factor_reset(user=account, reset_by=change.requested_by, request=request, detail=by)
     return change
+
+
+# --- Sign-in through the city's identity provider (OpenID Connect) ----------------------------
+
+
+def _claim(claims: dict, name: str) -> str:
+    value = claims.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def provider_groups(claims: dict) -> list[str]:
+    groups = claims.get(settings.OIDC_GROUPS_CLAIM) or []
+    if isinstance(groups, str):
+        groups = [groups]
+    return [str(group) for group in groups if isinstance(group, str | int)]
+
+
+def _free_username(wanted: str) -> str:
+    """The provider's username where it is free here; otherwise with a number after it (a
+    name is only a label: the account is found by its subject)."""
+    users = get_user_model().objects
+    base = (wanted or "user")[:140]
+    candidate, number = base, 1
+    while users.filter(username=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def provider_sign_in(*, user, claims: dict, request: HttpRequest | None = None):
+    """The account a provider's subject signs in to, created on first sign-in, with its agency
+    and role from the first of its groups in the administrator's table. The role applies as an
+    administrator's change would (profile_change): at once when it gives nothing more, otherwise
+    once a second person confirms it; the administrator who made the mapping is the one who
+    asked. No mapped group: refused. Returns the account, or None when refused."""
+    subject = str(claims["sub"])
+    username = _claim(claims, settings.OIDC_USERNAME_CLAIM) or subject
+    mapping = (
+        ProviderGroupMapping.objects.filter(group__in=provider_groups(claims))
+        .select_related("agency", "created_by")
+        .order_by("priority", "pk")
+        .first()
+    )
+    if mapping is None:
+        event_record(
+            kind=SecurityEvent.Kind.SIGN_IN_FAILED,
+            user=user,
+            username=username,
+            request=request,
+            detail="identity provider: no group of the account is mapped to a role here",
+        )
+        return None
+    names = {
+        "first_name": _claim(claims, settings.OIDC_FIRST_NAME_CLAIM)[:150],
+        "last_name": _claim(claims, settings.OIDC_LAST_NAME_CLAIM)[:150],
+        "email": _claim(claims, settings.OIDC_EMAIL_CLAIM)[:254],
+    }
+    with transaction.atomic():
+        if user is None:
+            user = get_user_model().objects.create_user(
+                username=_free_username(username), password=None, **names
+            )
+            ProviderIdentity.objects.create(user=user, issuer=settings.OIDC_ISSUER, subject=subject)
+        elif any(getattr(user, field) != value for field, value in names.items()):
+            for field, value in names.items():
+                setattr(user, field, value)
+            user.save(update_fields=list(names))
+    try:
+        profile_change(
+            account=user,
+            agency=mapping.agency,
+            role=mapping.role,
+            clearance=mapping.clearance,
+            requested_by=mapping.created_by,
+            request=request,
+        )
+    except (PermissionDenied, ValidationError) as refusal:
+        # The mapping's own author signing in: their account keeps what it has.
+        logger.warning("provider group mapping %s not applied to %s: %s", mapping.pk, user, refusal)
+    return user
+
+
+PROVIDER_MFA_KEY = "msc_provider_mfa"
+
+
+def provider_second_factor_note(*, request: HttpRequest, id_token_claims: dict) -> None:
+    """Whether the provider's own second factor (the ID token's `amr`) counts for this session,
+    as OIDC_MFA_AMR allows."""
+    amr = id_token_claims.get("amr") or []
+    counted = (
+        bool(set(map(str, amr)) & set(settings.OIDC_MFA_AMR)) if isinstance(amr, list) else False
+    )
+    request.session[PROVIDER_MFA_KEY] = counted
+
+
+def provider_second_factor_passed(request: HttpRequest) -> bool:
+    return bool(
+        settings.OIDC_MFA_AMR
+        and request.session.get(BACKEND_SESSION_KEY) == PROVIDER_BACKEND
+        and request.session.get(PROVIDER_MFA_KEY)
+    )
+
+
+def provider_session_refused(*, request: HttpRequest) -> None:
+    """The provider no longer accepts the account of this session (removed, disabled, signed
+    out there): the session ends here, recorded."""
+    user = request.user
+    if user.is_authenticated:
+        event_record(kind=SecurityEvent.Kind.PROVIDER_REFUSED, user=user, request=request)
+        SignedInSession.objects.filter(session_key=request.session.session_key).delete()
+        logout(request)

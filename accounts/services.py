@@ -114,6 +114,7 @@ ADMIN_MODEL_PERMISSIONS = [
     ("auth", "user", ("add", "change", "view")),
     ("accounts", "agency", ("add", "change", "view")),
     ("accounts", "profile", ("add", "change", "view")),
+    ("accounts", "providergroupmapping", ("add", "change", "view", "delete")),
     ("cases", "concerncategory", ("add", "change", "view")),
     ("cases", "indicator", ("add", "change", "view")),
     # The legal gateways sharing agreements name (privacy.admin).

@@ -17,6 +17,7 @@ def on_signed_in(sender, request, user, **kwargs) -> None:
     security.event_record(kind=SecurityEvent.Kind.SIGNED_IN, user=user, request=request)
     if request is not None and hasattr(request, "session"):
         security.session_touch(request)
+        security.session_record(request=request, user=user, force=True)
 
 
 def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
@@ -41,3 +42,8 @@ def on_locked_out(sender, request, username, **kwargs) -> None:
 
 def _failure_limit() -> int:
     return settings.AXES_FAILURE_LIMIT
+
+
+def on_security_key_saved(sender, instance, created: bool = False, **kwargs) -> None:
+    if created:
+        security.security_key_registered(credential=instance)

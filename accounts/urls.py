@@ -25,5 +25,12 @@ urlpatterns = [
     ),
     path("two-factor/", include(two_factor_patterns)),
     path("session/", views.session_status, name="session_status"),
+    path("sessions/", views.sessions, name="sessions"),
+    path("provider/sign-in/", views.ProviderSignInView.as_view(), name="oidc_authentication_init"),
+    path(
+        "provider/callback/",
+        views.ProviderCallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
     path("changes/", include(account_change_patterns)),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from mozilla_django_oidc import views as oidc_views
 
 from accounts import forms, rules, security, services
 from core.forms import show_refusal
@@ -48,11 +49,66 @@ def stored_language(user) -> str:
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in; afterwards the interface speaks the user's stored language."""
+    """Django's sign-in; afterwards the interface speaks the user's stored language. With a
+    provider configured it offers the provider; PASSWORD_SIGN_IN off leaves only the provider."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["provider_sign_in"] = settings.OIDC_ENABLED
+        context["password_sign_in"] = settings.PASSWORD_SIGN_IN
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
         language = stored_language(form.get_user())
+        if language:
+            apply_language(response, language)
+        return response
+
+
+# --- Signing in through the city's identity provider (mozilla-django-oidc) ---------------------
+
+
+class ProviderSignInView(oidc_views.OIDCAuthenticationRequestView):
+    """Off to the provider's sign-in page; 404 where no provider is configured."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        return super().get(request)
+
+
+class ProviderCallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    """Back from the provider. A refusal ends the session it was asked for; a new account whose
+    role waits for a second person is told so."""
+
+    def get(self, request):
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        if request.GET.get("error"):
+            security.provider_session_refused(request=request)
+        return super().get(request)
+
+    def login_failure(self):
+        messages.error(
+            self.request,
+            _("The identity provider did not sign you in here. Ask your IT department."),
+        )
+        return redirect("login")
+
+    def login_success(self):
+        response = super().login_success()
+        if rules.role_of(self.user) is None:
+            messages.info(
+                self.request,
+                _(
+                    "You are signed in. Your role here waits for a second person to confirm it: "
+                    "until then you see nothing. Ask your coordinator or the administrator."
+                ),
+            )
+        language = stored_language(self.user)
         if language:
             apply_language(response, language)
         return response
@@ -88,7 +144,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not right, or you tried too often. Wait a bit."))
     return render(
-        request, "accounts/two_factor/verify.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/two_factor/verify.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "security_key": security.has_security_key(request.user),
+        },
     )
 
 
@@ -118,6 +180,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "qr_code": security.qr_code_svg(device),
             "secret": _base32(device.bin_key),
             "next": _next_url(request),
+            "security_keys": security.security_key_count(user=user),
         },
     )
 
@@ -163,6 +226,36 @@ def session_status(request: HttpRequest) -> JsonResponse:
         security.session_touch(request)
     return JsonResponse(
         {"authenticated": True, "seconds_left": security.session_seconds_left(request)}
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sessions(request: HttpRequest) -> HttpResponse:
+    """One's signed-in sessions: sign out of one, or everywhere."""
+    user = request.user
+    if request.method == "POST" and "everywhere" in request.POST:
+        security.sessions_end_all(user=user, request=request)
+        return redirect("login")
+    if request.method == "POST":
+        form = forms.SessionEndForm(request.POST)
+        if form.is_valid():
+            security.session_end(
+                user=user, session_id=form.cleaned_data["session"], request=request
+            )
+            if not request.user.is_authenticated:
+                return redirect("login")
+            messages.success(request, _("That session is signed out."))
+        return redirect("sessions")
+    records = [
+        (record, security.device_label(record.user_agent))
+        for record in security.sessions_of(user=user)
+    ]
+    return render(
+        request,
+        "accounts/sessions.html",
+        {"records": records, "current_key": request.session.session_key},
     )
 
 

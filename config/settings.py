@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys and security keys as a second factor, beside the app and recovery codes.
+    "django_otp_webauthn",
     "axes",
     # The project's apps, from the bottom layer up (README.md, "Layout").
     "core",
@@ -87,9 +89,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Asks the identity provider again, now and then, for sessions it signed in (inert without).
+    "accounts.middleware.ProviderSessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SessionRecordMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditAddressMiddleware",
@@ -141,8 +146,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the profile with the user (accounts/backends.py).
+    # Django's ModelBackend, reading the profile with the user (accounts/backends.py); it
+    # refuses every password when PASSWORD_SIGN_IN is off.
     "accounts.backends.ModelBackend",
+    # OpenID Connect (mozilla-django-oidc), when OIDC_ISSUER and OIDC_CLIENT_ID are set.
+    "accounts.backends.ProviderBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user; every reader is signed in.
@@ -159,7 +167,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in with a local password: on for small cities; off where everyone signs in through the
+# city's identity provider.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+
+# --- Sign-in with the city's identity provider (OpenID Connect, mozilla-django-oidc) -------------
+# On when OIDC_ISSUER and OIDC_CLIENT_ID are set (README.md, "Signing in with an identity
+# provider"). Accounts are matched on the provider's subject (`sub`) and issuer, never on an
+# e-mail address; the provider's groups give agency and role through the administrator's table
+# of provider group mappings.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")  # or OIDC_CLIENT_SECRET_FILE
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_USE_PKCE = True
+# The claims read from the provider's answer (userinfo).
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_FIRST_NAME_CLAIM = env_str("OIDC_FIRST_NAME_CLAIM", "given_name")
+OIDC_LAST_NAME_CLAIM = env_str("OIDC_LAST_NAME_CLAIM", "family_name")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+# Every this many seconds a session signed in through the provider asks it again, without a
+# prompt (mozilla-django-oidc's SessionRefresh): an account removed or disabled there loses its
+# session at the next page after the provider refuses it.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 5 * 60)
+# The provider's own second factor counts as ours when the ID token's `amr` claim holds one of
+# these (e.g. "mfa" for Entra ID and Keycloak, "hwk", "otp"); empty: never, the user sets up
+# one here as well.
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR")
+OIDC_EXEMPT_URLS = ["session_status", "logout"]
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?provider=refused"
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", default=True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -318,6 +366,21 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MSC case conference")
 TWO_FACTOR_RECOVERY_CODES = 10
+# Passkeys and security keys (django-otp-webauthn), as a second factor only: never a sign-in
+# on their own. The relying party is the site's host name; the origins it accepts are the
+# site's addresses (scheme and host, e.g. https://msc.city.example).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.security.webauthn_rp_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    env_list("WEBAUTHN_ORIGINS")
+    or CSRF_TRUSTED_ORIGINS
+    or [f"https://{host}" for host in ALLOWED_HOSTS if host and host[0] not in ".*"]
+)
+if DEBUG:
+    OTP_WEBAUTHN_ALLOWED_ORIGINS += ["http://localhost:8000"]
+# No host named yet (a check run, a test): keys work nowhere until the site names its address.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = OTP_WEBAUTHN_ALLOWED_ORIGINS or ["https://localhost"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Sign-in throttling (django-axes): this many failures lock the username for a while.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))

@@ -8,6 +8,7 @@ from privacy import urls as privacy_urls
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    path("accounts/security-keys/", include("django_otp_webauthn.urls")),
     path("retention/", include(privacy_urls.retention_patterns)),
     path("agreements/", include(privacy_urls.agreement_patterns)),
     path("i18n/setlang/", account_views.set_language, name="set_language"),

@@ -575,6 +575,29 @@ EXPECTATIONS: dict[str, Expect] = {
     "two_factor:verify": Expect(get=answer(302), post=answer(302)),
     "two_factor:recovery_codes": Expect(get=answer(404), post=answer(404)),
     "session_status": Expect(get=answer(200, anonymous=200), post=answer(200, anonymous=200)),
+    # One's own signed-in sessions (an empty POST ends none: back to the list).
+    "sessions": Expect(get=answer(200), post=answer(302)),
+    # Signing in through the identity provider: no provider is configured here, so there is
+    # nothing to see (tests/accounts/test_provider_sign_in.py and tests/e2e/test_oidc.py).
+    "oidc_authentication_init": Expect(get=answer(404, anonymous=404), post=answer(405, 405)),
+    # Security keys (django-otp-webauthn): JSON ceremonies for the signed-in user's own keys; an
+    # empty POST starts one (200) or completes nothing (422); the anonymous are refused (403).
+    "otp_webauthn:credential-registration-begin": Expect(
+        get=answer(405, anonymous=403), post=answer(200, anonymous=403)
+    ),
+    "otp_webauthn:credential-registration-complete": Expect(
+        get=answer(405, anonymous=403), post=answer(422, anonymous=403)
+    ),
+    "otp_webauthn:credential-authentication-begin": Expect(
+        get=answer(405, anonymous=403), post=answer(200, anonymous=403)
+    ),
+    "otp_webauthn:credential-authentication-complete": Expect(
+        get=answer(405, anonymous=403), post=answer(422, anonymous=403)
+    ),
+    "otp_webauthn:js-i18n-catalog": Expect(
+        get=answer(200, anonymous=200), post=answer(405, anonymous=405)
+    ),
+    "oidc_authentication_callback": Expect(get=answer(404, anonymous=404), post=answer(405, 405)),
     # Account changes waiting for a second person: the administrators and the information
     # officer (for police accounts) confirm them (an empty POST decides nothing: back to the list).
     "account_changes:list": Expect(

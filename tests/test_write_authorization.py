@@ -41,7 +41,7 @@ from django_otp.oath import TOTP
 
 from access.models import AccessRequest
 from accounts import security
-from accounts.models import Level, Role, SecurityEvent
+from accounts.models import Level, Role, SecurityEvent, SignedInSession
 from cases.models import (
     Action,
     Assessment,
@@ -125,6 +125,20 @@ EXEMPT = {
         "tests/access/test_two_factor.py"
     ),
     "session_status": "keeps one's own session alive; changes only the session",
+    **dict.fromkeys(
+        [
+            "otp_webauthn:credential-registration-begin",
+            "otp_webauthn:credential-registration-complete",
+            "otp_webauthn:credential-authentication-begin",
+            "otp_webauthn:credential-authentication-complete",
+        ],
+        "one's own security key (django-otp-webauthn), registered or used as the second factor: "
+        "tests/accounts/test_security_keys.py and tests/e2e/test_security_keys.py",
+    ),
+    "sessions": (
+        "ends one's own sessions only (the session tables and a security event): "
+        "tests/accounts/test_sessions.py tries another's session and ending every session"
+    ),
     "set_language": "one's own interface language: tests/access/test_translations.py",
 }
 # The administration site is the admin role's alone (test_authorization.py checks that nobody
@@ -134,9 +148,10 @@ ADMIN_NAMESPACE = "admin:"
 
 # --- What a write may change ------------------------------------------------------------------
 
-# Not compared: sessions (the sign-in, and the messages shown after a write) and the security
-# events (a sign-in is one), which are bookkeeping of the request, not application data.
-NOT_COMPARED = {Session, SecurityEvent}
+# Not compared: sessions (the sign-in, and the messages shown after a write), the security
+# events (a sign-in is one) and the records of signed-in sessions: bookkeeping of the request,
+# not application data.
+NOT_COMPARED = {Session, SecurityEvent, SignedInSession}
 
 
 @cache
