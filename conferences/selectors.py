@@ -529,7 +529,7 @@ def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
         # Every row carries the count of all (a window over the query): no second query.
         new_entry_count=new_entries[0].total if new_entries else 0,
         new_assessments=list(assessments.select_related("agency").order_by("-version")),
-        agency_checks=agency_checks_for_item(item, reader),
+        agency_checks=agency_checks_for_item(item, reader, seen=True),
     )
 
 
@@ -634,12 +634,15 @@ def _check_rows(
     return rows
 
 
-def agency_checks_for_item(item: AgendaItem, reader: Actor) -> list[AgencyCheckRow]:
+def agency_checks_for_item(
+    item: AgendaItem, reader: Actor, *, seen: bool = False
+) -> list[AgencyCheckRow]:
     """Each asked agency's answer on a case item, filtered for the reader by the policy:
     nothing if the item is hidden from them, and an answer's content only as visible as its
     level. For the live screen and the item pages (templates/conferences/partials/
-    agency_checks.html). Three queries."""
-    if item.case_id is None or not policy.may_see_agenda_item(reader, item):
+    agency_checks.html). Three queries; two with `seen`, for an item that came through the
+    policy already (a door, or the live agenda's filter)."""
+    if item.case_id is None or not (seen or policy.may_see_agenda_item(reader, item)):
         return []
     # The series by a subquery: the item's meeting need not be loaded.
     series = Subquery(Meeting.objects.filter(pk=item.meeting_id).values("series_id")[:1])

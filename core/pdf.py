@@ -28,10 +28,12 @@ def render_pdf(template_name: str, context: dict[str, Any], *, stamp: Stamp) -> 
     """The template (extending pdf/document.html) rendered with the context and the stamp,
     as PDF bytes."""
     # local import: WeasyPrint loads Pango and its fonts on import, only where a PDF is made.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     html = render_to_string(template_name, {**context, "stamp": stamp})
     # No protocol is allowed: every URL in the document is refused, and logged by WeasyPrint.
     nothing = URLFetcher(allowed_protocols=(), allow_redirects=False)
-    return HTML(string=html, url_fetcher=nothing, base_url=None).write_pdf()
+    style = CSS(string=render_to_string("pdf/document.css"), url_fetcher=nothing)
+    document = HTML(string=html, url_fetcher=nothing, base_url=None)
+    return document.write_pdf(stylesheets=[style])

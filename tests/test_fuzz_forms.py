@@ -11,6 +11,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conferences.models import Meeting
+from tests.factories import set_meeting_status
 from tests.test_authorization import EXPECTATIONS, ROLES, world  # noqa: F401 (fixture)
 
 PAYLOAD = '<script>alert("x")</script>'
@@ -93,8 +95,16 @@ def content_rows() -> dict[str, int]:
     }
 
 
-# Answers POST with JSON, not a form (the idle-session keep-alive of static/js/session.js).
-NOT_FORMS = {"session_status"}
+# Answer POST with JSON, not a form: the idle-session keep-alive of static/js/session.js, and
+# the WebAuthn ceremony of django-otp-webauthn (tests/accounts/test_security_keys.py and the
+# browser's virtual authenticator in tests/e2e/test_security_keys.py try those).
+NOT_FORMS = {
+    "session_status",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-registration-begin",
+}
+# Forms shown only while the meeting is in session (issue 17): the fuzz opens the meeting first.
+IN_SESSION = {"conferences:live_item"}
 
 
 def fuzzable() -> list[str]:
@@ -116,6 +126,9 @@ def _user_and_url(world, name):  # noqa: F811
         for role in ROLES:
             if table.get(role) == 200 and role != "anonymous":
                 kwargs = expect.kwargs(world, scope) if expect.kwargs else {}
+                if name in IN_SESSION:
+                    meeting = Meeting.objects.get(pk=kwargs["meeting_id"])
+                    set_meeting_status(meeting, Meeting.Status.OPEN)
                 return world.users[role], reverse(name, kwargs=kwargs)
     raise AssertionError(f"{name}: nobody may use this form")
 

@@ -11,7 +11,9 @@ from bench.pages import count_queries, key_pages
 
 pytestmark = pytest.mark.clock
 
-QUERY_BUDGET = 15
+# 15 until issue 17 gave the coordinator's home one tile more (agency checks unanswered); issue 20
+# (performance) brings every key page to 10.
+QUERY_BUDGET = 16
 SMALL, LARGER = 0.01, 0.03
 # A read of a case, an agenda or minutes is logged, and the log row sealed into the audit chain
 # as it commits (audit/reads.py, audit/chain.py). Those statements are counted apart.
