@@ -110,7 +110,44 @@ class AttendanceForm(forms.Form):
         self.fields["delegate_for"].queryset = members_choices()
 
 
-class MinuteForm(forms.Form):
+class ActionRowsForm(forms.Form):
+    """A form with rows of actions agreed at an item (action_<n>_description, _owner,
+    _due_date and, where the form has it, _consent); the form says which rows it has."""
+
+    def action_numbers(self) -> range:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        for n in self.action_numbers():
+            parts = [data.get(f"action_{n}_{f}") for f in ("description", "owner", "due_date")]
+            if any(parts) and not all(parts):
+                self.add_error(
+                    f"action_{n}_description",
+                    _("An action needs a description, an owner and a due date."),
+                )
+        return data
+
+    def actions(self) -> list[dict]:
+        """The rows filled in, as the services take them."""
+        rows = []
+        for n in self.action_numbers():
+            if not self.cleaned_data.get(f"action_{n}_description"):
+                continue
+            row = {
+                "description": self.cleaned_data[f"action_{n}_description"],
+                "owner": self.cleaned_data[f"action_{n}_owner"],
+                "due_date": self.cleaned_data[f"action_{n}_due_date"],
+            }
+            if f"action_{n}_consent" in self.fields:
+                row["consent"] = (
+                    self.cleaned_data.get(f"action_{n}_consent") or Action.Consent.NOT_NEEDED
+                )
+            rows.append(row)
+        return rows
+
+
+class MinuteForm(ActionRowsForm):
     # Optimistic locking (issue 17): the minute's version this form started from.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     discussion = forms.CharField(label=_("Discussion"), widget=forms.Textarea, required=False)
@@ -132,7 +169,7 @@ class MinuteForm(forms.Form):
     def __init__(self, *args, levels: list[int], action_owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [(lvl, Level(lvl).label) for lvl in levels]
-        for n in (1, 2, 3):
+        for n in self.action_numbers():
             self.fields[f"action_{n}_description"] = forms.CharField(
                 label=_("New action %(n)d") % {"n": n}, required=False, max_length=1000
             )
@@ -146,27 +183,8 @@ class MinuteForm(forms.Form):
                 label=_("Due date of action %(n)d") % {"n": n}, required=False, widget=DATE
             )
 
-    def clean(self):
-        data = super().clean()
-        for n in (1, 2, 3):
-            parts = [data.get(f"action_{n}_{f}") for f in ("description", "owner", "due_date")]
-            if any(parts) and not all(parts):
-                self.add_error(
-                    f"action_{n}_description",
-                    _("An action needs a description, an owner and a due date."),
-                )
-        return data
-
-    def actions(self) -> list[dict]:
-        return [
-            {
-                "description": self.cleaned_data[f"action_{n}_description"],
-                "owner": self.cleaned_data[f"action_{n}_owner"],
-                "due_date": self.cleaned_data[f"action_{n}_due_date"],
-            }
-            for n in (1, 2, 3)
-            if self.cleaned_data.get(f"action_{n}_description")
-        ]
+    def action_numbers(self) -> range:
+        return range(1, 4)
 
 
 class AmendmentForm(forms.Form):
@@ -184,7 +202,7 @@ class AmendmentForm(forms.Form):
 MAX_LIVE_ACTIONS = 10
 
 
-class LiveOutcomeForm(forms.Form):
+class LiveOutcomeForm(ActionRowsForm):
     """The outcome of an item, typed in place on the chair's live screen. Actions come in rows;
     "Add another action" posts the form back with one row more (no script needed)."""
 
@@ -232,7 +250,7 @@ class LiveOutcomeForm(forms.Form):
         if self.is_bound:
             self.data = self.data.copy()
             self.data["rows"] = str(self.row_count)
-        for n in range(1, self.row_count + 1):
+        for n in self.action_numbers():
             self.fields[f"action_{n}_description"] = forms.CharField(
                 label=_("Action %(n)d") % {"n": n}, required=False, max_length=1000
             )
@@ -254,32 +272,11 @@ class LiveOutcomeForm(forms.Form):
     def action_rows(self) -> list[list]:
         return [
             [self[f"action_{n}_{part}"] for part in ("description", "owner", "due_date", "consent")]
-            for n in range(1, self.row_count + 1)
+            for n in self.action_numbers()
         ]
 
-    def clean(self):
-        data = super().clean()
-        for n in range(1, self.row_count + 1):
-            parts = [data.get(f"action_{n}_{f}") for f in ("description", "owner", "due_date")]
-            if any(parts) and not all(parts):
-                self.add_error(
-                    f"action_{n}_description",
-                    _("An action needs a description, an owner and a due date."),
-                )
-        return data
-
-    def actions(self) -> list[dict]:
-        return [
-            {
-                "description": self.cleaned_data[f"action_{n}_description"],
-                "owner": self.cleaned_data[f"action_{n}_owner"],
-                "due_date": self.cleaned_data[f"action_{n}_due_date"],
-                "consent": self.cleaned_data.get(f"action_{n}_consent")
-                or Action.Consent.NOT_NEEDED,
-            }
-            for n in range(1, self.row_count + 1)
-            if self.cleaned_data.get(f"action_{n}_description")
-        ]
+    def action_numbers(self) -> range:
+        return range(1, self.row_count + 1)
 
 
 class ReopenForm(forms.Form):
