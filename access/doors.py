@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 
 from access import policy
@@ -26,7 +26,7 @@ from accounts.types import Actor
 from audit import reads
 from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
-from privacy.models import AgreementParty, SharingAgreement
+from privacy.models import AgreementParty, CaseRestriction, SharingAgreement
 from referrals.models import OutboundReferral, Referral
 from releases.models import Release
 
@@ -71,11 +71,16 @@ def access_case(
         raise Http404
     # A repeat names the earlier case only to who may see that one too (rule 1): its reference
     # comes with the case, in the same query, or None.
+    # Whether processing is restricted comes in the same query too (policy.case_is_restricted).
     earlier = Case.objects.filter(policy.case_filter(user), pk=OuterRef("repeat_of_id"))
+    restriction = CaseRestriction.objects.filter(case=OuterRef("pk"), lifted_at__isnull=True)
     case = _found(
         Case.objects.filter(policy.case_filter(user), reference=reference)
         .select_related("person", "lead_agency", "owner")
-        .annotate(visible_repeat_of=Subquery(earlier.values("reference")[:1]))
+        .annotate(
+            visible_repeat_of=Subquery(earlier.values("reference")[:1]),
+            restricted_when_opened=Exists(restriction),
+        )
     )
     if for_write and not policy.may_edit_case(user):
         raise PermissionDenied

@@ -960,7 +960,11 @@ def may_restrict_processing(user: Actor) -> bool:
 
 
 def case_is_restricted(case: Case) -> bool:
-    """A restricted case is read-only for everyone until the restriction is lifted."""
+    """A restricted case is read-only for everyone until the restriction is lifted. A case
+    opened through its door (access.doors.access_case) brought the answer with it."""
+    opened = getattr(case, "restricted_when_opened", None)
+    if opened is not None:
+        return opened
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
 
 

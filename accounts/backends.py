@@ -4,25 +4,58 @@ from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts import security
 
+# Permissions asked on every page (the navigation's "Retention" item): read with the user, as
+# an EXISTS column of the same query, instead of loading every permission the user has.
+PAGE_PERMISSIONS = ("privacy.confirm_destruction",)
+
+
+def _page_permission_column(perm: str) -> str:
+    return "page_perm_" + perm.replace(".", "_")
+
+
+def _holds(perm: str) -> Exists:
+    app_label, codename = perm.split(".", 1)
+    held = Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
+    return Exists(
+        Permission.objects.filter(held, codename=codename, content_type__app_label=app_label)
+    )
+
 
 class ModelBackend(backends.ModelBackend):
-    """Every signed-in request reads the user, their profile (the policy's role and clearance)
-    and their agency (the page header): one query instead of three. Model permissions come in
-    one query instead of two. What is allowed is exactly Django's ModelBackend."""
+    """Every signed-in request reads the user, their profile (the policy's role and clearance),
+    their agency (the page header), whether they have a second factor (the two-factor
+    middleware) and the permissions every page asks: one query instead of five. Other model
+    permissions come in one query instead of two. What is allowed is exactly Django's
+    ModelBackend."""
 
     def get_user(self, user_id):
         user = (
             get_user_model()
             ._default_manager.select_related("profile__agency")
+            .annotate(
+                **security.second_factor_columns(),
+                **{_page_permission_column(perm): _holds(perm) for perm in PAGE_PERMISSIONS},
+            )
             .filter(pk=user_id)
             .first()
         )
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        column = _page_permission_column(perm)
+        if (
+            perm in PAGE_PERMISSIONS
+            and obj is None
+            and hasattr(user_obj, column)
+            and not user_obj.is_superuser
+        ):
+            return user_obj.is_active and getattr(user_obj, column)
+        return super().has_perm(user_obj, perm, obj)
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -49,7 +82,24 @@ class ModelBackend(backends.ModelBackend):
 class ProviderBackend(OIDCAuthenticationBackend):
     """OpenID Connect sign-in (mozilla-django-oidc's backend): the account is the one linked to
     the provider's issuer and subject, never one found by e-mail; agency and role come from
-    the provider's groups (accounts.security.provider_sign_in)."""
+    the provider's groups (accounts.security.provider_sign_in). A session it signed in reads its
+    user as ModelBackend does (profile, agency, second factor and page permissions in one query);
+    permissions are ModelBackend's to answer, listed before it, so they are not asked twice."""
+
+    def has_perm(self, *_args, **_kwargs) -> bool:
+        return False
+
+    def has_module_perms(self, *_args, **_kwargs) -> bool:
+        return False
+
+    def get_all_permissions(self, *_args, **_kwargs) -> set[str]:
+        return set()
+
+    def get_user_permissions(self, *_args, **_kwargs) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, *_args, **_kwargs) -> set[str]:
+        return set()
 
     def authenticate(self, request, **kwargs):
         if not settings.OIDC_ENABLED or request is None:

@@ -97,7 +97,7 @@ class TwoFactorMiddleware:
             user.is_authenticated
             and not user.is_verified()
             and not security.provider_second_factor_passed(request)
-            and security.second_factor_needed(user)
+            and security.second_factor_needed(user, as_read_with_user=True)
         )
         if needs_second_factor:
             name = _url_name(request)

@@ -78,12 +78,25 @@ def event_record(
 # --- The second factor -----------------------------------------------------------------------
 
 
-def has_second_factor(user) -> bool:
-    """A confirmed authenticator app or security key, asked in one query (the middleware asks
-    on every request)."""
-    totp = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    key = WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)
-    return get_user_model().objects.filter(pk=user.pk).filter(Exists(totp) | Exists(key)).exists()
+def second_factor_columns() -> dict[str, Exists]:
+    """Whether a user has a confirmed authenticator app or security key, as columns of the
+    query that reads the user at the start of every request (accounts.backends)."""
+    return {
+        "request_has_totp": Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        "request_has_key": Exists(
+            WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)
+        ),
+    }
+
+
+def has_second_factor(user, *, as_read_with_user: bool = False) -> bool:
+    """A confirmed authenticator app or security key. The two-factor middleware takes the
+    answer read with the user at the start of the request (no query of its own); a view that
+    may just have confirmed a device asks afresh."""
+    if as_read_with_user and hasattr(user, "request_has_totp"):
+        return user.request_has_totp or user.request_has_key
+    totp, key = second_factor_columns().values()
+    return get_user_model().objects.filter(pk=user.pk).filter(totp | key).exists()
 
 
 def has_security_key(user) -> bool:
@@ -108,9 +121,11 @@ def security_key_registered(*, credential) -> None:
     )
 
 
-def second_factor_needed(user) -> bool:
+def second_factor_needed(user, *, as_read_with_user: bool = False) -> bool:
     """The policy's requirement, or the user's own choice once they set one up."""
-    return rules.must_use_second_factor(user) or has_second_factor(user)
+    return rules.must_use_second_factor(user) or has_second_factor(
+        user, as_read_with_user=as_read_with_user
+    )
 
 
 @transaction.atomic

@@ -1,10 +1,9 @@
 """Each role's home page: the top layer, views only. It reads through every app's selectors."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from cases import selectors as case_selectors
 from cases.models import Escalation
 from conferences import selectors as conference_selectors
 from conferences.models import Meeting
+from core.counts import count_together
 from oversight import selectors as oversight_selectors
 from referrals import selectors as referral_selectors
 from referrals.models import Referral
@@ -47,48 +47,49 @@ def _url(name: str, **query) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
-def _cases(user, **filters) -> int:
-    return case_selectors.case_list(
-        user=user, filters=case_selectors.CaseFilters(**filters)
-    ).count()
+def _cases(user, **filters) -> QuerySet:
+    return case_selectors.case_list(user=user, filters=case_selectors.CaseFilters(**filters))
+
+
+def _screening(user, **filters) -> QuerySet:
+    return referral_selectors.screening_list(
+        user=user, filters=referral_selectors.ScreeningFilters(**filters)
+    )
 
 
 def _tiles(user, role: str) -> list[Tile]:
-    """The tiles of a role's home, each one COUNT query whatever the data (the two screening
-    tiles share one)."""
-    screening = cache(partial(referral_selectors.screening_counts, user=user))
-    specs: dict[str, list[tuple[str, Promise, Callable[[], int], str]]] = {
+    """The tiles of a role's home: each the count of the list it links to, all counted in one
+    query whatever the data (core.counts)."""
+    specs: dict[str, list[tuple[str, Promise, QuerySet, str]]] = {
         Role.COORDINATOR: [
             (
                 "to-screen",
                 _("Referrals to screen"),
-                lambda: screening()["to_screen"],
+                _screening(user, status=Referral.Status.SUBMITTED),
                 _url("referrals:screening", status=Referral.Status.SUBMITTED),
             ),
             (
                 "screening-overdue",
                 _("Screenings overdue"),
-                lambda: screening()["overdue"],
+                _screening(user, overdue=True),
                 _url("referrals:screening", overdue="on"),
             ),
             (
                 "decisions-waiting",
                 _("Cases waiting for your decision on an escalation"),
-                lambda: _cases(user, escalation_to_decide=True),
+                _cases(user, escalation_to_decide=True),
                 _url("cases:list", to_decide="on"),
             ),
             (
                 "overdue-actions",
                 _("Cases with overdue actions"),
-                lambda: _cases(user, overdue=True),
+                _cases(user, overdue=True),
                 _url("cases:list", overdue="on"),
             ),
             (
                 "agendas-to-prepare",
                 _("Agendas to prepare"),
-                lambda: conference_selectors.upcoming_meetings(
-                    user=user, status=Meeting.Status.PLANNED
-                ).count(),
+                conference_selectors.upcoming_meetings(user=user, status=Meeting.Status.PLANNED),
                 _url("conferences:list", status=Meeting.Status.PLANNED),
             ),
         ],
@@ -96,15 +97,13 @@ def _tiles(user, role: str) -> list[Tile]:
             (
                 "releases-to-review",
                 _("Live releases that expire within 14 days"),
-                lambda: release_selectors.releases_authored(
-                    user=user, expiring_within=RELEASE_REVIEW_DAYS
-                ).count(),
+                release_selectors.releases_authored(user=user, expiring_within=RELEASE_REVIEW_DAYS),
                 _url("releases:manage", expiring=RELEASE_REVIEW_DAYS),
             ),
             (
                 "account-changes",
                 _("Account changes waiting for your confirmation"),
-                lambda: account_security.account_changes_pending(user=user).count(),
+                account_security.account_changes_pending(user=user),
                 _url("account_changes:list"),
             ),
         ],
@@ -112,7 +111,7 @@ def _tiles(user, role: str) -> list[Tile]:
             (
                 "escalations-waiting",
                 _("Escalations waiting for a decision"),
-                lambda: oversight_selectors.mayor_escalations(user=user, open_only=True).count(),
+                oversight_selectors.mayor_escalations(user=user, open_only=True),
                 _url("oversight:mayor", open="on"),
             ),
         ],
@@ -121,19 +120,19 @@ def _tiles(user, role: str) -> list[Tile]:
         (
             "my-overdue-actions",
             _("Cases where your actions are overdue"),
-            lambda: _cases(user, action_owner=user.pk),
+            _cases(user, action_owner=user.pk),
             _url("cases:list", my_overdue="on"),
         ),
         (
             "reviews-due",
             _("Reviews due within 14 days"),
-            lambda: _cases(user, review_within=REVIEW_DAYS),
+            _cases(user, review_within=REVIEW_DAYS),
             _url("cases:list", review_within=REVIEW_DAYS),
         ),
         (
             "new-entries",
             _("Cases with new entries by others this week"),
-            lambda: _cases(user, new_within=NEW_ENTRY_DAYS),
+            _cases(user, new_within=NEW_ENTRY_DAYS),
             _url("cases:list", new_within=NEW_ENTRY_DAYS),
         ),
     ]
@@ -141,15 +140,15 @@ def _tiles(user, role: str) -> list[Tile]:
         (
             "releases-unread",
             _("Releases you have not read yet"),
-            lambda: release_selectors.releases_for_recipient(user=user, unread=True).count(),
+            release_selectors.releases_for_recipient(user=user, unread=True),
             _url("releases:list", unread="on"),
         ),
         (
             "referrals-need-information",
             _("Referrals needing more information from you"),
-            lambda: referral_selectors.referrals_of(
+            referral_selectors.referrals_of(
                 user=user, status=Referral.Status.INFORMATION_REQUESTED
-            ).count(),
+            ),
             _url("referrals:mine", status=Referral.Status.INFORMATION_REQUESTED),
         ),
     ]
@@ -157,13 +156,15 @@ def _tiles(user, role: str) -> list[Tile]:
     checks = (
         "checks-unanswered",
         _("Agency checks your agency has not answered"),
-        lambda: conference_selectors.agency_checks_unanswered(user=user).count(),
+        conference_selectors.agency_checks_unanswered(user=user),
         _url("conferences:checks_todo"),
     )
     for answering in policy.CHECK_ANSWERER_ROLES:
         specs[answering] = [*specs.get(answering, case_worker), checks]
     specs[Role.YOUTH_WORKER] = specs[Role.PARTNER] = referrer
-    return [Tile(key, label, count(), url) for key, label, count, url in specs.get(role, [])]
+    chosen = specs.get(role, [])
+    counts = count_together({key: rows for key, _label, rows, _url in chosen})
+    return [Tile(key, label, counts[key], url) for key, label, _rows, url in chosen]
 
 
 def _case_of(row):

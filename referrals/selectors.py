@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
 from django.http import Http404
 from django.utils import timezone
@@ -147,15 +147,6 @@ def screening_list(*, user: Actor, filters: ScreeningFilters | None = None) -> Q
 
 def screening_overdue_count(*, user: Actor) -> int:
     return screening_list(user=user, filters=ScreeningFilters(overdue=True)).count()
-
-
-def screening_counts(*, user: Actor) -> dict[str, int]:
-    """In one query, over the queue the screening list shows: how many wait for screening (the
-    list with status=submitted) and how many of those are overdue (the list with overdue=on)."""
-    return screening_list(user=user).aggregate(
-        to_screen=Count("pk", filter=Q(status=Referral.Status.SUBMITTED)),
-        overdue=Count("pk", filter=_overdue()),
-    )
 
 
 # --- Deconfliction ---------------------------------------------------------------------------
