@@ -6,6 +6,7 @@ so both measure the same pages with the same users.
 
 import math
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -140,6 +141,13 @@ def key_pages(*, detail_samples: int = 50, seed: int = 7) -> list[Page]:
     return pages
 
 
+# A read of a case, an agenda or minutes is logged, and the log row sealed into the audit chain
+# as it commits (audit/reads.py, audit/chain.py): those statements, and the transaction's own,
+# are not the page's queries (the budget of issue 20 is on the page's own).
+AUDIT = re.compile(r"auditlog_logentry|audit_auditseal|audit_auditretentionrun|pg_advisory")
+TRANSACTION = re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b")
+
+
 @dataclass
 class QueryCount:
     page: str
@@ -148,6 +156,15 @@ class QueryCount:
     status: int
     queries: int
     sql: list[str] = field(default_factory=list)
+
+    @property
+    def own(self) -> list[str]:
+        """The page's own queries: neither the read audit's nor the transaction's statements."""
+        return [q for q in self.sql if not AUDIT.search(q) and not TRANSACTION.match(q)]
+
+    @property
+    def audit(self) -> list[str]:
+        return [q for q in self.sql if AUDIT.search(q)]
 
 
 def count_queries(pages: list[Page], *, client_factory=Client, on_commit=None) -> list[QueryCount]:

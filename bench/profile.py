@@ -128,7 +128,7 @@ def markdown(table: dict[str, dict[str, float]]) -> str:
     ]
     for page, row in table.items():
         total = sum(row.values())
-        cells = [f"{row.get(kind, 0):.1f} ({100 * row.get(kind, 0) / total:.0f} %)" for kind in kinds]
+        cells = [f"{row.get(k, 0):.1f} ({100 * row.get(k, 0) / total:.0f} %)" for k in kinds]
         lines.append(f"| {page} | {total:.1f} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -32,11 +32,12 @@ VENV_BIN = Path(sys.executable).parent
 PASSWORD_FILE = ROOT / "bench" / ".bench-password"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/msc_bench"
 
-# Budgets of the issue, at the default size, 8 users, 2 cores.
-P95_BUDGET_MS = 200
-RATIO_BUDGET = 0.40
-RATIO_PAGES = ("case_list", "case_list_deep", "case_search", "case_detail")
-QUERY_BUDGET = 15
+# Budgets of issue 20, at the default size, 8 users, 2 cores: every key page at half the bare
+# view's throughput or better, p95 under 100 ms on a machine with no other load, at most 10
+# queries of the page's own (the read audit's statements apart: bench.pages.QueryCount.own).
+P95_BUDGET_MS = 100
+RATIO_BUDGET = 0.50
+QUERY_BUDGET = 10
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def markdown(report: dict) -> str:
         f"gunicorn {meta['workers']} {meta['worker_class']} workers, {meta['cpus']} CPU cores, "
         f"{meta['started']}.",
         "",
-        "| page | roles | p50 ms | p95 ms | p99 ms | req/s | × bare | queries | app CPU ms/req "
+        "| page | roles | p50 ms | p95 ms | p99 ms | req/s | × bare | own queries | app CPU ms/req "
         "| db CPU ms/req | client CPU ms/req | other load | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -403,10 +404,10 @@ def budgets(report: dict) -> list[dict]:
             "detail": f"worst {worst['page']} {worst['p95_ms']} ms",
         }
     )
-    ratios = {r["page"]: r["ratio"] for r in pages if r["page"] in RATIO_PAGES}
+    ratios = {r["page"]: r["ratio"] for r in pages}
     out.append(
         {
-            "budget": f"case list and case detail at least {RATIO_BUDGET:.0%} of the bare view",
+            "budget": f"every key page at least {RATIO_BUDGET:.0%} of the bare view's throughput",
             "ok": all(v is not None and v >= RATIO_BUDGET for v in ratios.values()),
             "detail": ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()),
         }
@@ -414,7 +415,7 @@ def budgets(report: dict) -> list[dict]:
     over = {r["page"]: max(r["queries"].values()) for r in pages if r["queries"]}
     out.append(
         {
-            "budget": f"no page over {QUERY_BUDGET} queries",
+            "budget": f"no page over {QUERY_BUDGET} queries of its own",
             "ok": all(v <= QUERY_BUDGET for v in over.values()),
             "detail": ", ".join(f"{k} {v}" for k, v in over.items() if v > QUERY_BUDGET)
             or f"most {max(over.values())}",
@@ -502,7 +503,7 @@ def main() -> int:
     for count in count_queries(pages):
         if count.status != 200:
             raise SystemExit(f"{count.page} as {count.role}: HTTP {count.status}")
-        queries.setdefault(count.page, {})[count.role] = count.queries
+        queries.setdefault(count.page, {})[count.role] = len(count.own)
     print("Timing the visible-case filter against guardian ...")
     visibility = visibility_comparison(args.repeats)
     meta = {
