@@ -32,7 +32,7 @@ class CaseFilters:
     status: str = ""
     category: int | None = None
     risk_level: str = ""
-    owner: int | None = None
+    owner_name: str = ""
     agency: int | None = None
     overdue: bool = False
     action_agency: int | None = None
@@ -98,8 +98,12 @@ def _conditions(user: Actor, filters: CaseFilters, today: date) -> list[Q]:
         conditions.append(Q(Exists(categories)))
     if filters.risk_level:
         conditions.append(Q(risk_level=filters.risk_level))
-    if filters.owner:
-        conditions.append(Q(owner_id=filters.owner))
+    for word in filters.owner_name.split():
+        conditions.append(
+            Q(owner__first_name__icontains=word)
+            | Q(owner__last_name__icontains=word)
+            | Q(owner__username__icontains=word)
+        )
     if filters.agency:
         conditions.append(Q(lead_agency_id=filters.agency))
     if filters.overdue:

@@ -32,7 +32,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             status=data["status"],
             category=data["category"].pk if data["category"] else None,
             risk_level=data["risk_level"],
-            owner=data["owner"].pk if data["owner"] else None,
+            owner_name=data["owner"],
             agency=data["agency"].pk if data["agency"] else None,
             overdue=data["overdue"],
             action_agency=data["action_agency"].pk if data["action_agency"] else None,

@@ -1,10 +1,9 @@
-"""Long choice lists, rendered quickly: the case list's owner filter has one option per case
-worker, over a thousand in a large city (bench/README.md)."""
+"""Long choice lists, rendered quickly: the case list's agency filter has one option per
+agency (150 in a large city; bench/README.md)."""
 
 import html
 
 from django import forms
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -59,18 +58,3 @@ class FastSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
-
-
-class UserChoiceValues(ModelChoiceIterator):
-    """A UserChoiceField's choices read as plain values, with the same labels ("full name
-    (agency)"), without building a user, a profile and an agency object per option."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = self.queryset.values_list(
-            "pk", "first_name", "last_name", "username", "profile__agency__name"
-        )
-        for pk, first_name, last_name, username, agency in rows:
-            name = f"{first_name} {last_name}".strip() or username
-            yield ModelChoiceIteratorValue(pk, None), f"{name} ({agency})"

@@ -63,7 +63,7 @@ def test_it_filters_by_status_category_risk_owner_agency_and_overdue(client, soc
         {"category": islamist.pk},
         {"overdue": "on"},
         {
-            "owner": social_worker.pk,
+            "owner": social_worker.username[2:],
             "agency": social_worker.profile.agency_id,
             "risk_level": "high",
         },
@@ -105,3 +105,20 @@ def test_only_case_workers_reach_the_list(client, db):
             else 404
         )
         assert client.get(reverse("cases:list")).status_code == expected, role
+
+
+def test_the_owner_filter_finds_cases_by_any_part_of_the_owners_name(
+    client, make_user, info_officer
+):
+    zoe = make_user(role="social_worker", first_name="Zoë", last_name="Peeters")
+    other = make_user(role="social_worker", first_name="Jan", last_name="Claes")
+    hers = make_case(owner=zoe)
+    make_case(owner=other)
+    client.force_login(info_officer)  # sees every case
+    for term, expected in (("peet", [hers]), ("Zoë Pee", [hers]), ("Zoë Claes", []), ("", None)):
+        page = client.get(reverse("cases:list"), {"owner": term}).context["page"]
+        found = [c.reference for c in page.object_list]
+        if expected is None:
+            assert len(found) >= 2
+        else:
+            assert found == [c.reference for c in expected], term
