@@ -1013,7 +1013,12 @@ THIRD_PARTY_DISCLOSERS = frozenset({Role.INFORMATION_OFFICER, Role.COORDINATOR})
 
 
 def sharing_decision_filter(user: Actor) -> Q:
-    """A filter on SharingDecision: those the user may read (rules 1 and 2)."""
+    """A filter on SharingDecision: those the user may read. The log is part of the case
+    (issue 18), so DESIGN 3 decides, as for the chronology: rule 1, the case team (users and
+    agencies granted view_case) and the information officer, who sees every case; rule 2,
+    within the reader's clearance, and an L3/L4 decision only for its own agency. The
+    coordinator reads it on the cases whose team they are on, no others: DESIGN 2 gives them
+    no view of a case outside its team and an L2 ceiling. Anyone else reads nothing of it."""
     return case_filter(user, case_field="case_id") & item_filter(user)
 
 

@@ -1017,6 +1017,7 @@ CASE_CONTENT_MODELS = {
     "outboundreferral",
     "prisonrelease",
     "prisonreleasetask",
+    "sharingdecision",
 }
 
 

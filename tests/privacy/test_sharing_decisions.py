@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access import policy
+from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
+from cases.models import Case
 from conferences import services as conference_services
 from conferences.models import AgencyCheck, ConferenceSeries, Meeting
-from privacy import selectors, services, subject_rights
+from privacy import retention, selectors, services, subject_rights
 from privacy.models import LegalGateway, SharingDecision
 from referrals import services as referral_services
 from referrals.models import OutboundReferral
@@ -345,3 +347,18 @@ def test_the_log_page_asks_a_fixed_number_of_queries(
     with django_assert_max_num_queries(count):
         client.get(url)
     assert selectors.sharing_decisions(user=info_officer, case=case).count() == 12
+
+
+def test_the_log_of_a_destroyed_case_keeps_no_personal_data(case, social_worker):
+    decision = not_shared(case, social_worker)
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED,
+        closure_reason="risk_removed",
+        closed_at=timezone.now() - timedelta(days=6 * 366),
+    )
+    officer = make_user(role=Role.MAYOR_OFFICE)
+    security.data_protection_officer_set(user=officer, is_officer=True)
+    retention.case_destroy(reference=case.reference, confirmed_by=officer)
+    decision.refresh_from_db()
+    assert (decision.reason, decision.information, decision.recipient) == ("", "", "")
+    assert decision.kind == SD.NOT_SHARED
