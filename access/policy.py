@@ -1022,11 +1022,6 @@ def sharing_decision_filter(user: Actor) -> Q:
     return case_filter(user, case_field="case_id") & item_filter(user)
 
 
-def may_read_sharing_decisions(user: Actor) -> bool:
-    """The role part: whether the log page of a case the user sees exists for them."""
-    return may_work_on_cases(user)
-
-
 def sharing_decision_kinds(user: Actor) -> list[str]:
     """The kinds of decision the user may record on a case they may write to."""
     if not may_edit_case(user):
