@@ -27,6 +27,8 @@ from referrals.models import OutboundReferral
 from releases import services as release_services
 from tests.factories import AgencyFactory, make_agreement, make_case, make_user
 
+pytestmark = pytest.mark.clock
+
 SD = SharingDecision.Kind
 REASON = "The school asked for his file; the parents object: CANARY-NOT-SHARED-4410"
 
