@@ -49,7 +49,7 @@ from conferences.models import (
     MinutesApproval,
     Recusal,
 )
-from privacy.models import AgreementParty, CaseRestriction, SharingAgreement
+from privacy.models import AgreementParty, CaseRestriction, SharingAgreement, SharingDecision
 from referrals.models import (
     OutboundReferral,
     PrisonRelease,
@@ -735,6 +735,7 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         # The register holds no personal data: its keeper follows its history.
         SharingAgreement: Q() if runs_register else NOTHING,
         AgreementParty: Q() if runs_register else NOTHING,
+        SharingDecision: on_case("case_id") & item_filter(user),
     }
 
 
@@ -1008,3 +1009,48 @@ def disclosure_agreement(
     if named is not None:
         return covering.filter(pk=named.pk).first()
     return covering.order_by("-starts_on", "-pk").first()
+
+
+# --- The sharing-decision log (DESIGN 8) ---
+# Each decision to share or not to share is a case item (DESIGN 3: "every piece of case
+# information carries a level and the agency it came from"), because a reason for not sharing
+# can say as much as what was held. So the log is read as the chronology is: by the case team
+# (rule 1, case_filter: the users and agencies granted the case) within their clearance, an
+# agency-held (L3) or police (L4) decision by its own agency only (rule 2), and by the
+# information officer, who sees every case. The coordinator reads the log of the cases whose
+# team they are on, like any case worker: DESIGN 2 gives the coordinator no view of a case
+# outside its team (rule 1 has only the information officer as exception), and their L2
+# clearance is a ceiling here too. Nobody else learns anything of it: no page, no count, 404.
+# Recording a decision adds to the case: a case worker who may write to it (never while its
+# processing is restricted). A disclosure to a third party outside the conference is a
+# decision of the information officer or the coordinator alone (issue 18), who also answer
+# for the register and the exchanges outside the conference.
+
+THIRD_PARTY_DISCLOSERS = frozenset({Role.INFORMATION_OFFICER, Role.COORDINATOR})
+
+
+def sharing_decision_filter(user: Actor) -> Q:
+    """A filter on SharingDecision: those the user may read. The log is part of the case
+    (issue 18), so DESIGN 3 decides, as for the chronology: rule 1, the case team (users and
+    agencies granted view_case) and the information officer, who sees every case; rule 2,
+    within the reader's clearance, and an L3/L4 decision only for its own agency. The
+    coordinator reads it on the cases whose team they are on, no others: DESIGN 2 gives them
+    no view of a case outside its team and an L2 ceiling. Anyone else reads nothing of it."""
+    return case_filter(user, case_field="case_id") & item_filter(user)
+
+
+def sharing_decision_kinds(user: Actor) -> list[str]:
+    """The kinds of decision the user may record on a case they may write to."""
+    if not may_edit_case(user):
+        return []
+    kinds = list(SharingDecision.Kind.values)
+    if role_of(user) not in THIRD_PARTY_DISCLOSERS:
+        kinds.remove(SharingDecision.Kind.THIRD_PARTY)
+    return kinds
+
+
+def may_record_sharing_decision(user: Actor, case: Case, kind: str) -> bool:
+    """Record a decision of this kind on this case: a case worker who may write to the case
+    (one EXISTS query); a disclosure outside the conference, only the information officer or
+    the coordinator."""
+    return kind in sharing_decision_kinds(user) and may_write_case(user, case)

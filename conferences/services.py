@@ -34,6 +34,7 @@ from conferences.models import (
 )
 from conferences.notifications import notify_agenda_published
 from core.notifications import send_content_free as _send
+from privacy.models import SharingDecision
 
 S = Case.Status
 D = AgendaItem.Decision
@@ -1071,8 +1072,21 @@ def agency_check_answer(
         "answered_at": timezone.now(),
     }
     if current is None:
-        return AgencyCheck.objects.create(item=item, agency_id=agency_id, **values)
-    for name, value in values.items():
-        setattr(current, name, value)
-    current.save()
+        current = AgencyCheck.objects.create(item=item, agency_id=agency_id, **values)
+    else:
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.save()
+    if answer == A.HELD and item.case_id is not None:
+        # "Held but not shared" is a decision not to share: logged on the case, at the
+        # answer's level and from its agency (privacy.models.SharingDecision).
+        SharingDecision.objects.create(
+            case_id=item.case_id,
+            kind=SharingDecision.Kind.HELD,
+            reason=current.reason,
+            level=level,
+            agency_id=agency_id,
+            agency_check=current,
+            decided_by=user,
+        )
     return current

@@ -1,5 +1,6 @@
 """Demo releases, on top of the demo cases: live, revised, expired and revoked, one of them
-acknowledged. Idempotent."""
+acknowledged; each logs its decision to share, and one case also logs a decision not to
+share. Idempotent."""
 
 from datetime import timedelta
 
@@ -8,6 +9,8 @@ from django.utils import timezone
 
 from cases.models import Case
 from demo.city import DemoCity
+from privacy import services as sharing_services
+from privacy.models import SharingDecision
 from releases import services as release_services
 from releases.models import Release, ReleaseAcknowledgement
 
@@ -71,7 +74,28 @@ def seed(*, city: DemoCity) -> None:
             Release.objects.filter(pk=release.pk).update(
                 expires_on=timezone.localdate() - timedelta(days=3)
             )
+    _demo_not_shared()
     if city.users["street"].pk and not ReleaseAcknowledgement.objects.exists():
         first = Release.objects.filter(title=RELEASES[0][1]).first()
         if first:
             release_services.release_acknowledge(release=first, user=city.users["street"])
+
+
+def _demo_not_shared() -> None:
+    """The sharing-decision log's other side: the school asked, the case owner said no."""
+    case = Case.objects.filter(person__last_name="Çelik").order_by("pk").first()
+    kind = SharingDecision.Kind.NOT_SHARED
+    if case is None or SharingDecision.objects.filter(case=case, kind=kind).exists():
+        return
+    sharing_services.sharing_decision_record(
+        user=case.owner,
+        case=case,
+        kind=kind,
+        information="His file with the social service",
+        recipient="The school's pupil counsellor",
+        reason=(
+            "The school wants to know why he is followed. Nothing the school needs for his "
+            "support; he asked that the school not be told."
+        ),
+        level=2,
+    )

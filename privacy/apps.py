@@ -17,3 +17,4 @@ class PrivacyConfig(AppConfig):
         auditlog.register(models.LegalGateway)
         auditlog.register(models.SharingAgreement, m2m_fields={"gateways"})
         auditlog.register(models.AgreementParty)
+        auditlog.register(models.SharingDecision)

@@ -186,3 +186,87 @@ class AgreementParty(models.Model):
 
     def __str__(self) -> str:
         return f"party {self.agency_id} to agreement {self.agreement_id}"
+
+
+# --- The sharing-decision log (DESIGN 8) ------------------------------------------------------
+
+
+class SharingDecision(models.Model):
+    """One decision to share, or not to share, information on a case: its kind, the legal
+    gateway and/or sharing agreement it rests on, the reason, and who decided. A case item
+    like any other (DESIGN 3): it carries a level and the agency it came from, and is read by
+    those access.policy.sharing_decision_filter lets through. Never changed nor deleted by the
+    application: a later decision is a new row. Releases, outbound referrals and an agency
+    check answered "held but not shared" write theirs themselves (release, outbound_referral,
+    agency_check say which); the others are recorded on the case's log page."""
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", _("Shared")
+        NOT_SHARED = "not_shared", _("Not shared")
+        HELD = "held", _("Held but not shared")
+        SECRECY = "secrecy", _("Refused under professional secrecy")
+        THIRD_PARTY = "third_party", _("Disclosed to a third party outside the conference")
+
+    # The kinds that disclose: they rest on a gateway or an agreement, and name the recipient.
+    DISCLOSURES = frozenset({Kind.SHARED, Kind.THIRD_PARTY})
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="sharing_decisions"
+    )
+    kind = models.CharField(_("decision"), max_length=16, choices=Kind.choices)
+    information = models.TextField(_("what information"), blank=True)
+    recipient = models.CharField(_("with whom, or asked by whom"), max_length=300, blank=True)
+    gateway = models.ForeignKey(
+        LegalGateway,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sharing_decisions",
+        verbose_name=_("legal gateway"),
+    )
+    agreement = models.ForeignKey(
+        SharingAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sharing_decisions",
+        verbose_name=_("sharing agreement"),
+    )
+    reason = models.TextField(_("reason"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.L2)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    release = models.ForeignKey(
+        "releases.Release", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outbound_referral = models.ForeignKey(
+        "referrals.OutboundReferral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # An agenda item taken off the agenda takes its checks with it; the decision stays.
+    agency_check = models.ForeignKey(
+        "conferences.AgencyCheck",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("sharing decision")
+        verbose_name_plural = _("sharing decisions")
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"sharing decision {self.pk} on case {self.case_id}"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("sharing:log", kwargs={"reference": self.case.reference})
+        return f"{url}#decision-{self.pk}"

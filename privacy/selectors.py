@@ -1,5 +1,7 @@
-"""Reads of the sharing agreements register. The register holds no personal data (agencies,
-purposes, dates), so its reads are not in the read audit; who may read it is the policy's."""
+"""Reads of the sharing agreements register and of the sharing-decision log. The register holds
+no personal data (agencies, purposes, dates), so its reads are not in the read audit; the log
+is part of a case, read through the case's door, which records the read. Who may read either
+is the policy's."""
 
 from datetime import timedelta
 
@@ -9,7 +11,8 @@ from django.utils import timezone
 
 from access import policy
 from accounts.types import Actor
-from privacy.models import AgreementParty, SharingAgreement
+from cases.models import Case
+from privacy.models import AgreementParty, LegalGateway, SharingAgreement, SharingDecision
 
 
 def agreements_in_force() -> QuerySet[SharingAgreement]:
@@ -37,4 +40,27 @@ def agreements_due_for_review(*, user: Actor) -> QuerySet[SharingAgreement]:
         SharingAgreement.objects.filter(review_on__lte=horizon)
         .exclude(ends_on__lt=today)
         .order_by("review_on", "pk")
+    )
+
+
+def gateways_in_use() -> QuerySet[LegalGateway]:
+    return LegalGateway.objects.filter(is_active=True).order_by("name")
+
+
+def sharing_decisions(*, user: Actor, case: Case) -> QuerySet[SharingDecision]:
+    """The log of a case the user sees (through its door): the decisions whose level and
+    originating agency let them read it, newest first, in a fixed number of queries."""
+    return (
+        SharingDecision.objects.filter(policy.sharing_decision_filter(user), case=case)
+        .select_related(
+            "gateway",
+            "agreement",
+            "agency",
+            "decided_by",
+            "release",
+            "outbound_referral__provider",
+            "agency_check",
+        )
+        .prefetch_related("release__recipient_users", "release__recipient_agencies")
+        .order_by("-decided_at", "-pk")
     )

@@ -1,5 +1,6 @@
-"""Writes of the sharing agreements register: register an agreement, record a party's sign-off,
-end an agreement. Each asks the policy, runs in one transaction and is audited by auditlog."""
+"""Writes of the sharing agreements register (register an agreement, record a party's sign-off,
+end an agreement) and of the sharing-decision log (record a decision). Each asks the policy,
+runs in one transaction and is audited by auditlog."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -10,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Agency
+from accounts.models import Agency, Level
 from accounts.types import Actor
-from privacy.models import AgreementParty, LegalGateway, SharingAgreement
+from cases.models import Case
+from privacy.models import AgreementParty, LegalGateway, SharingAgreement, SharingDecision
 
 
 def _require(allowed: bool) -> None:
@@ -115,3 +117,65 @@ def agreement_end(*, user: Actor, agreement: SharingAgreement, ends_on: date) ->
     locked.ends_on = ends_on
     locked.save()
     return locked
+
+
+# --- The sharing-decision log ------------------------------------------------------------------
+
+SD = SharingDecision.Kind
+
+
+@transaction.atomic
+def sharing_decision_record(
+    *,
+    user: Actor,
+    case: Case,
+    kind: str,
+    information: str,
+    reason: str,
+    level: int,
+    recipient: str = "",
+    gateway: LegalGateway | None = None,
+    agreement: SharingAgreement | None = None,
+) -> SharingDecision:
+    """Record a decision to share or not to share on a case, with its gateway and/or agreement
+    and its reason (access.policy.may_record_sharing_decision says who). A disclosure (shared,
+    or to a third party outside the conference) names its recipient and rests on a gateway in
+    use or an agreement in force; one to a third party always names its gateway, as it goes
+    outside the agreements of the conference. Releases, outbound referrals and agency checks
+    write their own decisions in their services."""
+    _require(policy.may_record_sharing_decision(user, case, kind))
+    agency_id = policy.writer_agency_id(user)
+    errors: dict[str, str] = {}
+    if level not in policy.writable_levels(user) or level < Level.L2:
+        errors["level"] = _("You cannot write at this level.")
+    if not information.strip():
+        errors["information"] = _("Say what information the decision is about.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the decision.")
+    if gateway is not None and not gateway.is_active:
+        errors["gateway"] = _("This legal gateway is no longer in use: choose another.")
+    if kind in SharingDecision.DISCLOSURES:
+        if not recipient.strip():
+            errors["recipient"] = _("Say with whom the information was shared.")
+        if kind == SD.THIRD_PARTY and gateway is None:
+            errors.setdefault("gateway", _("Choose the legal gateway of the disclosure."))
+        elif gateway is None and agreement is None:
+            errors["gateway"] = _("Choose the legal gateway or the agreement it rests on.")
+        if agreement is not None and not agreement.is_in_force(timezone.localdate()):
+            errors["agreement"] = _(
+                "%(agreement)s is not in force today: nothing new can be shared under it."
+            ) % {"agreement": agreement}
+    if errors:
+        raise ValidationError(errors)
+    return SharingDecision.objects.create(
+        case=case,
+        kind=kind,
+        information=information.strip(),
+        recipient=recipient.strip(),
+        gateway=gateway,
+        agreement=agreement,
+        reason=reason.strip(),
+        level=level,
+        agency_id=agency_id,
+        decided_by=user,
+    )

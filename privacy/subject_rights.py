@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from cases.models import Action, Assessment, Case, ChronologyEntry, Escalation
-from privacy.models import CaseRestriction
+from privacy.models import CaseRestriction, SharingDecision
 from releases.models import Release
 
 
@@ -74,7 +74,22 @@ def person_access_report(*, user, person) -> dict:
     releases = Release.objects.filter(case__in=cases).prefetch_related(
         "recipient_users", "recipient_agencies"
     )
-    return {"person": person, "cases": cases, "reads": reads, "releases": releases}
+    return {
+        "person": person,
+        "cases": cases,
+        "reads": reads,
+        "releases": releases,
+        "sharing_decisions": _sharing_decisions(cases),
+    }
+
+
+def _sharing_decisions(cases):
+    """The sharing-decision log of the person's cases (issue 18): decided to share, or not."""
+    return (
+        SharingDecision.objects.filter(case__in=cases)
+        .select_related("case", "gateway", "agreement", "agency", "decided_by")
+        .order_by("decided_at", "pk")
+    )
 
 
 def person_report_data(*, user, person) -> dict:
@@ -149,5 +164,20 @@ def person_report_data(*, user, person) -> dict:
                 "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
             }
             for r in report["releases"]
+        ],
+        "sharing_decisions": [
+            {
+                "case": d.case.reference,
+                "decided_at": d.decided_at.isoformat(),
+                "kind": d.kind,
+                "information": d.information,
+                "recipient": d.recipient,
+                "gateway": d.gateway.name if d.gateway else None,
+                "agreement": d.agreement.title if d.agreement else None,
+                "reason": d.reason,
+                "agency": d.agency.name,
+                "decided_by": d.decided_by.get_username(),
+            }
+            for d in report["sharing_decisions"]
         ],
     }

@@ -1,4 +1,5 @@
-"""The sharing agreements register (namespace agreements:), the retention pages (namespace
+"""The sharing agreements register (namespace agreements:), a case's sharing-decision log
+(namespace sharing:, under the case's address), the retention pages (namespace
 retention:) and the subject-rights pages, which config/urls.py mounts under /audit/ in the
 audit: namespace, where they have always been."""
 
@@ -30,4 +31,12 @@ agreement_patterns = (
         path("parties/<int:party_id>/sign/", views.agreement_sign, name="sign"),
     ],
     "agreements",
+)
+
+sharing_patterns = (
+    [
+        path("", views.sharing_log, name="log"),
+        path("new/", views.sharing_record, name="record"),
+    ],
+    "sharing",
 )

@@ -1,6 +1,6 @@
-"""The data protection officer's retention pages, and the information officer's subject-rights
-pages: the subject-access report (page and file) and the restriction of processing. Thin:
-parse, call, render."""
+"""The data protection officer's retention pages, the information officer's subject-rights
+pages (the subject-access report, page and file, and the restriction of processing), the
+sharing agreements register and a case's sharing-decision log. Thin: parse, call, render."""
 
 import json
 
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
+from cases.people import person_label
 from core.forms import show_refusal
 from core.pagination import paginate
 from privacy import forms, retention, selectors, services, subject_rights
@@ -198,3 +199,50 @@ def agreement_end(request: HttpRequest, agreement_id: int) -> HttpResponse:
             messages.success(request, _("The end date is recorded."))
             return redirect(agreement)
     return render(request, "privacy/agreement_end.html", {"form": form, "agreement": agreement})
+
+
+# --- The sharing-decision log of a case ----------------------------------------------------------
+
+
+def _label(request: HttpRequest, case) -> str:
+    return str(person_label(case.person, identity=policy.may_read_identities(request.user)))
+
+
+@login_required
+def sharing_log(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case's decisions to share and not to share that the reader may read (the case
+    team and the information officer: access.policy, "The sharing-decision log")."""
+    case = doors.access_case(request.user, reference, what="sharing decisions")
+    decisions = selectors.sharing_decisions(user=request.user, case=case)
+    return render(
+        request,
+        "privacy/sharing_log.html",
+        {
+            "case": case,
+            "person": _label(request, case),
+            "page": paginate(request, decisions, PAGE_SIZE),
+            "may_record": bool(policy.sharing_decision_kinds(request.user)),
+            "restricted": policy.case_is_restricted(case),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_record(request: HttpRequest, reference: str) -> HttpResponse:
+    case = doors.access_case(request.user, reference, for_write=True, audit=False)
+    form = forms.SharingDecisionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            decision = services.sharing_decision_record(
+                user=request.user, case=case, **form.cleaned_data
+            )
+            messages.success(request, _("The decision is recorded in the log."))
+            return redirect(decision)
+    # Once per page shown (not for a post that redirects): the page names the case.
+    reads.record_read(user=request.user, obj=case, what="sharing decision form")
+    return render(
+        request,
+        "privacy/sharing_record.html",
+        {"case": case, "person": _label(request, case), "form": form},
+    )

@@ -24,7 +24,7 @@ from cases.models import (
     Person,
     StatusChange,
 )
-from privacy.models import SharingAgreement
+from privacy.models import SharingAgreement, SharingDecision
 from referrals import selectors
 from referrals.models import (
     OutboundReferral,
@@ -579,6 +579,18 @@ def outbound_send(
         consent=consent,
         override_reason=override_reason.strip() if consent == OC.OVERRIDDEN else "",
         sent_by=user,
+    )
+    # Its entry in the case's sharing-decision log, in the same transaction, at L2 like the
+    # referral itself (the case team reads it): shared with the provider, under the agreement.
+    SharingDecision.objects.create(
+        case=case,
+        kind=SharingDecision.Kind.SHARED,
+        agreement=under,
+        reason=outbound.request,
+        level=Level.L2,
+        agency_id=policy.writer_agency_id(user),
+        outbound_referral=outbound,
+        decided_by=user,
     )
     notify_outbound_sent.delay_on_commit(outbound.pk)
     return outbound

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
-from accounts.models import Agency
+from accounts.models import Agency, Level
 from accounts.types import Actor, User
 from cases.models import Case
-from privacy.models import SharingAgreement
+from privacy.models import SharingAgreement, SharingDecision
 from releases.models import Release, ReleaseAcknowledgement
 from releases.notifications import notify_release
 
@@ -155,8 +155,25 @@ def release_create(
     )
     release.recipient_users.set(users)
     release.recipient_agencies.set(agencies)
+    _log_decision(release=release, author=author)
     notify_release.delay_on_commit(release.pk)
     return release
+
+
+def _log_decision(*, release: Release, author: Actor) -> SharingDecision:
+    """The release's entry in the case's sharing-decision log, in the same transaction: shared,
+    under its agreement, for its purpose. At L2, for the case team: it says to whom and why,
+    never the summary (which its recipients alone read)."""
+    return SharingDecision.objects.create(
+        case=release.case,
+        kind=SharingDecision.Kind.SHARED,
+        agreement=release.agreement,
+        reason=release.purpose,
+        level=Level.L2,
+        agency_id=policy.writer_agency_id(author),
+        release=release,
+        decided_by=author,
+    )
 
 
 @transaction.atomic

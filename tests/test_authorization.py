@@ -23,6 +23,7 @@ from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Escalation
 from conferences import services as conference_services
+from privacy import services as sharing_services
 from referrals import services as referral_services
 from referrals.models import OutboundReferral, Screening
 from releases import services as release_services
@@ -40,6 +41,7 @@ CANARY_L3 = "CANARY-L3-agency-held-5520"
 CANARY_L2 = "CANARY-L2-shared-secrecy-1184"
 CANARY_OUT = "CANARY-OUTSIDE-CASE-9042"
 CANARY_NAME = "Zebulonius"
+NOT_SHARED_REASON = "The parents object to the school reading it"
 
 # The roles tried on every page. "police_other" is police of another zone on the same case.
 ROLES = [
@@ -160,7 +162,25 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
         level=Level.L3,
         text=f"Held by the zone {CANARY_L3}",
     )
+    # The sharing-decision log (issue 18): a decision not to share, with its reason.
+    sharing_services.sharing_decision_record(
+        user=users["social_worker"],
+        case=case_in,
+        kind="not_shared",
+        information="His school file",
+        recipient="The school",
+        reason=f"{NOT_SHARED_REASON} {CANARY_L2}",
+        level=Level.L2,
+    )
     case_out = make_case(owner=outsider)
+    sharing_services.sharing_decision_record(
+        user=outsider,
+        case=case_out,
+        kind="not_shared",
+        information="His file",
+        reason=f"{NOT_SHARED_REASON} {CANARY_OUT}",
+        level=Level.L2,
+    )
     entry_out = case_services.entry_add(
         case=case_out,
         author=outsider,
@@ -805,6 +825,10 @@ EXPECTATIONS: dict[str, Expect] = {
         get=(answer(404, **dict.fromkeys(MEMBERS_IN, 200)), answer(404, information_officer=403)),
         post=(answer(404, **dict.fromkeys(MEMBERS_IN, 200)), answer(404, information_officer=403)),
     ),
+    # --- The sharing-decision log of a case (issue 18): read by the case team and the
+    # information officer, as the case is; an empty POST shows the form again.
+    "sharing:log": Expect(kwargs=case_ref, get=case_team_page()),
+    "sharing:record": Expect(kwargs=case_ref, get=case_team_page(), post=case_team_page()),
     # --- Oversight.
     "oversight:dashboard": Expect(get=answer(404, coordinator=200)),
     "oversight:statistics": Expect(get=answer(404, coordinator=200, mayor_office=200)),
@@ -938,6 +962,29 @@ def test_the_roles_own_readable_canaries_do_show(client, world, role):
     assert seen == MAY_READ[role]
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_sharing_log_shows_a_not_shared_decision_to_the_case_team_and_nothing_to_others(
+    client, world, role
+):
+    """Done when (issue 18): the case team (and the information officer, who sees every case)
+    read the decision not to share with its reason; anyone else gets 404 and not a word of it,
+    on the log's page or on any other page of the matrix."""
+    client = _client_for(client, world, role)
+    response = client.get(reverse("sharing:log", kwargs=case_ref(world, "in")))
+    body = response.content.decode()
+    if role in CASE_WORKERS:
+        assert response.status_code == 200
+        assert NOT_SHARED_REASON in body and "Not shared" in body and "The school" in body
+        return
+    assert response.status_code == (302 if role == "anonymous" else 404)
+    shown = [
+        label
+        for label, method, url, _statuses in _requests(world)
+        if NOT_SHARED_REASON.encode() in readable(getattr(client, method)(url))
+    ]
+    assert shown == []
+
+
 def test_no_email_carries_case_content(world):
     assert mail.outbox, "releases notify their recipients"
     for message in mail.outbox:
@@ -970,6 +1017,7 @@ CASE_CONTENT_MODELS = {
     "outboundreferral",
     "prisonrelease",
     "prisonreleasetask",
+    "sharingdecision",
 }
 
 

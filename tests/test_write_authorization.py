@@ -65,7 +65,7 @@ from conferences.models import (
 )
 from core import drafts
 from privacy import subject_rights
-from privacy.models import AgreementParty, LegalGateway, SharingAgreement
+from privacy.models import AgreementParty, LegalGateway, SharingAgreement, SharingDecision
 from referrals import forms as referral_forms
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
 from releases.models import ReleaseAcknowledgement
@@ -1490,7 +1490,68 @@ CONFERENCE_WRITES = [
     ),
 ]
 
-WRITES: list[Write] = CASE_WRITES + ACCESS_WRITES + REFERRAL_WRITES + CONFERENCE_WRITES
+# --- The sharing-decision log (issue 18) ------------------------------------------------------
+
+
+def decision_form(kind: str, **extra: object) -> Callable[[Attempt], dict]:
+    def data(a: Attempt) -> dict:
+        return {
+            "kind": kind,
+            "information": "His school file",
+            "recipient": "The school",
+            "reason": "Logged by the write matrix",
+            "level": Level.L2,
+            # The police's usual level is L4: L2, wider, is confirmed as the form asks.
+            "share_widely": "on",
+            **{name: value(a) if callable(value) else value for name, value in extra.items()},
+        }
+
+    return data
+
+
+def decision_logged(a: Attempt) -> bool:
+    return SharingDecision.objects.filter(
+        case=a.get("case"), reason="Logged by the write matrix"
+    ).exists()
+
+
+SHARING_WRITES = [
+    Write(
+        "sharing:record",
+        "a decision not to share",
+        restricted=False,
+        inside=written_by(*CASE_WORKERS),
+        outside=written_by("information_officer"),
+        kwargs=case_ref,
+        data=decision_form("not_shared"),
+        effect=decision_logged,
+    ),
+    Write(
+        "sharing:record",
+        "a disclosure to a third party outside the conference",
+        restricted=False,
+        # The other case workers are not offered the kind: the form again, with the reason.
+        inside=written_by(
+            "information_officer",
+            "coordinator",
+            social_worker=REFUSED,
+            police=REFUSED,
+            police_other=REFUSED,
+        ),
+        outside=written_by("information_officer"),
+        kwargs=case_ref,
+        data=decision_form(
+            "third_party",
+            recipient="The public prosecutor",
+            gateway=lambda a: LegalGateway.objects.first().pk,
+        ),
+        effect=decision_logged,
+    ),
+]
+
+WRITES: list[Write] = (
+    CASE_WRITES + ACCESS_WRITES + REFERRAL_WRITES + CONFERENCE_WRITES + SHARING_WRITES
+)
 
 
 # --- The tests --------------------------------------------------------------------------------
