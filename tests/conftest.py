@@ -33,6 +33,12 @@ def _test_client_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _deletion_register_of_the_test(settings, tmp_path_factory):
+    """Each test's destructions go to a deletion register of its own, never the checkout's."""
+    settings.DELETION_REGISTER_PATH = tmp_path_factory.mktemp("register") / "register.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _tasks_inline(request):
     """Tasks run inline unless a test asks for the real broker (marker `real_broker`)."""
     if request.node.get_closest_marker("real_broker"):
