@@ -121,9 +121,11 @@ def hold_on(case: Case) -> LegalHold | None:
 def destruction_lists(*, user: Actor) -> QuerySet[DestructionList]:
     if not policy.may_review_destruction(user):
         raise Http404
-    return DestructionList.objects.select_related(
-        "owner_approved_by", "officer_approved_by"
-    ).annotate(item_count=models.Count("items"))
+    return (
+        DestructionList.objects.select_related("owner_approved_by", "officer_approved_by")
+        .annotate(item_count=models.Count("items"))
+        .order_by("-proposed_at", "-pk")
+    )
 
 
 def destruction_list_for(*, user: Actor, list_id: int) -> DestructionList:
@@ -155,9 +157,9 @@ def legal_holds(*, user: Actor) -> QuerySet[LegalHold]:
     codes only)."""
     if not policy.may_manage_legal_holds(user):
         raise Http404
-    return LegalHold.objects.select_related(
-        "case", "person", "placed_by", "lifted_by"
-    ).order_by(models.F("lifted_at").desc(nulls_first=True), "-placed_at", "-pk")
+    return LegalHold.objects.select_related("case", "person", "placed_by", "lifted_by").order_by(
+        models.F("lifted_at").desc(nulls_first=True), "-placed_at", "-pk"
+    )
 
 
 def legal_hold_for(*, user: Actor, hold_id: int) -> LegalHold:

@@ -18,9 +18,9 @@ from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Person
-from privacy import retention
 from oversight import selectors as oversight_selectors
 from oversight import statistics
+from privacy import retention
 from privacy.models import DestructionList, DestructionListItem, DestructionRecord, LegalHold
 from releases import services as release_services
 from tests.config.test_settings import PRODUCTION, read_settings, run_settings
@@ -328,9 +328,7 @@ def test_nobody_but_the_two_reviewers_approves_and_only_what_is_due_goes(
     assert list(proposed.items.values_list("case_id", flat=True)) == [due.pk]
     for role in (Role.SOCIAL_WORKER, Role.INFORMATION_OFFICER, Role.MAYOR_OFFICE, Role.ADMIN):
         with pytest.raises(PermissionDenied):
-            retention.destruction_list_approve(
-                user=make_user(role=role), destruction_list=proposed
-            )
+            retention.destruction_list_approve(user=make_user(role=role), destruction_list=proposed)
     # A second coordinator is not the data protection officer: one approval per capacity.
     retention.destruction_list_approve(user=owner, destruction_list=proposed)
     with pytest.raises(PermissionDenied):
