@@ -393,6 +393,7 @@ def destruction_list_approve(*, user: Actor, destruction_list: DestructionList) 
 def _destroy_list(destruction_list: DestructionList) -> None:
     items = destruction_list.items.select_related("case").order_by("case__closed_at", "pk")
     reviewers = (destruction_list.owner_approved_by, destruction_list.officer_approved_by)
+    lines = []
     for item in items:
         case = Case.objects.select_for_update().get(pk=item.case_id)
         if hold_on(case) is not None:
@@ -400,19 +401,25 @@ def _destroy_list(destruction_list: DestructionList) -> None:
         elif not cases_due().filter(pk=case.pk).exists():
             item.outcome = DestructionListItem.Outcome.NOT_DUE
         else:
-            _destroy_case(
-                case,
-                rule=item.rule,
-                list_reference=destruction_list.reference,
-                owner=reviewers[0],
-                officer=reviewers[1],
-                person=_person_goes(case, set()),
+            lines.append(
+                _destroy_case(
+                    case,
+                    rule=item.rule,
+                    list_reference=destruction_list.reference,
+                    owner=reviewers[0],
+                    officer=reviewers[1],
+                    person=_person_goes(case, set()),
+                )
             )
             item.outcome = DestructionListItem.Outcome.DESTROYED
         item.save()
     destruction_list.status = DestructionList.Status.DESTROYED
     destruction_list.destroyed_at = timezone.now()
     destruction_list.save()
+    # Last, just before the commit: a line for a destruction rolled back would erase, at the
+    # next restore, a case two reviewers approved for destruction; a destruction committed
+    # without its line could come back with a backup.
+    _register_append(lines)
 
 
 def _name(user) -> str:
@@ -428,9 +435,9 @@ def _destroy_case(
     officer,
     person: bool,
     entry: dict | None = None,
-) -> DestructionRecord:
-    """Erase one case (and its person when `person`), leave its certificate, and write it to
-    the deletion register, unless `entry` is the register's line being applied again."""
+) -> dict:
+    """Erase one case (and its person when `person`) and leave its certificate. Returns the
+    deletion register's line for it (`entry` itself when that line is being applied again)."""
     case = Case.objects.select_related("lead_agency").get(pk=case.pk)
     erasure = _plan(case, person=person)
     if entry is None:
@@ -449,7 +456,7 @@ def _destroy_case(
     else:
         facts = entry
     users = get_user_model().objects.in_bulk([facts["owner_approved_by"], facts["confirmed_by"]])
-    record = DestructionRecord.objects.create(
+    DestructionRecord.objects.create(
         reference=case.reference,
         rule=rule,
         list_reference=list_reference,
@@ -474,21 +481,19 @@ def _destroy_case(
             people = Person.objects.filter(pk=case.person_id)
             _erase(people)
             people.update(code=f"ANON-{case.person_id:06d}", date_of_birth=None)
-    if entry is None:
-        _register_append(
-            {
-                "v": REGISTER_VERSION,
-                "reference": case.reference,
-                "case_id": case.pk,
-                "person_id": case.person_id,
-                "person": person,
-                "rule": rule,
-                "list": list_reference,
-                **facts,
-            }
-        )
     logger.info("case %s destroyed under rule %s", case.reference, rule)
-    return record
+    if entry is not None:
+        return entry
+    return {
+        "v": REGISTER_VERSION,
+        "reference": case.reference,
+        "case_id": case.pk,
+        "person_id": case.person_id,
+        "person": person,
+        "rule": rule,
+        "list": list_reference,
+        **facts,
+    }
 
 
 def _erase_rows(queryset: QuerySet) -> None:
@@ -568,14 +573,20 @@ def _register_keys() -> list[bytes]:
     return [k.encode() for k in (settings.AUDIT_CHAIN_KEY, *settings.AUDIT_CHAIN_KEY_FALLBACKS)]
 
 
-def _register_append(entry: dict) -> None:
-    """One line, written and flushed to disk before the destruction commits: a destruction
-    the register does not hold could come back with a backup."""
-    entry = {**entry, "mac": _register_mac(entry, _register_keys()[0])}
+def _register_append(entries: list[dict]) -> None:
+    """One line per destruction, each keyed, written and flushed to disk before the
+    destructions commit. A failure here (a full disk) rolls the destructions back."""
+    if not entries:
+        return
+    key = _register_keys()[0]
+    text = "".join(
+        json.dumps({**e, "mac": _register_mac(e, key)}, sort_keys=True, ensure_ascii=False) + "\n"
+        for e in entries
+    )
     path = settings.DELETION_REGISTER_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as register:
-        register.write(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n")
+        register.write(text)
         register.flush()
         os.fsync(register.fileno())
 
