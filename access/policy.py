@@ -49,7 +49,13 @@ from conferences.models import (
     MinutesApproval,
     Recusal,
 )
-from privacy.models import AgreementParty, CaseRestriction, SharingAgreement, SharingDecision
+from privacy.models import (
+    AgreementParty,
+    CaseRestriction,
+    DestructionList,
+    SharingAgreement,
+    SharingDecision,
+)
 from referrals.models import (
     OutboundReferral,
     PrisonRelease,
@@ -949,9 +955,11 @@ def may_set_up_prison_release(user: Actor, case: Case) -> bool:
 # --- Security and data protection ---
 # The audit log is browsed by the information officer (everything, with the before-and-after of
 # each change) and the coordinator (who did what to which object, when and from where, without
-# the changed values, which can hold L3 and L4 text). Destruction at the end of retention is
-# confirmed by a holder of the data-protection-officer permission, who sees references and
-# dates only. Who administers accounts, and the second factor: accounts.rules.
+# the changed values, which can hold L3 and L4 text). Destruction at the end of retention takes
+# two reviewers, two different people: the process owner (the coordinator) and a holder of the
+# data-protection-officer permission; both see references, dates and counts only. A legal hold
+# is placed and lifted by the data protection officer or the information officer (who hears of
+# inquests and court orders). Who administers accounts, and the second factor: accounts.rules.
 
 
 def may_browse_audit(user: Actor) -> bool:
@@ -965,6 +973,31 @@ def may_see_audit_changes(user: Actor) -> bool:
 def may_confirm_destruction(user: Actor) -> bool:
     # Never the technical administrator: the retention pages show case references (rule 5).
     return role_of(user) not in (None, Role.ADMIN) and user.has_perm("privacy.confirm_destruction")
+
+
+def may_approve_destruction_as_owner(user: Actor) -> bool:
+    return role_of(user) == Role.COORDINATOR
+
+
+def may_review_destruction(user: Actor) -> bool:
+    """Read the destruction lists (the dry run) and the certificates."""
+    return may_approve_destruction_as_owner(user) or may_confirm_destruction(user)
+
+
+def may_approve_destruction_list(user: Actor, destruction_list: DestructionList) -> bool:
+    """Approve a proposed list in a capacity still open, never twice: the second approval must
+    come from someone else."""
+    if destruction_list.status != DestructionList.Status.PROPOSED:
+        return False
+    if user.pk in (destruction_list.owner_approved_by_id, destruction_list.officer_approved_by_id):
+        return False
+    return (
+        destruction_list.owner_approved_by_id is None and may_approve_destruction_as_owner(user)
+    ) or (destruction_list.officer_approved_by_id is None and may_confirm_destruction(user))
+
+
+def may_manage_legal_holds(user: Actor) -> bool:
+    return is_information_officer(user) or may_confirm_destruction(user)
 
 
 def may_restrict_processing(user: Actor) -> bool:

@@ -296,8 +296,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.disable_dormant_accounts",
         "schedule": crontab(hour=2, minute=30),
     },
-    "list-cases-due-for-retention": {
-        "task": "privacy.tasks.list_cases_due_for_retention",
+    "propose-destruction-list": {
+        "task": "privacy.tasks.propose_destruction_list",
         "schedule": crontab(hour=5, minute=15),
     },
     "apply-audit-log-retention": {
@@ -444,6 +444,19 @@ for _item in env_list("RETENTION_YEARS"):
 AUDIT_LOG_RETENTION_YEARS = env_int("AUDIT_LOG_RETENTION_YEARS", max(RETENTION_YEARS.values()) + 1)
 if AUDIT_LOG_RETENTION_YEARS < 1:
     raise ImproperlyConfigured("AUDIT_LOG_RETENTION_YEARS must be at least 1.")
+# The deletion register (privacy.retention): one line per destroyed case, with nothing of what
+# was destroyed, kept outside the database (on the volume of the media files, or another one
+# the backups do not overwrite), so that `manage.py restore` erases again what a backup taken
+# before a destruction would bring back.
+DELETION_REGISTER_PATH = Path(
+    env_str("DELETION_REGISTER_PATH") or BASE_DIR / "deletion-register" / "register.jsonl"
+)
+# `manage.py backup` and `restore` (README, "Backups"): where the encrypted dumps go, the age
+# public key they are encrypted to (the server never holds the private one), and, only where a
+# restore runs, the private key (age identity; BACKUP_AGE_IDENTITY_FILE names a file holding it).
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "backups")
+BACKUP_AGE_RECIPIENT = env_str("BACKUP_AGE_RECIPIENT", "")
+BACKUP_AGE_IDENTITY = env_str("BACKUP_AGE_IDENTITY", "")
 
 # --- Conferences ---------------------------------------------------------------------------
 # The confidentiality declaration every attendee signs at each meeting. Changing the text means

@@ -44,8 +44,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Account changes"), reverse("account_changes:list")))
     if policy.may_browse_audit(user):
         items.append((_("Audit log"), reverse("audit:log")))
-    if policy.may_confirm_destruction(user):
-        items.append((_("Retention"), reverse("retention:due")))
+    if policy.may_review_destruction(user):
+        items.append((_("Retention"), reverse("retention:lists")))
+    elif policy.may_manage_legal_holds(user):
+        items.append((_("Legal holds"), reverse("retention:holds")))
     # In the menu of the register's keeper and of the information officer, who releases under
     # it; the case workers reach it from the refusal that names it.
     if policy.may_manage_agreements(user) or policy.may_write_releases(user):

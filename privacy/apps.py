@@ -14,6 +14,9 @@ class PrivacyConfig(AppConfig):
 
         auditlog.register(models.DestructionRecord)
         auditlog.register(models.CaseRestriction)
+        auditlog.register(models.DestructionList)
+        auditlog.register(models.DestructionListItem)
+        auditlog.register(models.LegalHold)
         auditlog.register(models.LegalGateway)
         auditlog.register(models.SharingAgreement, m2m_fields={"gateways"})
         auditlog.register(models.AgreementParty)

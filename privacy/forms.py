@@ -173,3 +173,30 @@ class SharingDecisionForm(forms.Form):
             )
         data.pop("share_widely", None)
         return data
+class LegalHoldForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=20,
+        required=False,
+        help_text=_("Suspends the destruction of this case."),
+    )
+    person_code = forms.CharField(
+        label=_("Or a person's code"),
+        max_length=20,
+        required=False,
+        help_text=_("Suspends the destruction of every case of this person."),
+    )
+    reason = forms.CharField(
+        label=_("Why destruction is suspended"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: an inquest, a complaint, a court order; with its reference."),
+    )
+
+
+class LegalHoldLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the hold is lifted"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

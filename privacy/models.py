@@ -5,14 +5,120 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Level
 
 
+class DestructionList(models.Model):
+    """What the retention job proposes to destroy (DESIGN 8): the closed cases past their
+    period, each an item. Nothing goes until the process owner (the coordinator) and the data
+    protection officer, two different people, have each approved it; then its items are
+    destroyed, those under a legal hold skipped."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for approval")
+        DESTROYED = "destroyed", _("Destroyed")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    owner_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    owner_approved_at = models.DateTimeField(null=True)
+    officer_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    officer_approved_at = models.DateTimeField(null=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("destruction list")
+        verbose_name_plural = _("destruction lists")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("retention:list", args=[self.pk])
+
+
+class DestructionListItem(models.Model):
+    """A case on a destruction list, and what became of it."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        DESTROYED = "destroyed", _("Destroyed")
+        HELD = "held", _("Skipped: under a legal hold")
+        NOT_DUE = "not_due", _("Skipped: no longer due")
+
+    destruction_list = models.ForeignKey(
+        DestructionList, on_delete=models.PROTECT, related_name="items"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(_("rule"), max_length=200)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.WAITING
+    )
+
+    class Meta:
+        ordering = ["destruction_list", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["destruction_list", "case"], name="one_item_per_case_per_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.pk} of destruction list {self.destruction_list_id}"
+
+
+class LegalHold(models.Model):
+    """A legal hold (an inquest, a complaint, a court's order) on a case or on a person: while
+    in force, nothing of it is destroyed. Lifting keeps the row (lifted_at), with its reason."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="legal_holds"
+    )
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="legal_holds"
+    )
+    reason = models.TextField(_("why destruction is suspended"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, person__isnull=True)
+                | Q(case__isnull=True, person__isnull=False),
+                name="legal_hold_on_a_case_or_a_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Ids only: this text is copied into the audit log.
+        return f"legal hold {self.pk}"
+
+
 class DestructionRecord(models.Model):
-    """What remains of a case destroyed at the end of its retention period: its reference, the
-    rule applied, who confirmed and when, and the non-personal facts the statistics count."""
+    """The certificate of destruction: what remains of a case destroyed at the end of its
+    retention period: its reference, the rule applied, the two reviewers (the process owner and
+    the data protection officer) and when, what was erased (counts), and the non-personal facts
+    the statistics count. `reapplied_at`: when a restore from a backup erased it again."""
 
     reference = models.CharField(_("case reference"), max_length=20, unique=True)
     rule = models.CharField(_("rule"), max_length=200)
@@ -22,17 +128,32 @@ class DestructionRecord(models.Model):
     lead_agency_kind = models.CharField(max_length=32, blank=True)
     risk_level = models.CharField(max_length=16, blank=True)
     categories = models.CharField(max_length=500, blank=True)
+    # The destruction list it was on (a reference, not a key: a restore re-creates the
+    # certificate of a destruction made after the backup, when the list is not in the backup).
+    list_reference = models.CharField(_("destruction list"), max_length=20, blank=True)
+    # The data protection officer; with the process owner, the two reviewers. Null only where a
+    # restore re-applied a destruction confirmed by an account the backup does not hold.
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    destroyed_at = models.DateTimeField(_("destroyed at"), auto_now_add=True)
+    owner_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Names of the reviewers as they were, for the certificate whatever happens to the accounts.
+    reviewers = models.CharField(_("reviewers"), max_length=300, blank=True)
+    erased = models.JSONField(_("what was erased"), default=dict)
+    destroyed_at = models.DateTimeField(_("destroyed at"), default=timezone.now)
+    reapplied_at = models.DateTimeField(_("re-applied after a restore at"), null=True)
 
     class Meta:
         ordering = ["-destroyed_at"]
         verbose_name = _("destruction record")
         verbose_name_plural = _("destruction records")
         permissions = [
-            ("confirm_destruction", _("Confirm the destruction of cases (data protection officer)"))
+            (
+                "confirm_destruction",
+                _("Approve the destruction of cases (data protection officer)"),
+            )
         ]
 
     def __str__(self) -> str:

@@ -4,5 +4,6 @@ from privacy import retention
 
 
 @shared_task
-def list_cases_due_for_retention() -> list[str]:
-    return retention.notify_cases_due()
+def propose_destruction_list() -> str | None:
+    proposed = retention.destruction_list_propose()
+    return proposed.reference if proposed else None

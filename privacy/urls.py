@@ -9,9 +9,12 @@ from privacy import views
 
 retention_patterns = (
     [
-        path("", views.retention_due, name="due"),
-        path("<str:reference>/destroy/", views.retention_confirm, name="confirm"),
+        path("", views.destruction_lists, name="lists"),
+        path("lists/<int:list_id>/", views.destruction_list, name="list"),
+        path("lists/<int:list_id>/approve/", views.destruction_list_approve, name="approve"),
         path("destroyed/", views.destruction_log, name="log"),
+        path("holds/", views.legal_holds, name="holds"),
+        path("holds/<int:hold_id>/lift/", views.legal_hold_lift, name="hold_lift"),
     ],
     "retention",
 )

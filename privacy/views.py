@@ -28,22 +28,47 @@ PAGE_SIZE = 50
 
 
 @login_required
-def retention_due(request: HttpRequest) -> HttpResponse:
-    due = retention.cases_due_for(user=request.user)
-    return render(request, "privacy/retention_due.html", {"due": due})
+@doors.page_for(policy.may_review_destruction)
+def destruction_lists(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, retention.destruction_lists(user=request.user), PAGE_SIZE)
+    return render(
+        request,
+        "privacy/destruction_lists.html",
+        {"page": page, "may_hold": policy.may_manage_legal_holds(request.user)},
+    )
+
+
+@login_required
+def destruction_list(request: HttpRequest, list_id: int) -> HttpResponse:
+    """The dry run: exactly what approving the list destroys, item by item, in counts."""
+    found = retention.destruction_list_for(user=request.user, list_id=list_id)
+    planned = retention.dry_run(found)
+    return render(
+        request,
+        "privacy/destruction_list.html",
+        {
+            "list": found,
+            "planned": planned,
+            "going": sum(1 for p in planned if p.goes),
+            "may_approve": policy.may_approve_destruction_list(request.user, found),
+            "may_hold": policy.may_manage_legal_holds(request.user),
+        },
+    )
 
 
 @login_required
 @require_POST
-def retention_confirm(request: HttpRequest, reference: str) -> HttpResponse:
-    if not policy.may_confirm_destruction(request.user):
-        raise Http404
+def destruction_list_approve(request: HttpRequest, list_id: int) -> HttpResponse:
+    found = retention.destruction_list_for(user=request.user, list_id=list_id)
     with show_refusal(request):
-        retention.case_destroy(reference=reference, confirmed_by=request.user)
-        messages.success(
-            request, _("The personal data of %(ref)s is destroyed.") % {"ref": reference}
-        )
-    return redirect("retention:due")
+        approved = retention.destruction_list_approve(user=request.user, destruction_list=found)
+        if approved.status == approved.Status.DESTROYED:
+            messages.success(request, _("Both approvals are given: the list is destroyed."))
+        else:
+            messages.success(
+                request, _("Your approval is recorded. The list waits for the second approval.")
+            )
+    return redirect(found)
 
 
 @login_required
@@ -51,6 +76,33 @@ def destruction_log(request: HttpRequest) -> HttpResponse:
     records = retention.destruction_log(user=request.user)
     page = paginate(request, records, PAGE_SIZE)
     return render(request, "privacy/destruction_log.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_holds(request: HttpRequest) -> HttpResponse:
+    holds = retention.legal_holds(user=request.user)
+    form = forms.LegalHoldForm(request.POST or None, initial={"reference": request.GET.get("case")})
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            retention.legal_hold_place(user=request.user, **form.cleaned_data)
+            messages.success(request, _("The legal hold is placed: nothing of it is destroyed."))
+            return redirect("retention:holds")
+    page = paginate(request, holds, PAGE_SIZE)
+    return render(request, "privacy/legal_holds.html", {"form": form, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
+    hold = retention.legal_hold_for(user=request.user, hold_id=hold_id)
+    form = forms.LegalHoldLiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            retention.legal_hold_lift(user=request.user, hold=hold, **form.cleaned_data)
+            messages.success(request, _("The legal hold is lifted."))
+            return redirect("retention:holds")
+    return render(request, "privacy/legal_hold_lift.html", {"form": form, "hold": hold})
 
 
 # --- Subject rights --------------------------------------------------------------------------

@@ -21,9 +21,11 @@ from access import services as access_services
 from accounts import security
 from accounts.models import Level, Role
 from cases import services as case_services
-from cases.models import Escalation
+from cases.models import Case, Escalation
 from conferences import services as conference_services
 from privacy import services as sharing_services
+from privacy import retention
+from privacy.models import DestructionList
 from referrals import services as referral_services
 from referrals.models import OutboundReferral, Screening
 from releases import services as release_services
@@ -101,6 +103,12 @@ class World:
     agreement_out: object = None
     party_in: object = None
     party_out: object = None
+    # Retention: "in" a destruction list waiting for its approvals and a legal hold in force,
+    # "out" a list already destroyed and a hold already lifted.
+    destruction_list_in: object = None
+    destruction_list_out: object = None
+    legal_hold_in: object = None
+    legal_hold_out: object = None
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -242,6 +250,7 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
     referrals = _referral_world(users, case_in, case_out, outsider, other_social)
     conferences = _conference_world(users, case_in, case_out, outsider, other_social)
     agreements = _agreement_world(social_agency, police_agency)
+    retained = _retention_world(users, outsider, case_in, case_out)
     mayor_escalation_in = case_services.escalation_raise(
         case=case_in,
         raised_by=users["social_worker"],
@@ -252,6 +261,7 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
     return World(
         **referrals,
         **agreements,
+        **retained,
         **conferences,
         mayor_escalation_in=mayor_escalation_in,
         mayor_escalation_out=escalation_in,
@@ -271,6 +281,35 @@ def world(db, settings, tmp_path, django_capture_on_commit_callbacks) -> World:
         request_in=request_in,
         request_out=request_out,
     )
+
+
+def _retention_world(users, outsider, case_in, case_out) -> dict:
+    """A closed case of the outsider past its retention period, on a list waiting for approval;
+    a list already destroyed; a legal hold in force on the case inside, one lifted outside."""
+    old = make_case(owner=outsider)
+    Case.objects.filter(pk=old.pk).update(
+        status=Case.Status.CLOSED,
+        closure_reason="risk_removed",
+        closed_at=timezone.now() - timedelta(days=6 * 366),
+    )
+    waiting = retention.destruction_list_propose()
+    done = DestructionList.objects.create(
+        reference="DL-2020-0001", status=DestructionList.Status.DESTROYED
+    )
+    officer = users["mayor_office"]
+    hold_in = retention.legal_hold_place(
+        user=officer, reference=case_in.reference, reason="Inquest 2026/14"
+    )
+    hold_out = retention.legal_hold_place(
+        user=officer, person_code=case_out.person.code, reason="Complaint 2026/3"
+    )
+    retention.legal_hold_lift(user=officer, hold=hold_out, reason="Complaint withdrawn")
+    return {
+        "destruction_list_in": waiting,
+        "destruction_list_out": done,
+        "legal_hold_in": hold_in,
+        "legal_hold_out": hold_out,
+    }
 
 
 def _agreement_world(social_agency, police_agency) -> dict:
@@ -659,12 +698,40 @@ EXPECTATIONS: dict[str, Expect] = {
         get=(answer(404, coordinator=200), answer(404, coordinator=200)),
         post=(answer(404, coordinator=200), answer(404, coordinator=200)),
     ),
-    "retention:due": Expect(get=answer(404, mayor_office=200)),
-    "retention:log": Expect(get=answer(404, mayor_office=200)),
-    "retention:confirm": Expect(
-        kwargs=case_ref,
+    # Retention: the two reviewers (the coordinator, the data protection officer) read the
+    # lists and certificates and approve; the information officer and the officer keep holds.
+    "retention:lists": Expect(get=answer(404, mayor_office=200, coordinator=200)),
+    "retention:log": Expect(get=answer(404, mayor_office=200, coordinator=200)),
+    "retention:list": Expect(
+        kwargs=lambda w, scope: {"list_id": getattr(w, f"destruction_list_{scope}").pk},
+        get=(
+            answer(404, mayor_office=200, coordinator=200),
+            answer(404, mayor_office=200, coordinator=200),
+        ),
+    ),
+    "retention:approve": Expect(
+        kwargs=lambda w, scope: {"list_id": getattr(w, f"destruction_list_{scope}").pk},
         get=answer(405),
-        post=(answer(404, mayor_office=302), answer(404, mayor_office=302)),
+        # Approved (in), or refused as already destroyed (out): back to the list either way.
+        post=(
+            answer(404, mayor_office=302, coordinator=302),
+            answer(404, mayor_office=302, coordinator=302),
+        ),
+    ),
+    "retention:holds": Expect(
+        get=answer(404, mayor_office=200, information_officer=200),
+        post=answer(404, mayor_office=200, information_officer=200),
+    ),
+    "retention:hold_lift": Expect(
+        kwargs=lambda w, scope: {"hold_id": getattr(w, f"legal_hold_{scope}").pk},
+        get=(
+            answer(404, mayor_office=200, information_officer=200),
+            answer(404, mayor_office=200, information_officer=200),
+        ),
+        post=(
+            answer(404, mayor_office=200, information_officer=200),
+            answer(404, mayor_office=200, information_officer=200),
+        ),
     ),
     # Referrals. Anyone with a role but the administrator refers; the coordinator and the
     # information officer screen and decide; the police read referrals being screened.

@@ -65,7 +65,14 @@ from conferences.models import (
 )
 from core import drafts
 from privacy import subject_rights
-from privacy.models import AgreementParty, LegalGateway, SharingAgreement, SharingDecision
+from privacy.models import (
+    AgreementParty,
+    DestructionList,
+    LegalGateway,
+    LegalHold,
+    SharingAgreement,
+    SharingDecision,
+)
 from referrals import forms as referral_forms
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
 from releases.models import ReleaseAcknowledgement
@@ -211,6 +218,8 @@ NOT_FOUND = Outcome(404, False, False, "404, nothing changed")
 FORBIDDEN = Outcome(403, False, False, "403, nothing changed")
 REFUSED = Outcome(200, False, False, "the form again with the refusal, nothing changed")
 SIGN_IN = Outcome(302, False, False, "sent to sign in, nothing changed")
+# A write refused on a page without a form (its message shown on the page it came from).
+SENT_BACK = Outcome(302, False, False, "sent back with the refusal, nothing changed")
 # A disclosure's form keeps its draft and sends on to "check your answers": nothing is written
 # until the check page's button (its own write below).
 DRAFTED = Outcome(302, False, False, "the draft kept, sent on to be checked, nothing changed")
@@ -666,14 +675,6 @@ def signed_draft(form: Callable[[Attempt], dict], key: Callable[[Attempt], str])
     return data
 
 
-def make_due_for_destruction(a: Attempt) -> None:
-    Case.objects.filter(pk=a.get("case").pk).update(
-        status=Case.Status.CLOSED,
-        closure_reason="risk_removed",
-        closed_at=timezone.now() - timedelta(days=6 * 366),
-    )
-
-
 def ask_an_account_change(a: Attempt) -> dict:
     """A second administrator asks to raise an account: a police officer's to information
     officer (inside: the information officer confirms police roles), a youth worker's to social
@@ -840,13 +841,34 @@ ACCESS_WRITES = [
         effect=lambda a: SharingAgreement.objects.get(pk=a.get("agreement").pk).ends_on is not None,
     ),
     Write(
-        "retention:confirm",
-        "destruction of a case due",
-        inside=written_by("mayor_office"),
-        outside=written_by("mayor_office"),
-        kwargs=case_ref,
-        prepare=make_due_for_destruction,
-        effect=lambda a: a.case.person.first_name == "",
+        "retention:approve",
+        "an approval of a destruction list (outside: a list already destroyed)",
+        inside=written_by("coordinator", "mayor_office"),
+        outside=outcomes(coordinator=SENT_BACK, mayor_office=SENT_BACK),
+        kwargs=on_id("destruction_list", "list_id"),
+        effect=lambda a: (
+            DestructionList.objects.filter(pk=a.get("destruction_list").pk)
+            .exclude(owner_approved_by=None, officer_approved_by=None)
+            .exists()
+        ),
+    ),
+    Write(
+        "retention:holds",
+        "a legal hold on a case",
+        inside=written_by("information_officer", "mayor_office"),
+        data=lambda a: {"reference": a.w.case_out.reference, "reason": "Inquest 2026/20"},
+        effect=lambda a: LegalHold.objects.filter(
+            case=a.w.case_out, lifted_at__isnull=True
+        ).exists(),
+    ),
+    Write(
+        "retention:hold_lift",
+        "the lifting of a legal hold (outside: one already lifted)",
+        inside=written_by("information_officer", "mayor_office"),
+        outside=outcomes(information_officer=REFUSED, mayor_office=REFUSED),
+        kwargs=on_id("legal_hold", "hold_id"),
+        data=lambda a: {"reason": "The inquest is closed"},
+        effect=lambda a: LegalHold.objects.get(pk=a.get("legal_hold").pk).lifted_at is not None,
     ),
     Write(
         "account_changes:list",

@@ -120,7 +120,7 @@ def test_the_administrator_cannot_make_themselves_data_protection_officer(client
     assert not is_dpo(admin)
     assert not policy.may_confirm_destruction(admin)
     assert not AccountChange.objects.exists()
-    assert client.get(reverse("retention:due")).status_code == 404
+    assert client.get(reverse("retention:lists")).status_code == 404
 
 
 def test_nobody_but_an_administrator_asks_for_an_account_change(social_worker, coordinator):
