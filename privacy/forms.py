@@ -173,6 +173,8 @@ class SharingDecisionForm(forms.Form):
             )
         data.pop("share_widely", None)
         return data
+
+
 class LegalHoldForm(forms.Form):
     reference = forms.CharField(
         label=_("Case reference"),

@@ -23,8 +23,8 @@ from accounts.models import Level, Role
 from cases import services as case_services
 from cases.models import Case, Escalation
 from conferences import services as conference_services
-from privacy import services as sharing_services
 from privacy import retention
+from privacy import services as sharing_services
 from privacy.models import DestructionList
 from referrals import services as referral_services
 from referrals.models import OutboundReferral, Screening
