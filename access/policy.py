@@ -21,6 +21,7 @@ from access.models import AccessRequest
 from accounts.models import Level, Role
 from accounts.rules import agency_id_of, clearance_of, is_information_officer, role_of
 from accounts.types import Actor
+from audit.models import ProcessingActivity
 from cases.models import (
     Action,
     AftercareReview,
@@ -722,6 +723,8 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         # The register holds no personal data: its keeper follows its history.
         SharingAgreement: Q() if runs_register else NOTHING,
         AgreementParty: Q() if runs_register else NOTHING,
+        # Nor does the register of processing activities: its readers follow its history.
+        ProcessingActivity: Q() if may_read_processing_register(user) else NOTHING,
     }
 
 
@@ -951,6 +954,18 @@ def may_see_audit_changes(user: Actor) -> bool:
 def may_confirm_destruction(user: Actor) -> bool:
     # Never the technical administrator: the retention pages show case references (rule 5).
     return role_of(user) not in (None, Role.ADMIN) and user.has_perm("privacy.confirm_destruction")
+
+
+def may_read_processing_register(user: Actor) -> bool:
+    """The register of processing activities (GDPR art. 30): its keeper, and those who read
+    the audit log by the activity each row served."""
+    return may_maintain_processing_register(user) or may_browse_audit(user)
+
+
+def may_maintain_processing_register(user: Actor) -> bool:
+    """The data protection officer keeps the register (never the technical administrator:
+    the permission takes effect only when a second person confirms it)."""
+    return may_confirm_destruction(user)
 
 
 def may_restrict_processing(user: Actor) -> bool:

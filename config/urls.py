@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/security-keys/", include("django_otp_webauthn.urls")),
     path("retention/", include(privacy_urls.retention_patterns)),
     path("agreements/", include(privacy_urls.agreement_patterns)),
+    path("processing-activities/", include(audit_urls.processing_patterns)),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
