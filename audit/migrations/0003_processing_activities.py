@@ -46,7 +46,7 @@ ACTIVITIES = [
     ),
     (
         "releases",
-        ("Releases", "Vrijgaven", "Communications filtrées"),
+        ("Releases", "Vrijgaven", "Transmissions"),
         "Share a filtered, need-to-know summary of police information with named recipients.",
         "GDPR art. 6(1)(e) and 10; art. 458ter of the Criminal Code; the sharing agreement in "
         "force that covers the recipients.",
@@ -57,7 +57,7 @@ ACTIVITIES = [
     ),
     (
         "referrals",
-        ("Referrals", "Aanmeldingen", "Signalements"),
+        ("Referrals", "Doorverwijzingen", "Signalements"),
         "Receive and screen referrals; refer a person on to a provider; plan releases from "
         "prison.",
         "GDPR art. 6(1)(e) and 9(2)(g); LIVC-R law of 30 July 2018.",
