@@ -6,7 +6,8 @@ The activity is, first to last:
 1. the one a service, task or command declares with `serving(code)` around its work;
 2. the one of the page the request is for: its URL name (VIEW_ACTIVITY), else its namespace
    (NAMESPACE_ACTIVITY), else the app of its view (APP_ACTIVITY), settled by
-   AuditAddressMiddleware before any other code of the request runs;
+   AuditAddressMiddleware once the URL is resolved, before the view runs (a row written by
+   middleware before that, a sign-in throttle's say, falls to 3);
 3. outside a request (a periodic job), the one of the app of the object the row is about
    (MODEL_ACTIVITY, else APP_ACTIVITY).
 Every installed model resolves under 3 (tests/audit/test_processing_activities.py walks them
@@ -17,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import Resolver404, ResolverMatch, resolve
+from django.urls import ResolverMatch
 
 from audit.models import ProcessingActivity
 
@@ -110,21 +112,20 @@ def for_match(match: ResolverMatch) -> str | None:
     return APP_ACTIVITY.get(module.split(".", 1)[0])
 
 
-def for_path(path_info: str) -> str | None:
-    try:
-        return for_match(resolve(path_info))
-    except Resolver404:
-        return None
-
-
 @contextmanager
-def serving_request(path_info: str) -> Iterator[None]:
-    """For the length of a request: its page's activity (AuditAddressMiddleware)."""
-    token = _request.set(for_path(path_info))
+def serving_request() -> Iterator[None]:
+    """For the length of a request (AuditAddressMiddleware): its page's activity once it is
+    resolved (serving_page), none before."""
+    token = _request.set(None)
     try:
         yield
     finally:
         _request.reset(token)
+
+
+def serving_page(match: ResolverMatch | None) -> None:
+    """The page the request resolved to: its activity is the request's from here on."""
+    _request.set(for_match(match) if match is not None else None)
 
 
 def for_model(app_label: str, model: str) -> str | None:
@@ -136,7 +137,7 @@ def current() -> str | None:
     return _declared.get() or _request.get()
 
 
-def stamp(sender, instance, **kwargs) -> None:  # noqa: ARG001
+def stamp(sender: type[LogEntry], instance: LogEntry, **kwargs: object) -> None:  # noqa: ARG001
     """pre_save receiver on auditlog's LogEntry: name the activity in a new row. A row that
     names one already (written under an explicit activity) keeps it."""
     if not instance._state.adding:

@@ -17,8 +17,11 @@ class AuditAddressMiddleware(AuditlogMiddleware):
     the page it is for (audit.activities), settled here before the view runs."""
 
     def __call__(self, request: HttpRequest):
-        with activities.serving_request(request.path_info):
+        with activities.serving_request():
             return super().__call__(request)
+
+    def process_view(self, request: HttpRequest, *args) -> None:  # noqa: ARG002
+        activities.serving_page(request.resolver_match)
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:

@@ -133,14 +133,21 @@ def test_a_row_about_something_no_rule_names_cannot_be_written(db, social_worker
 
 def test_naming_the_activity_costs_no_query(db, social_worker, django_assert_num_queries):
     make_case(owner=social_worker)
-    ContentType.objects.get_for_model(Case)  # the cache every page has warmed
-    for serving in (activities.serving(Code.CASE_MANAGEMENT), activities.serving_request("/")):
-        with serving:
-            row = LogEntry(content_type_id=ContentType.objects.get_for_model(Case).pk)
-            with django_assert_num_queries(0):
-                activities.stamp(LogEntry, row)
-        assert activity_of(row) in Code.values
-    row = LogEntry(content_type_id=ContentType.objects.get_for_model(Case).pk)
+    case_type = ContentType.objects.get_for_model(Case)  # the cache every page has warmed
+    page = ResolverMatch(lambda r: None, (), {}, url_name="list", namespaces=["releases"])
+    with activities.serving_request():
+        activities.serving_page(page)
+        row = LogEntry(content_type_id=case_type.pk)
+        with django_assert_num_queries(0):
+            activities.stamp(LogEntry, row)
+        assert activity_of(row) == Code.RELEASES
+    with activities.serving(Code.OVERSIGHT):
+        row = LogEntry(content_type_id=case_type.pk)
+        with django_assert_num_queries(0):
+            activities.stamp(LogEntry, row)
+        assert activity_of(row) == Code.OVERSIGHT
+    assert activities.current() is None, "nothing left over from the request"
+    row = LogEntry(content_type_id=case_type.pk)
     with django_assert_num_queries(0):
         activities.stamp(LogEntry, row)
     assert activity_of(row) == Code.CASE_MANAGEMENT
