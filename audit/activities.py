@@ -138,8 +138,9 @@ def current() -> str | None:
 
 
 def stamp(sender: type[LogEntry], instance: LogEntry, **kwargs: object) -> None:  # noqa: ARG001
-    """pre_save receiver on auditlog's LogEntry: name the activity in a new row. A row that
-    names one already (written under an explicit activity) keeps it."""
+    """pre_save receiver on auditlog's LogEntry: name the activity in a new row, always from
+    here (a caller's details never name it: a search field called "activity" cannot file a
+    read under another activity)."""
     if not instance._state.adding:
         return
     data = instance.additional_data
@@ -147,8 +148,6 @@ def stamp(sender: type[LogEntry], instance: LogEntry, **kwargs: object) -> None:
         data = {}
     elif not isinstance(data, dict):
         data = {"data": data}
-    if data.get(ACTIVITY_KEY):
-        return
     code = current()
     if code is None:
         # ContentType's cache answers after its first lookup of the kind: no query per row.

@@ -119,6 +119,12 @@ def test_a_service_declares_its_activity_over_the_page_and_the_object(db, social
     assert row.additional_data["read"] == "due for retention"
 
 
+def test_a_caller_cannot_file_a_row_under_another_activity(db, social_worker):
+    with activities.serving(Code.CASE_MANAGEMENT):
+        row = record_read(user=social_worker, obj=social_worker, what="list", activity="security")
+    assert activity_of(row) == Code.CASE_MANAGEMENT
+
+
 def test_an_activity_the_register_does_not_know_is_refused(db):
     with pytest.raises(ImproperlyConfigured), activities.serving("marketing"):
         pass
