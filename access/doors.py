@@ -24,6 +24,7 @@ from access import policy
 from access.models import AccessRequest
 from accounts.types import Actor
 from audit import reads
+from audit.models import ProcessingActivity
 from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
 from privacy.models import AgreementParty, CaseRestriction, SharingAgreement
@@ -439,3 +440,19 @@ def access_agreement_party(user: Actor, party_id: int) -> AgreementParty:
     return _found(
         AgreementParty.objects.select_related("agreement", "agency").filter(pk=party_id), party_id
     )
+
+
+def access_processing_activity(
+    user: Actor, code: str, *, for_maintenance: bool = False
+) -> ProcessingActivity:
+    """An activity in the register of processing activities: for those who read it, or (for
+    maintenance) the data protection officer. The register holds no personal data: its reads
+    are not in the read audit; its changes are."""
+    allowed = (
+        policy.may_maintain_processing_register(user)
+        if for_maintenance
+        else policy.may_read_processing_register(user)
+    )
+    if not allowed:
+        raise Http404
+    return _found(ProcessingActivity.objects.filter(code=code))

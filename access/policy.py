@@ -21,6 +21,7 @@ from access.models import AccessRequest
 from accounts.models import Level, Role
 from accounts.rules import agency_id_of, clearance_of, is_information_officer, role_of
 from accounts.types import Actor
+from audit.models import ProcessingActivity
 from cases.models import (
     Action,
     AftercareReview,
@@ -742,6 +743,8 @@ def _audit_object_rules(user: Actor) -> dict[type[Model], Q]:
         SharingAgreement: Q() if runs_register else NOTHING,
         AgreementParty: Q() if runs_register else NOTHING,
         SharingDecision: on_case("case_id") & item_filter(user),
+        # Nor does the register of processing activities: its readers follow its history.
+        ProcessingActivity: Q() if may_read_processing_register(user) else NOTHING,
     }
 
 
@@ -998,6 +1001,18 @@ def may_approve_destruction_list(user: Actor, destruction_list: DestructionList)
 
 def may_manage_legal_holds(user: Actor) -> bool:
     return is_information_officer(user) or may_confirm_destruction(user)
+
+
+def may_read_processing_register(user: Actor) -> bool:
+    """The register of processing activities (GDPR art. 30): its keeper, and those who read
+    the audit log by the activity each row served."""
+    return may_maintain_processing_register(user) or may_browse_audit(user)
+
+
+def may_maintain_processing_register(user: Actor) -> bool:
+    """The data protection officer keeps the register (never the technical administrator:
+    the permission takes effect only when a second person confirms it)."""
+    return may_confirm_destruction(user)
 
 
 def may_restrict_processing(user: Actor) -> bool:

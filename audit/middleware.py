@@ -4,6 +4,7 @@ from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest
 
+from audit import activities
 from core.middleware import normalised_ip
 
 
@@ -12,7 +13,15 @@ class AuditAddressMiddleware(AuditlogMiddleware):
     settled (auditlog's own believes the first X-Forwarded-For entry a client sends, and a
     value that is not an address made every audited request fail on PostgreSQL). The port is
     recorded only for a direct connection: behind a proxy it would be the proxy's, or a
-    header the client wrote."""
+    header the client wrote. Every audit row of the request names the processing activity of
+    the page it is for (audit.activities), settled here before the view runs."""
+
+    def __call__(self, request: HttpRequest):
+        with activities.serving_request():
+            return super().__call__(request)
+
+    def process_view(self, request: HttpRequest, *args) -> None:  # noqa: ARG002
+        activities.serving_page(request.resolver_match)
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:

@@ -7,11 +7,14 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case as Conditional
 from django.db.models import F, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils import timezone
 
 from access import policy
 from accounts.types import Actor, User
+from audit.activities import ACTIVITY_KEY
+from audit.models import ProcessingActivity
 from cases.models import Attachment, Case
 
 
@@ -34,7 +37,15 @@ def case_reads(*, user: Actor, case: Case) -> QuerySet[LogEntry]:
     )
 
 
-AUDIT_COLUMNS = ("timestamp", "actor__username", "action", "content_type__model", "object_pk")
+# The processing activity a row served (audit.activities) is no content: every reader sees it.
+AUDIT_COLUMNS = (
+    "timestamp",
+    "actor__username",
+    "action",
+    "content_type__model",
+    "object_pk",
+    "activity",
+)
 # The recorded values, each under its own name: shown (not NULL) only where the policy lets
 # the reader read the object the row is about (policy.audit_values_filter).
 AUDIT_DETAIL_COLUMNS = {
@@ -61,19 +72,24 @@ def audit_log(
     actor: User | None = None,
     object_type: ContentType | None = None,
     object_id: str = "",
+    activity: ProcessingActivity | None = None,
     since: date | None = None,
     until: date | None = None,
 ) -> QuerySet:
     """Audit rows newest first, as dicts of the columns the user may see; filtered in SQL:
     only rows the policy lists for the user, with the values only where they may read them."""
     columns = audit_columns(user=user)
-    rows = LogEntry.objects.filter(policy.audit_entry_filter(user))
+    rows = LogEntry.objects.filter(policy.audit_entry_filter(user)).annotate(
+        activity=KeyTextTransform(ACTIVITY_KEY, "additional_data")
+    )
     if actor is not None:
         rows = rows.filter(actor=actor)
     if object_type is not None:
         rows = rows.filter(content_type=object_type)
     if object_id.strip():
         rows = rows.filter(object_pk=object_id.strip())
+    if activity is not None:
+        rows = rows.filter(**{f"additional_data__{ACTIVITY_KEY}": activity.code})
     zone = timezone.get_current_timezone()
     if since is not None:
         rows = rows.filter(timestamp__gte=datetime.combine(since, time.min, tzinfo=zone))
@@ -88,3 +104,18 @@ def audit_log(
             }
         )
     return rows.order_by("-timestamp", "-pk").values("pk", *columns)
+
+
+# --- The register of processing activities (GDPR art. 30) -------------------------------------
+
+
+def processing_activities(*, user: Actor) -> QuerySet[ProcessingActivity]:
+    if not policy.may_read_processing_register(user):
+        raise Http404
+    return ProcessingActivity.objects.select_related("updated_by").order_by("code")
+
+
+def activity_names() -> dict[str, str]:
+    """{code: name in the reader's language}: for naming the activity of audit rows (one
+    query a page; the register holds no personal data)."""
+    return {activity.code: activity.name for activity in ProcessingActivity.objects.all()}

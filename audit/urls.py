@@ -1,5 +1,6 @@
 """The audit log's pages. config/urls.py mounts them under /audit/ in the `audit:` namespace,
-together with privacy's subject-rights pages that have always lived there."""
+together with privacy's subject-rights pages that have always lived there; and the register of
+processing activities under /processing-activities/ (namespace processing:)."""
 
 from django.urls import path
 
@@ -10,3 +11,13 @@ urlpatterns = [
     path("log/", views.audit_log, name="log"),
     path("log/export/", views.audit_export, name="export"),
 ]
+
+processing_patterns = (
+    [
+        path("", views.processing_list, name="list"),
+        path("new/", views.processing_create, name="create"),
+        path("<slug:code>/", views.processing_detail, name="detail"),
+        path("<slug:code>/edit/", views.processing_edit, name="edit"),
+    ],
+    "processing",
+)

@@ -4,14 +4,18 @@ Thin: parse, call, render; which rows and values a reader sees is the policy's."
 import csv
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
 from accounts import security
 from accounts.models import SecurityEvent
-from audit import forms, selectors
+from audit import forms, selectors, services
+from core.forms import show_refusal
 from core.pagination import paginate, query_without_page
 
 PAGE_SIZE = 50
@@ -35,6 +39,7 @@ def _audit_rows(request: HttpRequest):
             "actor": data["actor"],
             "object_type": data["object_type"],
             "object_id": data["object_id"],
+            "activity": data["activity"],
             "since": data["since"],
             "until": data["until"],
         }
@@ -47,6 +52,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise Http404
     form, rows = _audit_rows(request)
     page = paginate(request, rows, PAGE_SIZE)
+    names = selectors.activity_names()
+    page.object_list = [
+        {**row, "activity_name": names.get(row["activity"] or "", row["activity"])}
+        for row in page.object_list
+    ]
     return render(
         request,
         "audit/audit_log.html",
@@ -98,3 +108,59 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- The register of processing activities (GDPR art. 30) -------------------------------------
+
+
+@login_required
+@doors.page_for(policy.may_read_processing_register)
+def processing_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.processing_activities(user=request.user), PAGE_SIZE)
+    return render(
+        request,
+        "audit/processing_list.html",
+        {"page": page, "may_maintain": policy.may_maintain_processing_register(request.user)},
+    )
+
+
+@login_required
+def processing_detail(request: HttpRequest, code: str) -> HttpResponse:
+    activity = doors.access_processing_activity(request.user, code)
+    return render(
+        request,
+        "audit/processing_detail.html",
+        {
+            "activity": activity,
+            "may_maintain": policy.may_maintain_processing_register(request.user),
+            "may_browse_audit": policy.may_browse_audit(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@doors.page_for(policy.may_maintain_processing_register)
+def processing_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ProcessingActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            activity = services.processing_activity_create(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Registered in the register of processing activities."))
+            return redirect(activity)
+    return render(request, "audit/processing_form.html", {"form": form, "activity": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def processing_edit(request: HttpRequest, code: str) -> HttpResponse:
+    activity = doors.access_processing_activity(request.user, code, for_maintenance=True)
+    form = forms.ProcessingActivityForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            activity = services.processing_activity_update(
+                user=request.user, activity=activity, **form.cleaned_data
+            )
+            messages.success(request, _("Saved."))
+            return redirect(activity)
+    return render(request, "audit/processing_form.html", {"form": form, "activity": activity})

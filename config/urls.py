@@ -12,6 +12,7 @@ urlpatterns = [
     path("retention/", include(privacy_urls.retention_patterns)),
     path("agreements/", include(privacy_urls.agreement_patterns)),
     path("cases/<str:reference>/sharing/", include(privacy_urls.sharing_patterns)),
+    path("processing-activities/", include(audit_urls.processing_patterns)),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -52,4 +52,6 @@ def navigation(request: HttpRequest) -> dict:
     # it; the case workers reach it from the refusal that names it.
     if policy.may_manage_agreements(user) or policy.may_write_releases(user):
         items.append((_("Sharing agreements"), reverse("agreements:list")))
+    if policy.may_read_processing_register(user):
+        items.append((_("Processing activities"), reverse("processing:list")))
     return {"nav_items": items, "nav_profile": user.profile, **session}

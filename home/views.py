@@ -15,7 +15,8 @@ from access import policy
 from access import selectors as access_selectors
 from accounts import security as account_security
 from accounts.models import Role
-from audit import reads
+from audit import activities, reads
+from audit.models import ProcessingActivity
 from cases import people
 from cases import selectors as case_selectors
 from cases.models import Escalation
@@ -30,6 +31,12 @@ from releases import selectors as release_selectors
 REVIEW_DAYS = 14
 NEW_ENTRY_DAYS = 7
 RELEASE_REVIEW_DAYS = 14
+# What a role's home page reads serves (the GDPR art. 30 register); else case management.
+HOME_ACTIVITY = {
+    Role.YOUTH_WORKER: ProcessingActivity.Code.RELEASES,
+    Role.PARTNER: ProcessingActivity.Code.RELEASES,
+    Role.MAYOR_OFFICE: ProcessingActivity.Code.OVERSIGHT,
+}
 
 
 @dataclass
@@ -237,5 +244,6 @@ def home(request: HttpRequest) -> HttpResponse:
         open_to_mayor = oversight_selectors.mayor_escalations(user=user, open_only=True)
         context["mayor_escalations"] = panel("escalation to the mayor", open_to_mayor[:10])
     response = render(request, "home/home.html", context)
-    reads.record_list_read(user=user, page="home", shown=panels)
+    with activities.serving(HOME_ACTIVITY.get(role, ProcessingActivity.Code.CASE_MANAGEMENT)):
+        reads.record_list_read(user=user, page="home", shown=panels)
     return response

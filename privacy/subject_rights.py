@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
+from audit.activities import ACTIVITY_KEY
+from audit.models import ProcessingActivity
 from cases.models import Action, Assessment, Case, ChronologyEntry, Escalation
 from privacy.models import CaseRestriction, SharingDecision
 from releases.models import Release
@@ -78,6 +80,7 @@ def person_access_report(*, user, person) -> dict:
         "person": person,
         "cases": cases,
         "reads": reads,
+        "reads_by_activity": reads_by_activity(reads),
         "releases": releases,
         "sharing_decisions": _sharing_decisions(cases),
     }
@@ -149,8 +152,21 @@ def person_report_data(*, user, person) -> dict:
                 "who": row.actor.get_username() if row.actor else None,
                 "what": row.object_repr,
                 "from": row.remote_addr,
+                "activity": activity_of(row),
             }
             for row in report["reads"]
+        ],
+        "processing_activities": [
+            {
+                "code": group["code"],
+                "name": str(group["activity"]) if group["activity"] else None,
+                "purpose": group["activity"].purpose if group["activity"] else None,
+                "legal_basis": group["activity"].legal_basis if group["activity"] else None,
+                "recipients": group["activity"].recipients if group["activity"] else None,
+                "retention": group["activity"].retention if group["activity"] else None,
+                "reads": len(group["reads"]),
+            }
+            for group in report["reads_by_activity"]
         ],
         "releases": [
             {
@@ -181,3 +197,25 @@ def person_report_data(*, user, person) -> dict:
             for d in report["sharing_decisions"]
         ],
     }
+
+
+# --- The reads by the processing activity they served (GDPR arts. 15(1)(a) to (d), 30) --------
+
+
+def activity_of(row: LogEntry) -> str:
+    """The code of the activity an audit row served ("" for a row from before the register)."""
+    data = row.additional_data
+    return str(data.get(ACTIVITY_KEY) or "") if isinstance(data, dict) else ""
+
+
+def reads_by_activity(reads) -> list[dict]:
+    """[{code, activity (the register's entry, None if unknown), reads}] in the register's
+    order of codes: what each processing read of the person's data was for, on what basis."""
+    groups: dict[str, list[LogEntry]] = {}
+    for row in reads:
+        groups.setdefault(activity_of(row), []).append(row)
+    register = {a.code: a for a in ProcessingActivity.objects.filter(code__in=list(groups))}
+    return [
+        {"code": code, "activity": register.get(code), "reads": rows}
+        for code, rows in sorted(groups.items())
+    ]

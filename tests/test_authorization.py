@@ -424,6 +424,7 @@ def _referral_world(users, case_in, case_out, outsider, other_agency) -> dict:
 
 ALL_SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 CASE_WORKERS = ["social_worker", "police", "police_other", "information_officer", "coordinator"]
+REGISTER_READERS = dict.fromkeys(["mayor_office", "information_officer", "coordinator"], 200)
 
 
 def answer(default: int, anonymous: int = 302, **by_role: int) -> dict[str, int]:
@@ -697,6 +698,21 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=lambda w, scope: {"party_id": getattr(w, f"party_{scope}").pk},
         get=(answer(404, coordinator=200), answer(404, coordinator=200)),
         post=(answer(404, coordinator=200), answer(404, coordinator=200)),
+    ),
+    # The register of processing activities: kept by the data protection officer (the mayor's
+    # office here), read too by those who browse the audit log by activity. No personal data.
+    "processing:list": Expect(get=answer(404, **REGISTER_READERS)),
+    "processing:detail": Expect(
+        kwargs=lambda w, scope: {"code": "releases" if scope == "in" else "security"},
+        get=(answer(404, **REGISTER_READERS), answer(404, **REGISTER_READERS)),
+    ),
+    "processing:create": Expect(
+        get=answer(404, mayor_office=200), post=answer(404, mayor_office=200)
+    ),
+    "processing:edit": Expect(
+        kwargs=lambda w, scope: {"code": "releases" if scope == "in" else "security"},
+        get=(answer(404, mayor_office=200), answer(404, mayor_office=200)),
+        post=(answer(404, mayor_office=200), answer(404, mayor_office=200)),
     ),
     # Retention: the two reviewers (the coordinator, the data protection officer) read the
     # lists and certificates and approve; the information officer and the officer keep holds.

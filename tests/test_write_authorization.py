@@ -42,6 +42,7 @@ from django_otp.oath import TOTP
 from access.models import AccessRequest
 from accounts import security
 from accounts.models import Level, Role, SecurityEvent, SignedInSession
+from audit.models import ProcessingActivity
 from cases.models import (
     Action,
     Assessment,
@@ -303,6 +304,24 @@ def case_ref(a: Attempt) -> dict:
 
 def on_case(attribute: str, name: str) -> Callable[[Attempt], dict]:
     return lambda a: {**case_ref(a), name: a.get(attribute).pk}
+
+
+# The register of processing activities has no reach: "in" and "out" are two of its entries.
+REGISTER_ENTRY = {
+    "name_en": "Camera surveillance",
+    "name_nl": "Camerabewaking",
+    "name_fr": "Vidéosurveillance",
+    "purpose": "Protect the case files room",
+    "legal_basis": "GDPR art. 6(1)(f)",
+    "data_subjects": "Visitors and staff",
+    "data_categories": "Images",
+    "recipients": "The security officer",
+    "retention": "Thirty days",
+}
+
+
+def register_code(a: Attempt) -> str:
+    return "releases" if a.scope == "in" else "security"
 
 
 def on_id(attribute: str, name: str) -> Callable[[Attempt], dict]:
@@ -839,6 +858,25 @@ ACCESS_WRITES = [
         kwargs=on_id("agreement", "agreement_id"),
         data=lambda a: {"ends_on": today_plus(10)},
         effect=lambda a: SharingAgreement.objects.get(pk=a.get("agreement").pk).ends_on is not None,
+    ),
+    Write(
+        "processing:create",
+        "an activity registered in the register of processing activities",
+        inside=written_by("mayor_office"),
+        data=lambda a: {"code": "cctv", **REGISTER_ENTRY},
+        effect=lambda a: ProcessingActivity.objects.filter(code="cctv").exists(),
+    ),
+    Write(
+        "processing:edit",
+        "what the register of processing activities says of an activity",
+        inside=written_by("mayor_office"),
+        outside=written_by("mayor_office"),
+        kwargs=lambda a: {"code": register_code(a)},
+        data=lambda a: REGISTER_ENTRY,
+        effect=lambda a: (
+            ProcessingActivity.objects.get(code=register_code(a)).retention
+            == REGISTER_ENTRY["retention"]
+        ),
     ),
     Write(
         "retention:approve",

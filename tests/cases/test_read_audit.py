@@ -147,6 +147,7 @@ def test_a_page_of_the_case_list_records_one_read_naming_the_cases_shown(
         "read": f"case list: case {case.pk}",
         "search": "",
         "filters": {"status": "intake"},
+        "activity": "case_management",
     }
 
 

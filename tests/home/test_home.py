@@ -99,6 +99,7 @@ def test_the_coordinators_home_records_one_read_of_the_escalations_it_shows(clie
     assert "He was seen near the school again" in body
     (read,) = page_reads(coordinator)
     assert f"escalation {escalation.pk}" in read.additional_data["read"]
+    assert read.additional_data["activity"] == "case_management"
 
 
 def test_the_mayors_home_records_one_read_of_the_escalations_it_shows(client, mayor_office):
@@ -107,6 +108,8 @@ def test_the_mayors_home_records_one_read_of_the_escalations_it_shows(client, ma
     assert "He was seen near the school again" in client.get(reverse("home")).content.decode()
     (read,) = page_reads(mayor_office)
     assert f"escalation to the mayor {escalation.pk}" in read.additional_data["read"]
+    # The mayor's home serves oversight (the register of processing activities).
+    assert read.additional_data["activity"] == "oversight"
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.PARTNER, Role.SOCIAL_WORKER])
