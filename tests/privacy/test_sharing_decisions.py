@@ -360,7 +360,13 @@ def test_the_log_of_a_destroyed_case_keeps_no_personal_data(case, social_worker)
     )
     officer = make_user(role=Role.MAYOR_OFFICE)
     security.data_protection_officer_set(user=officer, is_officer=True)
-    retention.case_destroy(reference=case.reference, confirmed_by=officer)
+    # Destroyed as every case is: a proposed list approved by two reviewers (part 4).
+    proposed = retention.destruction_list_propose()
+    assert proposed is not None and proposed.items.filter(case=case).exists()
+    retention.destruction_list_approve(
+        user=make_user(role=Role.COORDINATOR), destruction_list=proposed
+    )
+    retention.destruction_list_approve(user=officer, destruction_list=proposed)
     decision.refresh_from_db()
     assert (decision.reason, decision.information, decision.recipient) == ("", "", "")
     assert decision.kind == SD.NOT_SHARED
