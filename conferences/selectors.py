@@ -539,18 +539,34 @@ def live_item_shown(*, item: AgendaItem, reader: Actor) -> ItemContext:
     return item_context(item=item, reader=reader)
 
 
-def briefing(*, user: Actor, meeting: Meeting) -> list[ItemContext]:
+def briefing(*, user: Actor, meeting: Meeting, audit: bool = True) -> list[ItemContext]:
     """A reader's briefing: each item they see, with its context as they may read it. The
-    read is recorded once, for the meeting."""
+    read is recorded once, for the meeting (a PDF copy records its own read: audit=False)."""
     if not has_signed(user=user, meeting=meeting):
         return []
-    record_read(user=user, obj=meeting, what="briefing")
+    if audit:
+        record_read(user=user, obj=meeting, what="briefing")
     items = (
         live_agenda(user=user, meeting=meeting)
         .filter(moved_to="")
         .select_related("case__lead_agency", "case__owner", "meeting")
     )
     return [item_context(item=item, reader=user) for item in items]
+
+
+def briefing_level(*, user: Actor, contexts: Sequence[ItemContext]) -> int:
+    """The highest level a briefing shows its reader (for the protective marking of its PDF
+    copy): a case's existence (L1), its person's name (L2, for who may read identities), and
+    each entry, assessment and agency check answer it shows."""
+    levels: list[int] = [Level.L1]
+    identity = policy.may_read_identities(user)
+    for ctx in contexts:
+        if ctx.case is not None:
+            levels.append(Level.L2 if identity else Level.L1)
+        levels.extend(entry.level for entry in ctx.new_entries)
+        levels.extend(assessment.level for assessment in ctx.new_assessments)
+        levels.extend(row.check.level for row in ctx.agency_checks if row.readable and row.check)
+    return max(levels)
 
 
 # --- Attendance on one screen and recusals (issue 17, part 4) --------------------------------

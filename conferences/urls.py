@@ -28,6 +28,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/state/", views.meeting_state, name="state"),
     path("meetings/<int:meeting_id>/reopen/", views.meeting_reopen, name="reopen"),
     path("meetings/<int:meeting_id>/briefing/", views.briefing, name="briefing"),
+    path("meetings/<int:meeting_id>/briefing.pdf", views.briefing_pdf, name="briefing_pdf"),
     path("meetings/<int:meeting_id>/live/", views.live, name="live"),
     path("meetings/<int:meeting_id>/live/now/", views.live_now, name="live_now"),
     path("meetings/<int:meeting_id>/live/<int:item_id>/", views.live_item, name="live_item"),

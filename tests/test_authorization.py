@@ -777,6 +777,7 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
     ),
     "conferences:briefing": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
+    "conferences:briefing_pdf": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
     "conferences:live": Expect(
         kwargs=on_meeting, get=({**MEETING_IN, "coordinator": 302}, MEETING_OUT)
     ),
