@@ -36,6 +36,7 @@ from conferences.models import (
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    MeetingStateChange,
     MinutesApproval,
     Recusal,
     reason_detail_text,
@@ -64,6 +65,12 @@ def upcoming_meetings(*, user: Actor, status: str = "") -> QuerySet[Meeting]:
         .order_by("starts_at")
     )
     return meetings.filter(status=status) if status else meetings
+
+
+def state_history(*, meeting: Meeting) -> QuerySet[MeetingStateChange]:
+    """The meeting's steps (who, when, from which state to which, why), oldest first, for
+    whoever may see the meeting (the caller loaded it through its door). One query."""
+    return meeting.state_changes.select_related("changed_by").order_by("changed_at", "pk")
 
 
 def has_signed(*, user: Actor, meeting: Meeting) -> bool:
@@ -592,11 +599,25 @@ def recusals(*, user: Actor, meeting: Meeting) -> list[Recusal]:
     rows = (
         Recusal.objects.filter(policy.recusal_filter(user), item__meeting=meeting)
         .select_related(
-            "user__profile__agency", "recorded_by", "item__case__person", "item__escalation"
+            "user__profile__agency",
+            "recorded_by",
+            "withdrawn_by",
+            "item__case__person",
+            "item__escalation",
         )
         .order_by("item__order", "item__pk", "declared_at", "pk")
     )
     return label_cases(rows, user=user, case_of=lambda row: row.item.case)
+
+
+def recusal_on_meeting(*, user: Actor, meeting: Meeting, recusal_id: int) -> Recusal | None:
+    """One recusal of the meeting, if it is on an item the user sees (as the minutes list
+    them); None otherwise, whether it exists or not."""
+    return (
+        Recusal.objects.filter(policy.recusal_filter(user), item__meeting=meeting, pk=recusal_id)
+        .select_related("item__meeting")
+        .first()
+    )
 
 
 def recusal_items(*, user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:

@@ -35,6 +35,11 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/live/<int:item_id>/move/", views.live_move, name="live_move"),
     # Issue 17, parts 4 and 5: recusals and agency checks.
     path("meetings/<int:meeting_id>/recusals/new/", views.recusal_add, name="recusal"),
+    path(
+        "meetings/<int:meeting_id>/recusals/withdraw/",
+        views.recusal_withdraw,
+        name="recusal_withdraw",
+    ),
     path("checks/", views.agency_checks_todo, name="checks_todo"),
     path("meetings/<int:meeting_id>/checks/", views.agency_checks, name="checks"),
     path(

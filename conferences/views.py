@@ -138,6 +138,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "attendance": selectors.attendance(meeting=meeting),
             "quorum": selectors.quorum(meeting=meeting),
             "may_chair": policy.may_chair(request.user, meeting.series),
+            "history": selectors.state_history(meeting=meeting),
         },
     )
 
@@ -285,6 +286,12 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
             lambda: services.agenda_restrict(item=item, user=user, **form.cleaned_data),
             _("Restriction saved."),
         )
+    elif action == "budget" and item is not None:
+        form = forms.TimeBudgetForm(request.POST)
+        writes[action] = (
+            lambda: services.agenda_set_time_budget(item=item, user=user, **form.cleaned_data),
+            _("Time for the item saved."),
+        )
     elif action == "guest" and item is not None:
         form = forms.GuestForm(request.POST)
         writes[action] = (
@@ -337,6 +344,7 @@ def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "signatures": selectors.signatures(meeting=meeting),
             "signed": signed,
             "recusals": selectors.recusals(user=request.user, meeting=meeting) if signed else [],
+            "may_withdraw": meeting.status not in (Meeting.Status.FINAL, Meeting.Status.CANCELLED),
         },
     )
 
@@ -376,6 +384,30 @@ def recusal_add(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         "conferences/form.html",
         {"form": form, "title": _("Record a conflict of interest"), "meeting": meeting},
     )
+
+
+@login_required
+@require_POST
+@signed_meeting(for_chair=True)
+def recusal_withdraw(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The chair withdraws a recusal, with a reason, from the attendance page; the minutes
+    keep it as withdrawn."""
+    back = redirect("conferences:attendance", meeting_id=meeting.pk)
+    form = forms.RecusalWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the recusal is withdrawn."))
+        return back
+    recusal = selectors.recusal_on_meeting(
+        user=request.user, meeting=meeting, recusal_id=form.cleaned_data["recusal"]
+    )
+    if recusal is None:
+        raise Http404
+    with show_refusal(request):
+        services.recusal_withdraw(
+            recusal=recusal, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Recusal withdrawn: the item shows to them again."))
+    return back
 
 
 def _item_label(item) -> str:

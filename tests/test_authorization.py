@@ -799,6 +799,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "conferences:recusal": Expect(
         kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
     ),
+    # Withdrawing a recusal is the chair's, posted from the attendance page; a POST naming no
+    # recusal comes back there with a message.
+    "conferences:recusal_withdraw": Expect(
+        kwargs=on_meeting,
+        get=answer(405),
+        post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 302}),
+    ),
     "conferences:checks_todo": Expect(get=answer(404, **dict.fromkeys(CASE_WORKERS, 200))),
     "conferences:checks": Expect(kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT)),
     "conferences:check": Expect(
