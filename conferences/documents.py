@@ -105,7 +105,11 @@ def minutes_pdf(*, reader: Actor, meeting: Meeting) -> IssuedCopy:
         kind=DocumentCopy.Kind.MINUTES,
         level=document.level,
         template="conferences/minutes_pdf.html",
-        context={"document": document, "meeting": meeting},
+        context={
+            "document": document,
+            "meeting": meeting,
+            "recusals": selectors.recusals(user=reader, meeting=meeting),
+        },
         filename=f"minutes-{day}",
     )
 

@@ -1,9 +1,12 @@
 """Issue 17, part 1-4 (what was left): the meeting's history on its page, the time for each
 item set by the chair while the agenda is prepared, and a recusal withdrawn by the chair."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from access import policy
 from cases import services as case_services
@@ -130,6 +133,9 @@ def test_a_withdrawn_recusal_shows_the_item_again_and_stays_in_the_minutes(
     client.force_login(social_worker)
     minutes = client.get(reverse("conferences:minutes", args=[meeting.pk])).content.decode()
     assert "Declared in error: a namesake." in minutes and "Cousin" in minutes
+    copy = client.get(reverse("conferences:minutes_pdf", args=[meeting.pk])).content
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(copy)).pages).split())
+    assert "Declared in error: a namesake." in text and "Withdrawn" in text
     # Recused again later: a new recusal, the withdrawn one kept.
     services.recusal_record(item=item, user=coordinator, attendee=police_officer)
     assert Recusal.objects.filter(item=item, user=police_officer).count() == 2
