@@ -566,8 +566,15 @@ AGENCY_CHECK_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.OPEN)
 
 
 def not_recused(user: Actor) -> Q:
-    """A filter on AgendaItem: the items the user is not recused from."""
-    return ~Q(Exists(Recusal.objects.filter(item_id=OuterRef("pk"), user_id=user.pk)))
+    """A filter on AgendaItem: the items the user is not recused from (a withdrawn recusal
+    no longer hides the item)."""
+    return ~Q(
+        Exists(
+            Recusal.objects.filter(
+                item_id=OuterRef("pk"), user_id=user.pk, withdrawn_at__isnull=True
+            )
+        )
+    )
 
 
 def may_record_recusal(user: Actor, item: AgendaItem) -> bool:

@@ -1,5 +1,5 @@
-"""The documents of a meeting as files (issue 17, part 7): a PDF copy of the minutes (and,
-later, of a briefing pack) for one reader, and a calendar file.
+"""The documents of a meeting as files (issue 17, part 7): a PDF copy of the minutes or of a
+briefing pack for one reader, and a calendar file.
 
 A PDF copy shows what its reader may read, from the same selectors as the pages. Each copy is
 numbered (per meeting and kind of document, DocumentCopy), stamped on every page with the
@@ -105,8 +105,31 @@ def minutes_pdf(*, reader: Actor, meeting: Meeting) -> IssuedCopy:
         kind=DocumentCopy.Kind.MINUTES,
         level=document.level,
         template="conferences/minutes_pdf.html",
-        context={"document": document, "meeting": meeting},
+        context={
+            "document": document,
+            "meeting": meeting,
+            "recusals": selectors.recusals(user=reader, meeting=meeting),
+        },
         filename=f"minutes-{day}",
+    )
+
+
+def briefing_pdf(*, reader: Actor, meeting: Meeting) -> IssuedCopy:
+    """The reader's briefing pack as a PDF copy. There is no stored pack to go stale: each
+    copy is made at the moment it is asked for, from the data as it is then and filtered for
+    its reader by the same selector as the briefing page, so a pack is always "refreshed" (a
+    copy asked for before the meeting shows what was added since the agenda went out). The
+    caller made sure the reader signed the declaration (else the pack is empty)."""
+    contexts = selectors.briefing(user=reader, meeting=meeting, audit=False)
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    return issue_copy(
+        reader=reader,
+        meeting=meeting,
+        kind=DocumentCopy.Kind.BRIEFING_PACK,
+        level=selectors.briefing_level(user=reader, contexts=contexts),
+        template="conferences/briefing_pdf.html",
+        context={"contexts": contexts, "meeting": meeting, "made_at": timezone.now()},
+        filename=f"briefing-{day}",
     )
 
 

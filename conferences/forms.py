@@ -60,6 +60,10 @@ class AdHocMeetingForm(forms.Form):
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
 
+class TimeBudgetForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes for this item"), min_value=1, max_value=120)
+
+
 class AddCaseForm(forms.Form):
     reference = forms.CharField(label=_("Case reference"), max_length=20)
 
@@ -299,6 +303,11 @@ class MoveItemForm(forms.Form):
 
 
 # --- Attendance on one screen and recusals (issue 17, part 4) --------------------------------
+
+
+class RecusalWithdrawForm(forms.Form):
+    recusal = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why withdraw the recusal?"), max_length=300)
 
 
 class AttendanceRowForm(forms.Form):

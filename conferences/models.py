@@ -451,11 +451,26 @@ class Recusal(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Withdrawn by the chair (declared in error, or the interest has gone): the item shows to
+    # the attendee again; the row stays, so the minutes still list it, as withdrawn.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdrawal_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["declared_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "user"], name="one_recusal_per_item_each")
+            models.UniqueConstraint(
+                fields=["item", "user"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_recusal_per_item_each",
+            )
         ]
 
     def __str__(self) -> str:

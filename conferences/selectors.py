@@ -36,6 +36,7 @@ from conferences.models import (
     ConferenceSeries,
     DeclarationSignature,
     Meeting,
+    MeetingStateChange,
     MinutesApproval,
     Recusal,
     reason_detail_text,
@@ -64,6 +65,12 @@ def upcoming_meetings(*, user: Actor, status: str = "") -> QuerySet[Meeting]:
         .order_by("starts_at")
     )
     return meetings.filter(status=status) if status else meetings
+
+
+def state_history(*, meeting: Meeting) -> QuerySet[MeetingStateChange]:
+    """The meeting's steps (who, when, from which state to which, why), oldest first, for
+    whoever may see the meeting (the caller loaded it through its door). One query."""
+    return meeting.state_changes.select_related("changed_by").order_by("changed_at", "pk")
 
 
 def has_signed(*, user: Actor, meeting: Meeting) -> bool:
@@ -539,18 +546,34 @@ def live_item_shown(*, item: AgendaItem, reader: Actor) -> ItemContext:
     return item_context(item=item, reader=reader)
 
 
-def briefing(*, user: Actor, meeting: Meeting) -> list[ItemContext]:
+def briefing(*, user: Actor, meeting: Meeting, audit: bool = True) -> list[ItemContext]:
     """A reader's briefing: each item they see, with its context as they may read it. The
-    read is recorded once, for the meeting."""
+    read is recorded once, for the meeting (a PDF copy records its own read: audit=False)."""
     if not has_signed(user=user, meeting=meeting):
         return []
-    record_read(user=user, obj=meeting, what="briefing")
+    if audit:
+        record_read(user=user, obj=meeting, what="briefing")
     items = (
         live_agenda(user=user, meeting=meeting)
         .filter(moved_to="")
         .select_related("case__lead_agency", "case__owner", "meeting")
     )
     return [item_context(item=item, reader=user) for item in items]
+
+
+def briefing_level(*, user: Actor, contexts: Sequence[ItemContext]) -> int:
+    """The highest level a briefing shows its reader (for the protective marking of its PDF
+    copy): a case's existence (L1), its person's name (L2, for who may read identities), and
+    each entry, assessment and agency check answer it shows."""
+    levels: list[int] = [Level.L1]
+    identity = policy.may_read_identities(user)
+    for ctx in contexts:
+        if ctx.case is not None:
+            levels.append(Level.L2 if identity else Level.L1)
+        levels.extend(entry.level for entry in ctx.new_entries)
+        levels.extend(assessment.level for assessment in ctx.new_assessments)
+        levels.extend(row.check.level for row in ctx.agency_checks if row.readable and row.check)
+    return max(levels)
 
 
 # --- Attendance on one screen and recusals (issue 17, part 4) --------------------------------
@@ -576,11 +599,25 @@ def recusals(*, user: Actor, meeting: Meeting) -> list[Recusal]:
     rows = (
         Recusal.objects.filter(policy.recusal_filter(user), item__meeting=meeting)
         .select_related(
-            "user__profile__agency", "recorded_by", "item__case__person", "item__escalation"
+            "user__profile__agency",
+            "recorded_by",
+            "withdrawn_by",
+            "item__case__person",
+            "item__escalation",
         )
         .order_by("item__order", "item__pk", "declared_at", "pk")
     )
     return label_cases(rows, user=user, case_of=lambda row: row.item.case)
+
+
+def recusal_on_meeting(*, user: Actor, meeting: Meeting, recusal_id: int) -> Recusal | None:
+    """One recusal of the meeting, if it is on an item the user sees (as the minutes list
+    them); None otherwise, whether it exists or not."""
+    return (
+        Recusal.objects.filter(policy.recusal_filter(user), item__meeting=meeting, pk=recusal_id)
+        .select_related("item__meeting")
+        .first()
+    )
 
 
 def recusal_items(*, user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:

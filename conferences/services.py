@@ -319,6 +319,31 @@ def agenda_restrict(*, item: AgendaItem, user: Actor, level: int | None) -> Agen
     return item
 
 
+# The longest an item may be given on the agenda: a conference hears 12-16 cases.
+MAX_TIME_BUDGET_MINUTES = 120
+
+
+@transaction.atomic
+def agenda_set_time_budget(*, item: AgendaItem, user: Actor, minutes: int) -> AgendaItem:
+    """How long the table gives an item, set by the chair while the agenda is prepared (in
+    preparation or published, not once the meeting opened); the live screen's clock runs
+    against it."""
+    _require_on_item(user, item)
+    _require_agenda_open(item.meeting)
+    if item.meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED):
+        raise ValidationError(_("The time for an item is set while the agenda is prepared."))
+    if not 1 <= minutes <= MAX_TIME_BUDGET_MINUTES:
+        raise ValidationError(
+            {
+                "minutes": _("Give between 1 and %(most)d minutes.")
+                % {"most": MAX_TIME_BUDGET_MINUTES}
+            }
+        )
+    item.time_budget_minutes = minutes
+    item.save(update_fields=["time_budget_minutes"])
+    return item
+
+
 @transaction.atomic
 def agenda_invite_guest(*, item: AgendaItem, user: Actor, guest: User) -> AgendaItem:
     """A guest for one item joins the case team until the day after the meeting, and never
@@ -1000,7 +1025,7 @@ def recusal_record(*, item: AgendaItem, user: Actor, attendee: User, interest: s
     _require_editable(item.meeting)
     if attendee.pk not in _invited_ids(item.meeting) and item.guest_id != attendee.pk:
         raise ValidationError({"attendee": _("Only someone invited to the meeting is recused.")})
-    if Recusal.objects.filter(item=item, user=attendee).exists():
+    if Recusal.objects.filter(item=item, user=attendee, withdrawn_at__isnull=True).exists():
         raise ValidationError({"attendee": _("They are already recused from this item.")})
     return Recusal.objects.create(
         item=item,
@@ -1009,6 +1034,29 @@ def recusal_record(*, item: AgendaItem, user: Actor, attendee: User, interest: s
         declared_at=timezone.now(),
         recorded_by=user,
     )
+
+
+@transaction.atomic
+def recusal_withdraw(*, recusal: Recusal, user: Actor, reason: str) -> Recusal:
+    """The chair withdraws a recusal (declared in error, or the interest has gone), saying why:
+    the item shows to the attendee again. The recusal stays on record and the minutes list it
+    as withdrawn, with who withdrew it, when and why. Not once the minutes are final."""
+    locked = (
+        Recusal.objects.select_for_update()
+        .select_related("item__meeting__series")
+        .get(pk=recusal.pk)
+    )
+    _require(policy.may_record_recusal(user, locked.item))
+    _require_editable(locked.item.meeting)
+    if locked.withdrawn_at is not None:
+        raise ValidationError(_("This recusal was already withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the recusal is withdrawn.")})
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = user
+    locked.withdrawal_reason = reason.strip()
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return locked
 
 
 # --- Agency checks before the meeting (issue 17, part 5) -------------------------------------

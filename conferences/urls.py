@@ -28,12 +28,18 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/state/", views.meeting_state, name="state"),
     path("meetings/<int:meeting_id>/reopen/", views.meeting_reopen, name="reopen"),
     path("meetings/<int:meeting_id>/briefing/", views.briefing, name="briefing"),
+    path("meetings/<int:meeting_id>/briefing.pdf", views.briefing_pdf, name="briefing_pdf"),
     path("meetings/<int:meeting_id>/live/", views.live, name="live"),
     path("meetings/<int:meeting_id>/live/now/", views.live_now, name="live_now"),
     path("meetings/<int:meeting_id>/live/<int:item_id>/", views.live_item, name="live_item"),
     path("meetings/<int:meeting_id>/live/<int:item_id>/move/", views.live_move, name="live_move"),
     # Issue 17, parts 4 and 5: recusals and agency checks.
     path("meetings/<int:meeting_id>/recusals/new/", views.recusal_add, name="recusal"),
+    path(
+        "meetings/<int:meeting_id>/recusals/withdraw/",
+        views.recusal_withdraw,
+        name="recusal_withdraw",
+    ),
     path("checks/", views.agency_checks_todo, name="checks_todo"),
     path("meetings/<int:meeting_id>/checks/", views.agency_checks, name="checks"),
     path(

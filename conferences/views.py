@@ -2,6 +2,10 @@
 in access.doors (404 if the user may not see it, 403 if they may not do what the page is for);
 the services ask the policy again. Agenda content only after the user signed the declaration."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +31,33 @@ from conferences import documents, forms, selectors, services
 from conferences.models import AgendaItem, Meeting
 from core.forms import show_refusal
 from core.pagination import paginate
+
+ViewOnMeeting = Callable[..., HttpResponse]
+
+
+def signed_meeting(
+    *, for_chair: bool = False, quiet: bool = False
+) -> Callable[[ViewOnMeeting], ViewOnMeeting]:
+    """The one way into a page that shows agenda content: the meeting comes through its door
+    (404 if the user may not see it, 403 without the chair's rights when `for_chair`), and
+    until the user signed the confidentiality declaration they see nothing of the agenda: a
+    page sends them to the meeting to sign it; a polled fragment (`quiet`) answers 204, so the
+    screen stays as it is. The view receives the meeting instead of its id."""
+
+    def decorate(view: ViewOnMeeting) -> ViewOnMeeting:
+        @wraps(view)
+        def wrapper(request: HttpRequest, meeting_id: int, **kwargs: Any) -> HttpResponse:
+            meeting = access_meeting(request.user, meeting_id, for_chair=for_chair)
+            if not selectors.has_signed(user=request.user, meeting=meeting):
+                if quiet:
+                    return HttpResponse(status=204)
+                messages.info(request, _("Sign the confidentiality declaration first."))
+                return redirect(meeting)
+            return view(request, meeting, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 @login_required
@@ -107,6 +138,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "attendance": selectors.attendance(meeting=meeting),
             "quorum": selectors.quorum(meeting=meeting),
             "may_chair": policy.may_chair(request.user, meeting.series),
+            "history": selectors.state_history(meeting=meeting),
         },
     )
 
@@ -122,11 +154,8 @@ def meeting_sign(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agenda_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
+@signed_meeting(for_chair=True)
+def agenda_edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     bound = {
         "add_case": forms.AddCaseForm(prefix="case"),
         "add_general": forms.AddGeneralItemForm(prefix="general"),
@@ -157,13 +186,10 @@ def agenda_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def agenda_publish_preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting(for_chair=True)
+def agenda_publish_preview(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """Before the agenda goes out: who will be told, and how many items. The button posts
     "publish" to the agenda page, which publishes (services.agenda_publish)."""
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
     items = selectors.agenda(user=request.user, meeting=meeting)
     notified = selectors.meeting_members(meeting=meeting)
     n = len(notified)
@@ -260,6 +286,12 @@ def _agenda_action(request, meeting, bound: dict) -> bool:
             lambda: services.agenda_restrict(item=item, user=user, **form.cleaned_data),
             _("Restriction saved."),
         )
+    elif action == "budget" and item is not None:
+        form = forms.TimeBudgetForm(request.POST)
+        writes[action] = (
+            lambda: services.agenda_set_time_budget(item=item, user=user, **form.cleaned_data),
+            _("Time for the item saved."),
+        )
     elif action == "guest" and item is not None:
         form = forms.GuestForm(request.POST)
         writes[action] = (
@@ -312,19 +344,17 @@ def attendance_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "signatures": selectors.signatures(meeting=meeting),
             "signed": signed,
             "recusals": selectors.recusals(user=request.user, meeting=meeting) if signed else [],
+            "may_withdraw": meeting.status not in (Meeting.Status.FINAL, Meeting.Status.CANCELLED),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recusal_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting(for_chair=True)
+def recusal_add(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The chair records a declared conflict of interest: the attendee is recused from one
     item (issue 17, part 4)."""
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
     items = label_cases(
         selectors.recusal_items(user=request.user, meeting=meeting),
         user=request.user,
@@ -356,6 +386,30 @@ def recusal_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+@signed_meeting(for_chair=True)
+def recusal_withdraw(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The chair withdraws a recusal, with a reason, from the attendance page; the minutes
+    keep it as withdrawn."""
+    back = redirect("conferences:attendance", meeting_id=meeting.pk)
+    form = forms.RecusalWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the recusal is withdrawn."))
+        return back
+    recusal = selectors.recusal_on_meeting(
+        user=request.user, meeting=meeting, recusal_id=form.cleaned_data["recusal"]
+    )
+    if recusal is None:
+        raise Http404
+    with show_refusal(request):
+        services.recusal_withdraw(
+            recusal=recusal, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Recusal withdrawn: the item shows to them again."))
+    return back
+
+
 def _item_label(item) -> str:
     if item.case_id:
         return f"{label_of(item.case)} ({item.case.reference})"
@@ -364,10 +418,8 @@ def _item_label(item) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_minute(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        return redirect(meeting)
+@signed_meeting(for_chair=True)
+def item_minute(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpResponse:
     # 403 unless the user may read the minute the form shows and would replace; the read of
     # what the page shows (the case's reference and status, the minute) is recorded once.
     item = access_agenda_item(request.user, meeting, item_id, for_minute=True)
@@ -445,11 +497,8 @@ def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
+@signed_meeting()
+def minutes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     document = selectors.minutes_document(user=request.user, meeting=meeting)
     return render(
         request,
@@ -471,10 +520,8 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        return redirect(meeting)
+@signed_meeting(for_chair=True)
+def item_amend(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpResponse:
     # The page shows nothing of the item: no read to record.
     item = access_agenda_item(request.user, meeting, item_id, audit=False)
     form = forms.AmendmentForm(request.POST or None, levels=policy.writable_levels(request.user))
@@ -495,13 +542,13 @@ def item_amend(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting()
+def minutes_pdf(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """A numbered PDF copy of the minutes as the reader may read them, marked with their name."""
-    meeting = access_meeting(request.user, meeting_id)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
-    copy = documents.minutes_pdf(reader=request.user, meeting=meeting)
+    return _pdf_response(documents.minutes_pdf(reader=request.user, meeting=meeting))
+
+
+def _pdf_response(copy: documents.IssuedCopy) -> HttpResponse:
     response = HttpResponse(copy.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{copy.filename}"'
     # A copy is made for one reader: no cache keeps it.
@@ -587,13 +634,10 @@ def meeting_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting()
+def live(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The live meeting: the chair is taken to the item on the table (or the first); every
     other member sees the item on the table as they may, updated by htmx (live_now)."""
-    meeting = access_meeting(request.user, meeting_id)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
     if policy.may_run_meeting(request.user, meeting):
         item = selectors.live_current_item(user=request.user, meeting=meeting) or (
             selectors.live_agenda(user=request.user, meeting=meeting).filter(moved_to="").first()
@@ -623,12 +667,10 @@ def _follow_context(request: HttpRequest, meeting: Meeting) -> dict:
 
 @login_required
 @require_GET
-def live_now(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting(quiet=True)
+def live_now(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The fragment an attendee's screen polls every 2 s: 204 when what they may see has not
     changed, else the item on the table as they may see it (its read recorded then)."""
-    meeting = access_meeting(request.user, meeting_id)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        return HttpResponse(status=204)
     context = _follow_context(request, meeting)
     if request.GET.get("seen") == context["token"]:
         return HttpResponse(status=204)
@@ -652,12 +694,10 @@ def _outcome_initial(item: AgendaItem, levels: list[int]) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def live_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+@signed_meeting(for_chair=True)
+def live_item(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpResponse:
     """The chair's live screen, one item at a time: its context, the outcome typed in place,
     "Save and next item", the clock against the item's time budget."""
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        return redirect(meeting)
     user = request.user
     # A POST replaces the minute: only for a chair who may read the one it has (403).
     item = access_agenda_item(user, meeting, item_id, for_minute=request.method == "POST")
@@ -772,17 +812,23 @@ def live_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def briefing(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting()
+def briefing(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """A member's briefing: every item they see, with its context as they may read it."""
-    meeting = access_meeting(request.user, meeting_id)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
     return render(
         request,
         "conferences/live/briefing.html",
         {"meeting": meeting, "contexts": selectors.briefing(user=request.user, meeting=meeting)},
     )
+
+
+@login_required
+@require_GET
+@signed_meeting()
+def briefing_pdf(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The reader's briefing pack as a numbered PDF copy marked with their name, made now from
+    the data as it is (documents.briefing_pdf)."""
+    return _pdf_response(documents.briefing_pdf(reader=request.user, meeting=meeting))
 
 
 # --- Agency checks before the meeting (issue 17, part 5) -------------------------------------
@@ -801,12 +847,9 @@ def agency_checks_todo(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agency_check_answer(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+@signed_meeting()
+def agency_check_answer(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpResponse:
     """A member of an agency asked to check answers for it, on one case of the agenda."""
-    meeting = access_meeting(request.user, meeting_id)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
     item = access_item_for_agency_check(request.user, meeting, item_id)
     label_cases([item], user=request.user, case_of=lambda row: row.case)
     current = selectors.agency_check_of(user=request.user, item=item)
@@ -837,12 +880,9 @@ def agency_check_answer(request: HttpRequest, meeting_id: int, item_id: int) -> 
 
 @login_required
 @require_GET
-def agency_checks(request: HttpRequest, meeting_id: int) -> HttpResponse:
+@signed_meeting(for_chair=True)
+def agency_checks(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """For the chair: each case on the agenda, each agency asked, who has not answered."""
-    meeting = access_meeting(request.user, meeting_id, for_chair=True)
-    if not selectors.has_signed(user=request.user, meeting=meeting):
-        messages.info(request, _("Sign the confidentiality declaration first."))
-        return redirect(meeting)
     items = selectors.agency_checks_for_meeting(user=request.user, meeting=meeting)
     return render(
         request,

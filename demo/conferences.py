@@ -1,5 +1,7 @@
 """Demo conferences: a bi-weekly series with three past meetings (final minutes) and one
-upcoming meeting with a proposed agenda. Idempotent."""
+upcoming meeting with a proposed agenda, published, the agencies' checks partly answered and
+one recusal, so that the checks, the briefing and the live screen have something to show.
+Idempotent."""
 
 from datetime import time, timedelta
 
@@ -9,7 +11,7 @@ from django.utils import timezone
 from access import policy
 from cases.models import Case
 from conferences import services
-from conferences.models import AgendaItem, ConferenceSeries, Meeting
+from conferences.models import AgencyCheck, AgendaItem, ConferenceSeries, Meeting
 
 SERIES_NAME = "Havenstad police-prevention case conference"
 MAC_NAME = "Mayor's Advisory Council"
@@ -115,3 +117,52 @@ def seed(*, city) -> None:
     upcoming.refresh_from_db()
     services.declaration_sign(meeting=upcoming, user=chair)
     services.agenda_propose(meeting=upcoming, user=chair)
+    _prepare(upcoming, chair, social=city.users["social"], police=city.users["police"])
+
+
+# What each agency answers on the upcoming agenda's cases, in turn: (answer, reason or shared
+# text). The police leave the last case unanswered, so the chair sees who has not answered.
+SOCIAL_ANSWERS = [
+    (AgencyCheck.Answer.SHARED, "Known to the social service: the family asked for help."),
+    (AgencyCheck.Answer.NO_TRACE, ""),
+    (AgencyCheck.Answer.NOT_RELEVANT, ""),
+]
+POLICE_ANSWERS = [
+    (AgencyCheck.Answer.HELD, "Part of an ongoing investigation; the information officer decides."),
+    (AgencyCheck.Answer.NO_TRACE, ""),
+    (AgencyCheck.Answer.UNCLEAR, ""),
+]
+
+
+def _prepare(meeting: Meeting, chair, *, social, police) -> None:
+    """The upcoming meeting's agenda published; the agencies answer their checks at their usual
+    level; the police officer is recused from one item (a declared conflict of interest)."""
+    # Publishing puts every case of the agenda "on the agenda": a case under review waits for
+    # the meeting after, so that the city keeps a case in every status (DESIGN section 9).
+    for item in meeting.items.filter(case__status=Case.Status.UNDER_REVIEW):
+        services.agenda_remove(item=item, user=chair)
+    if not meeting.items.exists():
+        return
+    services.agenda_publish(meeting=meeting, user=chair)
+    items = list(meeting.items.filter(case__isnull=False).order_by("order"))
+    for user, answers in ((social, SOCIAL_ANSWERS), (police, POLICE_ANSWERS)):
+        services.declaration_sign(meeting=meeting, user=user)
+        answerable = [item for item in items if policy.may_answer_agency_check(user, item)]
+        if user == police:
+            answerable = answerable[:-1]
+        for item, (answer, text) in zip(answerable, answers, strict=False):
+            services.agency_check_answer(
+                item=item,
+                user=user,
+                answer=answer,
+                level=policy.usual_level(user),
+                reason=text if answer == AgencyCheck.Answer.HELD else "",
+                entry_text=text if answer == AgencyCheck.Answer.SHARED else "",
+            )
+    if items:
+        services.recusal_record(
+            item=items[-1],
+            user=chair,
+            attendee=police,
+            interest="Coaches the young person's football team.",
+        )

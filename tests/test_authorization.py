@@ -880,6 +880,7 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
     ),
     "conferences:briefing": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
+    "conferences:briefing_pdf": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
     "conferences:live": Expect(
         kwargs=on_meeting, get=({**MEETING_IN, "coordinator": 302}, MEETING_OUT)
     ),
@@ -900,6 +901,13 @@ EXPECTATIONS: dict[str, Expect] = {
     # information officer sees the item outside, but their agency is not asked: 403).
     "conferences:recusal": Expect(
         kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT), post=(CHAIR_IN, CHAIR_OUT)
+    ),
+    # Withdrawing a recusal is the chair's, posted from the attendance page; a POST naming no
+    # recusal comes back there with a message.
+    "conferences:recusal_withdraw": Expect(
+        kwargs=on_meeting,
+        get=answer(405),
+        post=({**CHAIR_IN, "coordinator": 302}, {**CHAIR_OUT, "coordinator": 302}),
     ),
     "conferences:checks_todo": Expect(get=answer(404, **dict.fromkeys(CASE_WORKERS, 200))),
     "conferences:checks": Expect(kwargs=on_meeting, get=(CHAIR_IN, CHAIR_OUT)),

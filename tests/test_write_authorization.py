@@ -1187,6 +1187,20 @@ def a_police_l4_minute(a: Attempt) -> None:
     )
 
 
+def a_recusal(a: Attempt) -> dict:
+    """A recusal on the item, recorded by the chair (the social worker inside, the owner of the
+    case outside)."""
+    attendee = a.w.users["social_worker"] if a.scope == "in" else a.w.case_out.owner
+    recusal = Recusal.objects.create(
+        item=a.get("item"),
+        user=attendee,
+        interest="Neighbour of the family",
+        declared_at=timezone.now(),
+        recorded_by=a.w.users["coordinator"],
+    )
+    return {"recusal": recusal}
+
+
 def decided_items(a: Attempt) -> None:
     AgendaItem.objects.filter(meeting=a.get("meeting")).update(
         decision=AgendaItem.Decision.CONTINUE
@@ -1319,6 +1333,16 @@ CONFERENCE_WRITES = [
     ),
     Write(
         "conferences:agenda",
+        "the time for an item set",
+        restricted=True,
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_ITEM_OUT,
+        kwargs=on_meeting,
+        data=agenda("budget", item=lambda a: a.get("item").pk, minutes=25),
+        effect=lambda a: AgendaItem.objects.get(pk=a.get("item").pk).time_budget_minutes == 25,
+    ),
+    Write(
+        "conferences:agenda",
         "a guest for an item joins the case team",
         restricted=False,
         inside=CHAIR_WRITES_IN,
@@ -1366,6 +1390,19 @@ CONFERENCE_WRITES = [
             "interest": "Neighbour of the family",
         },
         effect=lambda a: Recusal.objects.filter(item=a.get("item")).exists(),
+    ),
+    Write(
+        "conferences:recusal_withdraw",
+        "a recusal withdrawn",
+        restricted=True,
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_ITEM_OUT,
+        kwargs=on_meeting,
+        prepare=a_recusal,
+        data=lambda a: {"recusal": a.prepared["recusal"].pk, "reason": "Declared in error."},
+        effect=lambda a: Recusal.objects.filter(
+            pk=a.prepared["recusal"].pk, withdrawn_at__isnull=False
+        ).exists(),
     ),
     Write(
         "conferences:check",

@@ -105,3 +105,21 @@ def test_the_demo_city_tells_the_same_story_at_any_hour(seeded):
     assert open_actions.filter(due_date__lt=today).exists()
     assert open_actions.filter(due_date__gte=today).exists()
     assert not ChronologyEntry.objects.filter(occurred_at__gt=now).exists()
+
+
+def test_the_upcoming_meeting_has_agency_checks_to_show_and_one_recusal(seeded):
+    """Issue 17: the chair's checks page, the briefing and the live screen have answers to
+    show (and one the police have not given), and the attendance page a recusal."""
+    from conferences.models import AgencyCheck, Meeting, Recusal
+
+    upcoming = Meeting.objects.get(
+        series__name=conferences_demo.SERIES_NAME, status=Meeting.Status.PUBLISHED
+    )
+    answers = AgencyCheck.objects.filter(item__meeting=upcoming)
+    assert {"social", "police"} == {
+        check.answered_by.username for check in answers.select_related("answered_by")
+    }
+    assert answers.filter(answer=AgencyCheck.Answer.HELD).exclude(reason="").exists()
+    assert answers.filter(answer=AgencyCheck.Answer.SHARED, entry__isnull=False).exists()
+    recusal = Recusal.objects.get(item__meeting=upcoming)
+    assert recusal.user.username == "police" and recusal.withdrawn_at is None
