@@ -1,2 +1,3 @@
-"""Retention and destruction of cases, subject-access reports, restriction of processing.
+"""Retention and destruction of cases (destruction lists with two reviewers, legal holds, the
+deletion register; `backup` and `restore`), subject-access reports, restriction of processing.
 Imports cases, releases' and audit's models, access, audit.reads, accounts and core."""
