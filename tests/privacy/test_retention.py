@@ -213,7 +213,7 @@ def test_statistics_and_the_dashboard_keep_their_counts(
         case_services.team_add_user(
             case=case, user=coordinator, granted_by=social_worker, reason="coordination"
         )
-    year = cases[0].closed_at.year
+    year = timezone.localtime(cases[0].closed_at).year
 
     def figures():
         board = oversight_selectors.dashboard(user=coordinator)
@@ -222,6 +222,8 @@ def test_statistics_and_the_dashboard_keep_their_counts(
 
     before = figures()
     assert dict(before[0])["Closed"] >= 2
+    closures = dict(dict(before[1])["closures"])
+    assert closures["Risk removed"] == 2
     propose_and_approve(owner, dpo)
     assert DestructionRecord.objects.count() == 2
     assert figures() == before
