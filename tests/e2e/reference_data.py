@@ -9,11 +9,9 @@ is one more line in TRANSLATED.
 
 from modeltranslation.utils import build_localized_fieldname
 
-from audit.models import ProcessingActivity
 from cases.models import ConcernCategory, Indicator
 
 TRANSLATED = [
-    (ProcessingActivity, "name"),
     (ConcernCategory, "name"),
     (Indicator, "name"),
     (Indicator, "description"),
