@@ -62,6 +62,9 @@ APP_ACTIVITY: dict[str, str] = {
 MODEL_ACTIVITY: dict[tuple[str, str], str] = {
     ("privacy", "caserestriction"): Code.SUBJECT_RIGHTS,
     ("privacy", "destructionrecord"): Code.RETENTION,
+    ("privacy", "destructionlist"): Code.RETENTION,
+    ("privacy", "destructionlistitem"): Code.RETENTION,
+    ("privacy", "legalhold"): Code.RETENTION,
     ("audit", "processingactivity"): Code.GOVERNANCE,
 }
 NAMESPACE_ACTIVITY: dict[str, str] = {

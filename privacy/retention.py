@@ -50,7 +50,7 @@ from django.utils.translation import gettext_lazy
 from access import policy
 from accounts.models import Role, SecurityEvent
 from accounts.types import Actor
-from audit import reads
+from audit import activities, reads
 from audit.models import AuditRetentionRun, AuditSeal
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
 from core.dates import years_before
@@ -333,6 +333,7 @@ def _next_list_reference(now: datetime) -> str:
     return f"DL-{year}-{taken + 1:04d}"
 
 
+@activities.serving(activities.Code.RETENTION)
 @transaction.atomic
 def destruction_list_propose(*, now: datetime | None = None) -> DestructionList | None:
     """The daily job: put the cases due that no list waiting for approval holds on a new list,
@@ -390,7 +391,10 @@ def destruction_list_approve(*, user: Actor, destruction_list: DestructionList) 
     return locked
 
 
+@activities.serving(activities.Code.RETENTION)
 def _destroy_list(destruction_list: DestructionList) -> None:
+    """Every audit row of a destruction serves retention, whoever's case and whatever runs it
+    (the approval's page, the restore re-applying the register)."""
     items = destruction_list.items.select_related("case").order_by("case__closed_at", "pk")
     reviewers = (destruction_list.owner_approved_by, destruction_list.officer_approved_by)
     lines = []

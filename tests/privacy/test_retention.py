@@ -347,3 +347,18 @@ def test_nobody_but_the_two_reviewers_approves_and_only_what_is_due_goes(
     assert not DestructionRecord.objects.exists()
     assert not settings.DELETION_REGISTER_PATH.exists()
     assert young.reference not in retention.cases_due().values_list("reference", flat=True)
+
+
+def test_every_audit_row_of_a_destruction_serves_retention(
+    social_worker, owner, dpo, settings, tmp_path
+):
+    """Whatever app the erased rows belong to (cases, releases...), the job and the destruction
+    are filed under the retention activity of the register (issue 18, part 3)."""
+    settings.MEDIA_ROOT = tmp_path
+    closed_case(social_worker, years_ago=6)
+    before = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    propose_and_approve(owner, dpo)
+    written = LogEntry.objects.filter(pk__gt=before)
+    activities = {row.additional_data.get("activity") for row in written}
+    assert written.count() > 3
+    assert activities == {"retention"}
