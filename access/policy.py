@@ -54,6 +54,7 @@ from privacy.models import (
     AgreementParty,
     CaseRestriction,
     DestructionList,
+    DestructionRecord,
     SharingAgreement,
     SharingDecision,
 )
@@ -122,6 +123,16 @@ def _case_grants(user: Actor) -> QuerySet:
     grants = user_grant.union(group_grant, all=True)
     setattr(user, "_case_grants", ((user.pk, today), grants))  # noqa: B010 (a private cache)
     return grants
+
+
+def dashboard_case_filter(user: Actor) -> Q:
+    """The cases the dashboard counts: those the user sees, and the empty shells of destroyed
+    cases their agency led (destruction removes the grants; statistics keep their counts, and
+    nothing of a shell is shown)."""
+    if not may_see_dashboard(user):
+        return NOTHING
+    destroyed = Exists(DestructionRecord.objects.filter(reference=OuterRef("reference")))
+    return case_filter(user) | Q(destroyed, lead_agency_id=agency_id_of(user))
 
 
 # --- Rule 2: which items on a visible case ---------------------------------------------------

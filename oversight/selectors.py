@@ -8,7 +8,6 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -27,11 +26,9 @@ from django.utils.functional import Promise
 
 from access import policy
 from access.doors import MAYOR_ESCALATION_FIELDS
-from accounts.rules import agency_id_of
 from accounts.types import Actor
 from cases.models import Action, Case, Escalation
 from conferences.models import AgendaItem, Attendance
-from privacy.models import DestructionRecord
 from referrals import selectors as referral_selectors
 from referrals.models import Referral
 
@@ -66,12 +63,8 @@ def dashboard(*, user: Actor) -> Dashboard:
     cases_url = reverse("cases:list")
     today = timezone.localdate()
     year_ago = timezone.now() - timedelta(days=365)
-    # A case destroyed at the end of its retention loses its grants but is still counted (an
-    # empty shell), by the agency that led it.
-    destroyed = Exists(DestructionRecord.objects.filter(reference=OuterRef("reference")))
-    cases = Case.objects.filter(
-        policy.case_filter(user) | (Q(lead_agency_id=agency_id_of(user)) & destroyed)
-    )
+    # Destroyed cases are still counted, as empty shells (the policy says whose).
+    cases = Case.objects.filter(policy.dashboard_case_filter(user))
     board = Dashboard()
 
     # Every count over the visible cases in one pass: the visible set is worked out once.
