@@ -362,3 +362,25 @@ def test_every_audit_row_of_a_destruction_serves_retention(
     activities = {row.additional_data.get("activity") for row in written}
     assert written.count() > 3
     assert activities == {"retention"}
+
+
+def test_a_destroyed_case_counts_only_on_the_dashboard_of_the_agency_that_led_it(
+    social_worker, owner, dpo, settings, tmp_path
+):
+    """The shell of a destroyed case is counted (policy.dashboard_case_filter) for a coordinator
+    of its lead agency, never for one elsewhere, who did not count it before either."""
+    settings.MEDIA_ROOT = tmp_path
+    elsewhere = make_user(role=Role.COORDINATOR)
+    assert elsewhere.profile.agency_id != social_worker.profile.agency_id
+    closed_case(social_worker, years_ago=6)
+
+    def closed_for(user) -> int:
+        board = oversight_selectors.dashboard(user=user)
+        return {str(f.label): f.value for f in board.by_status}["Closed"]
+
+    before = closed_for(elsewhere)
+    propose_and_approve(owner, dpo)
+    assert DestructionRecord.objects.count() == 1
+    assert closed_for(elsewhere) == before == 0
+    same_agency = make_user(role=Role.COORDINATOR, agency=social_worker.profile.agency)
+    assert closed_for(same_agency) == 1
