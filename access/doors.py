@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
@@ -26,7 +27,7 @@ from accounts.types import Actor
 from audit import reads
 from audit.models import ProcessingActivity
 from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation
-from conferences.models import AgendaItem, ConferenceSeries, Meeting
+from conferences.models import AgendaItem, ConferenceSeries, DeclarationSignature, Meeting
 from privacy.models import AgreementParty, CaseRestriction, SharingAgreement
 from referrals.models import OutboundReferral, Referral
 from releases.models import Release
@@ -178,9 +179,20 @@ def access_meeting(
     audit is off by default: a meeting shows case content only through its agenda and its
     minutes, and conferences.selectors.agenda/minutes record that read themselves, once, when
     they return it (after the declaration is signed)."""
-    meeting = _found(
-        Meeting.objects.filter(policy.meeting_filter(user), pk=meeting_id).select_related("series")
+    # Whether the user signed the confidentiality declaration comes in the same query (the
+    # page asks it before showing any agenda: conferences.selectors.has_signed reads it), and
+    # who finalised the minutes (their status line names them).
+    signature = DeclarationSignature.objects.filter(
+        meeting=OuterRef("pk"),
+        user_id=user.pk,
+        version=settings.CONFIDENTIALITY_DECLARATION_VERSION,
     )
+    meeting = _found(
+        Meeting.objects.filter(policy.meeting_filter(user), pk=meeting_id)
+        .select_related("series", "finalised_by")
+        .annotate(signed_when_opened=Exists(signature))
+    )
+    setattr(meeting, "signed_when_opened_by", user.pk)  # noqa: B010 (whose answer it is)
     if for_chair and not policy.may_chair(user, meeting.series):
         raise PermissionDenied
     if audit:

@@ -74,6 +74,11 @@ def state_history(*, meeting: Meeting) -> QuerySet[MeetingStateChange]:
 
 
 def has_signed(*, user: Actor, meeting: Meeting) -> bool:
+    """Whether the user signed the meeting's confidentiality declaration (its current version).
+    A meeting opened by this user through its door (access.doors.access_meeting) brings the
+    answer with it, read in the same query: no query of its own then."""
+    if getattr(meeting, "signed_when_opened_by", None) == user.pk and user.pk is not None:
+        return bool(getattr(meeting, "signed_when_opened"))  # noqa: B009 (an annotation)
     return DeclarationSignature.objects.filter(
         meeting=meeting, user=user, version=settings.CONFIDENTIALITY_DECLARATION_VERSION
     ).exists()
