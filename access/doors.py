@@ -216,12 +216,41 @@ def access_agenda_item(
             policy.agenda_item_filter(user), meeting=meeting, pk=item_id
         ).select_related("case__person", "case__lead_agency", "escalation", "guest")
     )
+    return _opened_item(user, meeting, item, for_minute=for_minute, audit=audit)
+
+
+def _opened_item(
+    user: Actor, meeting: Meeting, item: AgendaItem, *, for_minute: bool, audit: bool
+) -> AgendaItem:
     item.meeting = meeting
     if for_minute and not policy.may_replace_minute(user, item):
         raise PermissionDenied
     if audit:
         reads.record_read(user=user, obj=item, what="minute" if for_minute else "agenda item")
     return item
+
+
+def access_agenda_item_on_agenda(
+    user: Actor, meeting: Meeting, item_id: int, *, for_minute: bool = False
+) -> tuple[AgendaItem, list[AgendaItem]]:
+    """access_agenda_item for a page that lists the user's whole agenda of the meeting beside
+    the item (the chair's live screen), and the agenda with it, in one query: the items the
+    user sees (the same filter, policy.agenda_item_filter, in SQL), in agenda order, moved
+    ones included; the item is the one among them with this id, 404 if there is none. Same
+    403 and the same recorded read as access_agenda_item."""
+    if not 0 < item_id <= _LARGEST_ID:
+        raise Http404
+    agenda = list(
+        meeting.items.filter(policy.agenda_item_filter(user))
+        .select_related("case__person", "case__lead_agency", "escalation", "guest")
+        .order_by("order", "pk")
+    )
+    item = next((row for row in agenda if row.pk == item_id), None)
+    if item is None:
+        raise Http404
+    for row in agenda:
+        row.meeting = meeting
+    return _opened_item(user, meeting, item, for_minute=for_minute, audit=True), agenda
 
 
 def access_item_for_agency_check(user: Actor, meeting: Meeting, item_id: int) -> AgendaItem:

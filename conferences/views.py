@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import policy
 from access.doors import (
     access_agenda_item,
+    access_agenda_item_on_agenda,
     access_item_for_agency_check,
     access_meeting,
     access_series,
@@ -700,7 +701,10 @@ def live_item(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpRespo
     "Save and next item", the clock against the item's time budget."""
     user = request.user
     # A POST replaces the minute: only for a chair who may read the one it has (403).
-    item = access_agenda_item(user, meeting, item_id, for_minute=request.method == "POST")
+    # The item and the agenda listed beside it, in one query (the same policy filter).
+    item, agenda = access_agenda_item_on_agenda(
+        user, meeting, item_id, for_minute=request.method == "POST"
+    )
     here = redirect("conferences:live_item", meeting_id=meeting.pk, item_id=item.pk)
     levels = policy.writable_levels(user)
     owners = (
@@ -760,11 +764,7 @@ def live_item(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpRespo
             "meeting": meeting,
             "item": item,
             "ctx": selectors.item_context(item=item, reader=user),
-            "agenda": label_cases(
-                selectors.live_agenda(user=user, meeting=meeting),
-                user=user,
-                case_of=lambda row: row.case,
-            ),
+            "agenda": label_cases(agenda, user=user, case_of=lambda row: row.case),
             "form": form,
             "conflict": conflict,
             # The door let the item through: the chair sees it.
