@@ -6,10 +6,15 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from access.doors import access_agenda_item, access_meeting, access_series
+from access.doors import (
+    access_agenda_item,
+    access_agenda_item_on_agenda,
+    access_meeting,
+    access_series,
+)
 from accounts.models import Level, Role
 from cases import services as case_services
-from conferences import services
+from conferences import selectors, services
 from tests.factories import make_case, make_user, set_meeting_status
 
 
@@ -108,3 +113,56 @@ def test_the_item_door_refuses_a_minute_the_user_may_not_read(
 def test_a_member_who_does_not_chair_may_not_write_a_minute(meeting, item, social_worker):
     with pytest.raises(PermissionDenied):
         access_agenda_item(social_worker, meeting, item.pk, for_minute=True)
+
+
+def test_the_meeting_door_brings_its_openers_signature_and_only_theirs(
+    meeting, coordinator, social_worker, django_assert_num_queries
+):
+    services.declaration_sign(meeting=meeting, user=coordinator)
+    opened = access_meeting(coordinator, meeting.pk)
+    with django_assert_num_queries(0):
+        assert selectors.has_signed(user=coordinator, meeting=opened)
+    # Another user's signature is asked of the database, not taken from the opener's.
+    with django_assert_num_queries(1):
+        assert not selectors.has_signed(user=social_worker, meeting=opened)
+    assert not selectors.has_signed(
+        user=social_worker, meeting=access_meeting(social_worker, meeting.pk)
+    )
+    services.declaration_sign(meeting=meeting, user=social_worker)
+    with django_assert_num_queries(1):
+        assert selectors.has_signed(user=social_worker, meeting=opened)
+
+
+def test_the_item_door_with_the_agenda_hides_what_the_item_door_hides(
+    meeting, item, coordinator, social_worker, police_officer
+):
+    services.agenda_restrict(item=item, user=coordinator, level=Level.L4)
+    other = services.agenda_add_case(
+        meeting=meeting,
+        user=coordinator,
+        case=make_case(owner=social_worker, lead_agency=coordinator.profile.agency),
+    )
+    for user in (coordinator, social_worker):
+        with pytest.raises(Http404):
+            access_agenda_item_on_agenda(user, meeting, item.pk)
+    found, agenda = access_agenda_item_on_agenda(coordinator, meeting, other.pk)
+    assert found == other
+    assert item not in agenda
+    assert other in agenda
+    found, agenda = access_agenda_item_on_agenda(police_officer, meeting, item.pk)
+    assert found == item
+    assert item in agenda
+    for missing in (0, -1, 2**63, other.pk + 1000):
+        with pytest.raises(Http404):
+            access_agenda_item_on_agenda(coordinator, meeting, missing)
+
+
+def test_the_item_door_with_the_agenda_refuses_and_records_as_the_item_door(
+    meeting, item, coordinator, social_worker
+):
+    before = reads()
+    with pytest.raises(PermissionDenied):
+        access_agenda_item_on_agenda(social_worker, meeting, item.pk, for_minute=True)
+    assert reads() == before
+    access_agenda_item_on_agenda(coordinator, meeting, item.pk)
+    assert reads() == before + 1
