@@ -22,6 +22,23 @@ def members_choices():
     )
 
 
+def _agreement_field() -> forms.ModelChoiceField:
+    """Only agreements in force today (the queryset is set per form); none pre-selected, as a
+    wrong guess would disclose under the wrong terms."""
+    return forms.ModelChoiceField(
+        label=_("Sharing agreement"),
+        help_text=_(
+            "The agreement the series shares under. It must cover the agency of every member."
+        ),
+        queryset=SharingAgreement.objects.none(),
+        empty_label=_("Choose an agreement"),
+        error_messages={
+            "required": _("Choose the sharing agreement the series shares under."),
+            "invalid_choice": _("That agreement is not in force today."),
+        },
+    )
+
+
 class SeriesForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ConferenceSeries.Kind.choices)
@@ -42,24 +59,20 @@ class SeriesForm(forms.Form):
     cutoff_days = forms.IntegerField(
         label=_("Agenda cut-off (days before)"), min_value=0, max_value=30, initial=2
     )
-    # Only agreements in force today; none pre-selected (a wrong guess would disclose).
-    agreement = forms.ModelChoiceField(
-        label=_("Sharing agreement"),
-        help_text=_(
-            "The agreement the series shares under. It must cover the agency of every member."
-        ),
-        queryset=SharingAgreement.objects.none(),
-        empty_label=_("Choose an agreement"),
-        error_messages={
-            "required": _("Choose the sharing agreement the series shares under."),
-            "invalid_choice": _("That agreement is not in force today."),
-        },
-    )
+    agreement = _agreement_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = members_choices()
         self.fields["core_members"].queryset = members_choices()
+        self.fields["agreement"].queryset = privacy_selectors.agreements_in_force()
+
+
+class SeriesAgreementForm(forms.Form):
+    agreement = _agreement_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = privacy_selectors.agreements_in_force()
 
 

@@ -175,10 +175,10 @@ def series_create(
 def series_set_agreement(
     *, series: ConferenceSeries, user: Actor, agreement: SharingAgreement
 ) -> ConferenceSeries:
-    """The coordinator names the agreement a series shares under (a series from before
-    agreements were named has none, and publishes nothing until it has): one in force that
-    covers every core member's agency."""
-    _require(policy.may_run_conferences(user))
+    """The chair (the coordinator chairs every series) names the agreement a series shares
+    under (a series from before agreements were named has none, and publishes nothing until
+    it has): one in force that covers every core member's agency."""
+    _require_chair(user, series)
     locked = ConferenceSeries.objects.select_for_update().get(pk=series.pk)
     members = set(locked.core_members.all()) | {locked.chair}
     refusal = _agreement_refusal(
