@@ -124,12 +124,14 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def series_agreement(request: HttpRequest, series_id: int) -> HttpResponse:
     """The chair names the sharing agreement the series shares under (issue 18)."""
     series = access_series(request.user, series_id, for_chair=True)
-    form = forms.SeriesAgreementForm(request.POST)
-    if form.is_valid():
+    form = forms.SeriesAgreementForm(
+        request.POST or None, initial={"agreement": series.agreement_id}
+    )
+    if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
             services.series_set_agreement(
                 series=series, user=request.user, agreement=form.cleaned_data["agreement"]
@@ -139,7 +141,11 @@ def series_agreement(request: HttpRequest, series_id: int) -> HttpResponse:
     return render(
         request,
         "conferences/form.html",
-        {"form": form, "title": _("Sharing agreement of the series")},
+        {
+            "form": form,
+            "title": _("Sharing agreement of the series"),
+            "button": _("Name this agreement"),
+        },
     )
 
 
