@@ -1077,6 +1077,38 @@ def disclosure_agreement(
     return covering.order_by("-starts_on", "-pk").first()
 
 
+# A conference series discloses under the agreement it names (issue 18): case information first
+# reaches the table when its agenda is published, and is talked through when a meeting opens.
+# So its agreement must be in force that day and have every member and guest's agency among its
+# signed parties when the series is set up, when a guest is invited, when an agenda is published
+# and when a meeting opens. An agreement that ended stops new publications and meetings under it;
+# minutes already made stay readable (reading them asks nothing of the agreement).
+NO_AGREEMENT = "no_agreement"
+AGREEMENT_NOT_IN_FORCE = "not_in_force"
+AGREEMENT_NOT_COVERING = "not_covering"
+
+
+def conference_agreement_refusal(
+    *, agreement: SharingAgreement | None, agency_ids: Iterable[int], on: date | None = None
+) -> tuple[str, frozenset[int]] | None:
+    """Why a conference series may not disclose to these agencies under this agreement, or
+    None if it may: NO_AGREEMENT (none named), AGREEMENT_NOT_IN_FORCE (not started, ended or
+    not signed by all), or AGREEMENT_NOT_COVERING with the agencies that are not its parties."""
+    if agreement is None:
+        return NO_AGREEMENT, frozenset()
+    day = on or timezone.localdate()
+    if not SharingAgreement.objects.in_force(day).filter(pk=agreement.pk).exists():
+        return AGREEMENT_NOT_IN_FORCE, frozenset()
+    wanted = {pk for pk in agency_ids if pk is not None}
+    parties = set(
+        AgreementParty.objects.filter(agreement=agreement, agency_id__in=wanted).values_list(
+            "agency_id", flat=True
+        )
+    )
+    outside = frozenset(wanted - parties)
+    return (AGREEMENT_NOT_COVERING, outside) if outside else None
+
+
 # --- The sharing-decision log (DESIGN 8) ---
 # Each decision to share or not to share is a case item (DESIGN 3: "every piece of case
 # information carries a level and the agency it came from"), because a reason for not sharing

@@ -8,6 +8,8 @@ from accounts.models import Level, Role
 from cases.models import Action, Case
 from conferences.models import AgencyCheck, AgendaItem, Attendance, ConferenceSeries, Meeting
 from core.forms import DATE, UserChoiceField, UsersChoiceField, WallClockDateTimeField
+from privacy import selectors as privacy_selectors
+from privacy.models import SharingAgreement
 
 
 def members_choices():
@@ -17,6 +19,23 @@ def members_choices():
         .exclude(profile__role=Role.ADMIN)
         .select_related("profile__agency")
         .order_by("last_name", "first_name")
+    )
+
+
+def _agreement_field() -> forms.ModelChoiceField:
+    """Only agreements in force today (the queryset is set per form); none pre-selected, as a
+    wrong guess would disclose under the wrong terms."""
+    return forms.ModelChoiceField(
+        label=_("Sharing agreement"),
+        help_text=_(
+            "The agreement the series shares under. It must cover the agency of every member."
+        ),
+        queryset=SharingAgreement.objects.none(),
+        empty_label=_("Choose an agreement"),
+        error_messages={
+            "required": _("Choose the sharing agreement the series shares under."),
+            "invalid_choice": _("That agreement is not in force today."),
+        },
     )
 
 
@@ -40,11 +59,21 @@ class SeriesForm(forms.Form):
     cutoff_days = forms.IntegerField(
         label=_("Agenda cut-off (days before)"), min_value=0, max_value=30, initial=2
     )
+    agreement = _agreement_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = members_choices()
         self.fields["core_members"].queryset = members_choices()
+        self.fields["agreement"].queryset = privacy_selectors.agreements_in_force()
+
+
+class SeriesAgreementForm(forms.Form):
+    agreement = _agreement_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = privacy_selectors.agreements_in_force()
 
 
 class MeetingFilterForm(forms.Form):

@@ -45,6 +45,18 @@ class ConferenceSeries(models.Model):
     default_location = models.CharField(_("default location"), max_length=200, blank=True)
     cutoff_days = models.PositiveSmallIntegerField(_("agenda cut-off, days before"), default=2)
     is_active = models.BooleanField(_("active"), default=True)
+    # The sharing agreement the series discloses under (issue 18): it must be in force and
+    # cover every member's and guest's agency when an agenda is published or a meeting opens.
+    # Null only for a series from before agreements were named: it publishes nothing until
+    # the coordinator names one.
+    agreement = models.ForeignKey(
+        "privacy.SharingAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conference_series",
+        verbose_name=_("sharing agreement"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import policy
-from accounts.models import Level
+from accounts.models import Agency, Level
 from accounts.types import Actor, User
 from cases import services as case_services
 from cases.models import Case, ChronologyEntry, Escalation, GrantEvent, StatusChange
@@ -34,7 +34,7 @@ from conferences.models import (
 )
 from conferences.notifications import notify_agenda_published
 from core.notifications import send_content_free as _send
-from privacy.models import SharingDecision
+from privacy.models import SharingAgreement, SharingDecision
 
 S = Case.Status
 D = AgendaItem.Decision
@@ -77,6 +77,46 @@ def next_start(series: ConferenceSeries, after: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(day, series.start_time))
 
 
+def _agency_ids_of(users: Iterable[User]) -> set[int]:
+    return set(
+        Agency.objects.filter(profiles__user__in=[u.pk for u in users]).values_list("pk", flat=True)
+    )
+
+
+def _agency_names(agency_ids: Iterable[int]) -> str:
+    return ", ".join(sorted(str(a) for a in Agency.objects.filter(pk__in=list(agency_ids))))
+
+
+def _agreement_refusal(
+    agreement: SharingAgreement | None, agency_ids: Iterable[int], *, not_covering: str
+) -> str | None:
+    """The policy's answer (conference_agreement_refusal) in words, or None if it allows:
+    `not_covering` is the message for an agreement that leaves agencies out, with
+    %(agreement)s and %(agencies)s."""
+    refusal = policy.conference_agreement_refusal(agreement=agreement, agency_ids=agency_ids)
+    if refusal is None:
+        return None
+    reason, outside = refusal
+    if reason == policy.NO_AGREEMENT or agreement is None:
+        return _(
+            "This series names no sharing agreement: the coordinator must name an agreement "
+            "in force that covers every member's agency first."
+        )
+    if reason == policy.AGREEMENT_NOT_IN_FORCE:
+        return _(
+            "%(agreement)s is not in force today: nothing new can be shared under it. Name an "
+            "agreement in force for the series."
+        ) % {"agreement": agreement}
+    return not_covering % {"agreement": agreement, "agencies": _agency_names(outside)}
+
+
+def _members_not_covered() -> str:
+    return _(
+        "%(agreement)s does not cover %(agencies)s: choose an agreement that does, or other "
+        "members."
+    )
+
+
 @transaction.atomic
 def series_create(
     *,
@@ -90,11 +130,31 @@ def series_create(
     start_time: time = time(9, 30),
     default_location: str = "",
     cutoff_days: int = 2,
+    agreement: SharingAgreement | None = None,
 ) -> ConferenceSeries:
+    """Under the sharing agreement named, or else the one in force that covers every member's
+    agency (issue 18): refused if it is not in force or leaves a member's agency out."""
     if not policy.may_run_conferences(user):
         raise PermissionDenied
     if cadence_days < 1:
         raise ValidationError({"cadence_days": _("A series meets at least every day.")})
+    members = set(core_members) | {chair}
+    agency_ids = _agency_ids_of(members)
+    if agreement is None:
+        agreement = policy.disclosure_agreement(agency_ids=agency_ids)
+        if agreement is None:
+            raise ValidationError(
+                {
+                    "agreement": _(
+                        "No sharing agreement in force covers every member (%(agencies)s): ask "
+                        "for one to be signed, or choose other members."
+                    )
+                    % {"agencies": _agency_names(agency_ids)}
+                }
+            )
+    refusal = _agreement_refusal(agreement, agency_ids, not_covering=_members_not_covered())
+    if refusal:
+        raise ValidationError({"agreement": refusal})
     series = ConferenceSeries.objects.create(
         name=name,
         kind=kind,
@@ -104,10 +164,59 @@ def series_create(
         start_time=start_time,
         default_location=default_location,
         cutoff_days=cutoff_days,
+        agreement=agreement,
     )
-    series.core_members.set(set(core_members) | {chair})
+    series.core_members.set(members)
     meeting_ensure_upcoming(series=series)
     return series
+
+
+@transaction.atomic
+def series_set_agreement(
+    *, series: ConferenceSeries, user: Actor, agreement: SharingAgreement
+) -> ConferenceSeries:
+    """The chair (the coordinator chairs every series) names the agreement a series shares
+    under (a series from before agreements were named has none, and publishes nothing until
+    it has): one in force that covers every core member's agency."""
+    _require_chair(user, series)
+    locked = ConferenceSeries.objects.select_for_update().get(pk=series.pk)
+    members = set(locked.core_members.all()) | {locked.chair}
+    refusal = _agreement_refusal(
+        agreement, _agency_ids_of(members), not_covering=_members_not_covered()
+    )
+    if refusal:
+        raise ValidationError({"agreement": refusal})
+    locked.agreement = agreement
+    locked.save(update_fields=["agreement"])
+    return locked
+
+
+def _require_table_covered(meeting: Meeting) -> None:
+    """Case information reaches the table when the agenda is published and is talked through
+    when the meeting opens: both only under the series' agreement, in force that day and
+    covering the agency of everyone at the table (core members, attendees and guests)."""
+    series = meeting.series
+    at_table = (
+        Q(conference_series=series)
+        | Q(pk=series.chair_id)
+        | Q(attendances__meeting=meeting)
+        | Q(guest_items__meeting=meeting)
+    )
+    agency_ids = set(
+        Agency.objects.filter(
+            profiles__user__in=User.objects.filter(at_table).values("pk")
+        ).values_list("pk", flat=True)
+    )
+    refusal = _agreement_refusal(
+        series.agreement,
+        agency_ids,
+        not_covering=_(
+            "%(agreement)s does not cover %(agencies)s, whose people sit at this meeting: name "
+            "an agreement for the series that covers them, or take them off the meeting."
+        ),
+    )
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _new_meeting(series: ConferenceSeries, starts_at: datetime, *, ad_hoc: bool = False) -> Meeting:
@@ -354,6 +463,16 @@ def agenda_invite_guest(*, item: AgendaItem, user: Actor, guest: User) -> Agenda
         raise ValidationError(_("Guests are invited for a case item."))
     _require(policy.may_invite_guest(user, item))
     _require_agenda_open(meeting)
+    refusal = _agreement_refusal(
+        meeting.series.agreement,
+        _agency_ids_of([guest]),
+        not_covering=_(
+            "%(agreement)s, under which this series shares, does not cover %(agencies)s: "
+            "invite someone from an agency it covers."
+        ),
+    )
+    if refusal:
+        raise ValidationError({"guest": refusal})
     ends_on = policy.guest_grant_ends_on(meeting)
     if ends_on < timezone.localdate():
         raise ValidationError(_("This meeting is over; its agenda can no longer change."))
@@ -399,6 +518,7 @@ def agenda_publish(*, meeting: Meeting, user: Actor) -> Meeting:
         raise ValidationError(_("This agenda is already published."))
     if not locked.items.exists():
         raise ValidationError(_("The agenda is empty."))
+    _require_table_covered(locked)
     # A case the publisher may not see (put on by another chair) keeps its status: they may
     # not change it, and refusing would tell them it is there.
     visible = set(
@@ -435,6 +555,7 @@ def meeting_open(*, meeting: Meeting, user: Actor) -> Meeting:
     locked = _lock_in_state(meeting, Meeting.Status.OPEN, refusal)
     if locked.status != Meeting.Status.PUBLISHED:  # a closed one is reopened, with a reason
         raise ValidationError(refusal)
+    _require_table_covered(locked)
     locked.opened_at = locked.opened_at or timezone.now()
     first = selectors.live_agenda(user=user, meeting=locked).first()
     _put_on_table(locked, first)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.conference_list, name="list"),
     path("series/new/", views.series_create, name="series_new"),
     path("series/<int:series_id>/", views.series_detail, name="series"),
+    path("series/<int:series_id>/agreement/", views.series_agreement, name="series_agreement"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:meeting_id>/sign/", views.meeting_sign, name="sign"),
     path("meetings/<int:meeting_id>/agenda/", views.agenda_edit, name="agenda"),

@@ -119,6 +119,33 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
             "page": meetings,
             "may_chair": policy.may_chair(request.user, series),
             "form": form,
+            "agreement_form": forms.SeriesAgreementForm(initial={"agreement": series.agreement_id}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_agreement(request: HttpRequest, series_id: int) -> HttpResponse:
+    """The chair names the sharing agreement the series shares under (issue 18)."""
+    series = access_series(request.user, series_id, for_chair=True)
+    form = forms.SeriesAgreementForm(
+        request.POST or None, initial={"agreement": series.agreement_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            services.series_set_agreement(
+                series=series, user=request.user, agreement=form.cleaned_data["agreement"]
+            )
+            messages.success(request, _("Sharing agreement named."))
+            return redirect(series)
+    return render(
+        request,
+        "conferences/form.html",
+        {
+            "form": form,
+            "title": _("Sharing agreement of the series"),
+            "button": _("Name this agreement"),
         },
     )
 

@@ -12,6 +12,8 @@ from access import policy
 from cases.models import Case
 from conferences import services
 from conferences.models import AgencyCheck, AgendaItem, ConferenceSeries, Meeting
+from demo.agreements import PROTOCOL
+from privacy.models import SharingAgreement
 
 SERIES_NAME = "Havenstad police-prevention case conference"
 MAC_NAME = "Mayor's Advisory Council"
@@ -75,6 +77,8 @@ def seed(*, city) -> None:
         return
     chair = city.users["coordinator"]
     members = [city.users["social"], city.users["police"], city.users["info"]]
+    # Both series share under the protocol every agency of the cell signed (issue 18).
+    protocol = SharingAgreement.objects.get(title=PROTOCOL)
     series = services.series_create(
         user=chair,
         name=SERIES_NAME,
@@ -85,6 +89,7 @@ def seed(*, city) -> None:
         weekday=1,
         start_time=time(9, 30),
         default_location="Town hall, meeting room 3",
+        agreement=protocol,
     )
     services.series_create(
         user=chair,
@@ -96,6 +101,7 @@ def seed(*, city) -> None:
         weekday=3,
         start_time=time(14, 0),
         default_location="Mayor's office",
+        agreement=protocol,
     )
     movable = list(
         Case.objects.filter(

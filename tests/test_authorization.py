@@ -824,6 +824,13 @@ EXPECTATIONS: dict[str, Expect] = {
         get=(MEETING_IN, MEETING_OUT),
         post=(CHAIR_IN, CHAIR_OUT),
     ),
+    # Naming the series' sharing agreement (issue 18): the chair's page; an empty POST shows
+    # the form again.
+    "conferences:series_agreement": Expect(
+        kwargs=lambda w, scope: {"series_id": getattr(w, f"series_{scope}").pk},
+        get=(CHAIR_IN, CHAIR_OUT),
+        post=(CHAIR_IN, CHAIR_OUT),
+    ),
     "conferences:meeting": Expect(kwargs=on_meeting, get=(MEETING_IN, MEETING_OUT)),
     "conferences:sign": Expect(
         kwargs=on_meeting,

@@ -59,6 +59,7 @@ from conferences import selectors as conference_selectors
 from conferences.models import (
     AgencyCheck,
     AgendaItem,
+    ConferenceSeries,
     DeclarationSignature,
     Meeting,
     MinutesApproval,
@@ -77,7 +78,15 @@ from privacy.models import (
 from referrals import forms as referral_forms
 from referrals.models import OutboundReferral, PrisonRelease, Referral, Screening
 from releases.models import ReleaseAcknowledgement
-from tests.factories import PASSWORD, make_case, make_user, referral_fields
+from tests.factories import (
+    PASSWORD,
+    AgencyFactory,
+    make_agreement,
+    make_case,
+    make_user,
+    referral_fields,
+    standing_agreement,
+)
 from tests.test_authorization import (  # noqa: F401 (fixture)
     ALL_SIGNED_IN,
     CANARIES,
@@ -1149,6 +1158,17 @@ CHAIR_WRITES_OUT = written_by("coordinator", information_officer=FORBIDDEN)
 CHAIR_ITEM_OUT = outcomes(information_officer=FORBIDDEN)
 
 
+def agreement_covering(series: ConferenceSeries):
+    """A second agreement in force whose parties are the agencies of the series' members."""
+    members = [*series.core_members.all(), series.chair]
+    return make_agreement(title="Another protocol", parties={m.profile.agency for m in members})
+
+
+def agreement_of_a_stranger():
+    """An agreement in force whose one party is an agency none of the world's users is in."""
+    return make_agreement(title="A stranger's covenant", parties=[AgencyFactory(party=False)])
+
+
 def on_meeting(a: Attempt) -> dict:
     return {"meeting_id": a.get("meeting").pk}
 
@@ -1287,7 +1307,53 @@ CONFERENCE_WRITES = [
             "start_time": "09:30",
             "default_location": "",
             "cutoff_days": 2,
+            "agreement": standing_agreement().pk,
         },
+    ),
+    Write(
+        "conferences:series_new",
+        "a new series under an agreement that leaves a member's agency out (issue 18)",
+        inside=outcomes(coordinator=REFUSED),
+        prepare=lambda a: {"agreement": agreement_of_a_stranger()},
+        nobody=True,
+        data=lambda a: {
+            "name": "Hands-on case meeting",
+            "kind": "case_meeting",
+            "chair": a.w.users["coordinator"].pk,
+            "core_members": [a.w.users["social_worker"].pk],
+            "cadence_days": 14,
+            "weekday": 1,
+            "start_time": "09:30",
+            "default_location": "",
+            "cutoff_days": 2,
+            "agreement": a.prepared["agreement"].pk,
+        },
+    ),
+    Write(
+        "conferences:series_agreement",
+        "the sharing agreement a series shares under",
+        inside=CHAIR_WRITES_IN,
+        outside=CHAIR_WRITES_OUT,
+        kwargs=on_id("series", "series_id"),
+        prepare=lambda a: {"agreement": agreement_covering(a.get("series"))},
+        data=lambda a: {"agreement": a.prepared["agreement"].pk},
+        effect=lambda a: (
+            ConferenceSeries.objects.get(pk=a.get("series").pk).agreement_id
+            == a.prepared["agreement"].pk
+        ),
+    ),
+    Write(
+        "conferences:series_agreement",
+        "an agreement that leaves a member's agency out (issue 18)",
+        inside=outcomes(
+            coordinator=REFUSED,
+            **dict.fromkeys(["social_worker", "police", "information_officer"], FORBIDDEN),
+        ),
+        outside=outcomes(coordinator=REFUSED, information_officer=FORBIDDEN),
+        kwargs=on_id("series", "series_id"),
+        prepare=lambda a: {"agreement": agreement_of_a_stranger()},
+        data=lambda a: {"agreement": a.prepared["agreement"].pk},
+        nobody=True,
     ),
     Write(
         "conferences:series",

@@ -123,3 +123,12 @@ def test_the_upcoming_meeting_has_agency_checks_to_show_and_one_recusal(seeded):
     assert answers.filter(answer=AgencyCheck.Answer.SHARED, entry__isnull=False).exists()
     recusal = Recusal.objects.get(item__meeting=upcoming)
     assert recusal.user.username == "police" and recusal.withdrawn_at is None
+
+
+def test_every_demo_series_shares_under_the_protocol_in_force(seeded):
+    from conferences.models import ConferenceSeries
+    from demo.agreements import PROTOCOL
+
+    series = list(ConferenceSeries.objects.select_related("agreement"))
+    assert series and {s.agreement.title for s in series} == {PROTOCOL}
+    assert all(s.agreement.is_in_force(timezone.localdate()) for s in series)
