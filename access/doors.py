@@ -26,7 +26,7 @@ from access.models import AccessRequest
 from accounts.types import Actor
 from audit import reads
 from audit.models import ProcessingActivity
-from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation
+from cases.models import Action, Attachment, Case, ChronologyEntry, Escalation, concern_names
 from conferences.models import AgendaItem, ConferenceSeries, DeclarationSignature, Meeting
 from privacy.models import AgreementParty, CaseRestriction, SharingAgreement
 from referrals.models import OutboundReferral, Referral
@@ -82,6 +82,7 @@ def access_case(
         .annotate(
             visible_repeat_of=Subquery(earlier.values("reference")[:1]),
             restricted_when_opened=Exists(restriction),
+            concern_names_joined=concern_names(),
         )
     )
     if for_write and not policy.may_edit_case(user):
@@ -240,14 +241,18 @@ def access_agenda_item_on_agenda(
     403 and the same recorded read as access_agenda_item."""
     if not 0 < item_id <= _LARGEST_ID:
         raise Http404
-    agenda = list(
+    agenda: list[AgendaItem] = list(
         meeting.items.filter(policy.agenda_item_filter(user))
         .select_related("case__person", "case__lead_agency", "escalation", "guest")
+        .annotate(case_concern_names_joined=concern_names("case_id"))
         .order_by("order", "pk")
     )
     item = next((row for row in agenda if row.pk == item_id), None)
     if item is None:
         raise Http404
+    if item.case is not None:
+        # The concerns read with the agenda, for the live screen (Case.concerns).
+        item.case.concern_names_joined = item.case_concern_names_joined  # type: ignore[attr-defined]
     for row in agenda:
         row.meeting = meeting
     return _opened_item(user, meeting, item, for_minute=for_minute, audit=True), agenda

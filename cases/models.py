@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, pgettext_lazy
@@ -54,6 +55,30 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+def concern_names(case_field: str = "pk") -> models.Subquery:
+    """The names of a case's concerns in the reader's language (the default language where a
+    name has no translation, as the field does), joined (core.aggregates.Joined), as a column
+    of the query that reads the case: the case page and the live item show them without a
+    query of their own. core.aggregates.split_joined gives them back, sorted."""
+    from core.aggregates import Joined
+
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    name = Coalesce(
+        NullIf(models.F(f"concerncategory__name_{language}"), models.Value("")),
+        models.F(f"concerncategory__name_{settings.LANGUAGE_CODE}"),
+    )
+    names = (
+        Case.categories.through.objects.filter(case_id=models.OuterRef(case_field))
+        .order_by()
+        .values("case_id")
+        .annotate(names=Joined(name))
+        .values("names")[:1]
+    )
+    return models.Subquery(names, output_field=models.CharField())
 
 
 class Case(models.Model):
@@ -155,6 +180,15 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.reference])
+
+    def concerns(self) -> list[str]:
+        """The names of its concerns, sorted: those its door read with it (concern_names), or
+        asked now."""
+        from core.aggregates import split_joined
+
+        if hasattr(self, "concern_names_joined"):
+            return split_joined(self.concern_names_joined)
+        return sorted(str(category) for category in self.categories.all())
 
     @property
     def is_open(self) -> bool:

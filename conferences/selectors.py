@@ -475,7 +475,7 @@ class ItemContext:
     # The decision of the last conference that discussed the case, on an item the reader sees.
     last_item: AgendaItem | None = None
     since: datetime | None = None
-    categories: list = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
     open_actions: list[Action] = field(default_factory=list)
     overdue_count: int = 0
     new_entries: Sequence[ChronologyEntry] = field(default_factory=list)
@@ -534,7 +534,7 @@ def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
         minute_visible=minute_visible,
         last_item=last_item,
         since=since,
-        categories=list(case.categories.all()),
+        categories=case.concerns(),
         open_actions=open_actions,
         overdue_count=sum(1 for action in open_actions if action.is_overdue),
         new_entries=new_entries,
