@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, Level
+from core.aggregates import Joined, split_joined
 
 
 class ConcernCategory(models.Model):
@@ -62,8 +63,6 @@ def concern_names(case_field: str = "pk") -> models.Subquery:
     name has no translation, as the field does), joined (core.aggregates.Joined), as a column
     of the query that reads the case: the case page and the live item show them without a
     query of their own. core.aggregates.split_joined gives them back, sorted."""
-    from core.aggregates import Joined
-
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
@@ -184,8 +183,6 @@ class Case(models.Model):
     def concerns(self) -> list[str]:
         """The names of its concerns, sorted: those its door read with it (concern_names), or
         asked now."""
-        from core.aggregates import split_joined
-
         if hasattr(self, "concern_names_joined"):
             return split_joined(self.concern_names_joined)
         return sorted(str(category) for category in self.categories.all())
