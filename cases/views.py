@@ -43,7 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             escalation_to_decide=data["to_decide"],
             new_within=data["new_within"],
         )
-    page = paginate(request, selectors.case_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.case_list(user=request.user, filters=filters), capped=True)
     page.object_list = people.label_cases(page.object_list, user=request.user)
     reads.record_list_read(
         user=request.user, page="case list", shown={"case": page}, searched=filters.searched()

@@ -1,0 +1,36 @@
+"""core.pagination: a list that may hold a whole city counts at most COUNT_CAP rows."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from core.pagination import CappedPaginator
+from tests.factories import make_case, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_count_stops_at_the_cap_and_says_there_are_more():
+    owner = make_user(role="social_worker")
+    for _ in range(5):
+        make_case(owner=owner)
+    capped = CappedPaginator(Case.objects.all(), 2, cap=3)
+    assert (capped.count, capped.capped, capped.num_pages) == (3, True, 2)
+    exact = CappedPaginator(Case.objects.all(), 2, cap=5)
+    assert (exact.count, exact.capped, exact.num_pages) == (5, False, 3)
+    assert CappedPaginator([1, 2, 3], 2, cap=1).count == 3  # a list is counted, never capped
+
+
+def test_the_case_list_says_more_than_the_cap_without_counting_past_it(
+    client, social_worker, monkeypatch
+):
+    for _ in range(4):
+        make_case(owner=social_worker)
+    client.force_login(social_worker)
+    # The cap is CappedPaginator's default (COUNT_CAP); a small one here.
+    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 3})
+    body = client.get(reverse("cases:list")).content.decode()
+    assert "More than 3 cases: filter or search to narrow them down." in body
+    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 4})
+    body = client.get(reverse("cases:list")).content.decode()
+    assert "More than" not in body and "4 cases" in body
