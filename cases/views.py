@@ -33,7 +33,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             category=data["category"].pk if data["category"] else None,
             risk_level=data["risk_level"],
             owner_name=data["owner"],
-            agency=data["agency"].pk if data["agency"] else None,
+            agency_name=data["agency"],
             overdue=data["overdue"],
             action_agency=data["action_agency"].pk if data["action_agency"] else None,
             closure_reason=data["closure_reason"],

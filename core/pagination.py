@@ -7,10 +7,11 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 PAGE_SIZE = 25
-# A list counts at most this many rows (400 pages): the information officer sees every case,
-# and counting 100 000 of them on each page view costs more than the page itself, and grows
-# with the city (bench/README.md). Nobody pages past it; a search or a filter narrows it.
-COUNT_CAP = 10_000
+# A list counts at most this many rows (40 pages): the information officer sees every case,
+# and counting 100 000 of them, or every case whose person's name holds a common word, on
+# each page view costs more than the page itself and grows with the city (bench/README.md).
+# Nobody pages past it; a search or a filter narrows it.
+COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):

@@ -1,9 +1,11 @@
 """Reads for the coordinator's dashboard and the mayor's office. Counts on the dashboard go
 through the policy (a case the coordinator may not see is in no count)."""
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -49,6 +51,8 @@ class Dashboard:
     attendance_by_agency: list[dict] = field(default_factory=list)
     closures: list[Figure] = field(default_factory=list)
     coming_up: list[Figure] = field(default_factory=list)
+    # When the year's timings and attendance were worked out (_city_figures).
+    figures_as_of: datetime | None = None
 
 
 def _days(duration: timedelta | None) -> str:
@@ -103,8 +107,64 @@ def dashboard(*, user: Actor) -> Dashboard:
         Figure("overdue", referral_selectors.screening_overdue_count(user=user), screening_url),
     ]
 
+    city = _city_figures(user)
+    board.timing = [
+        Figure("referral_to_screening", city["to_screening"], screening_url),
+        Figure("referral_to_conference", city["to_conference"], reverse("conferences:list")),
+    ]
+    board.attendance_by_agency = city["attendance"]
+    board.figures_as_of = city["as_of"]
+
+    overdue = Action.objects.filter(
+        policy.case_filter(user, case_field="case_id"),
+        status=Action.Status.OPEN,
+        due_date__lt=today,
+    )
+    board.overdue_by_agency = [
+        Figure(name, n, f"{cases_url}?overdue=on&action_agency={agency_id}")
+        for agency_id, name, n in overdue.values_list("owner_agency", "owner_agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner_agency__name")
+    ]
+
+    closed = {value: figures[f"closed_{value}"] for value, _label in Case.ClosureReason.choices}
+    board.closures = [
+        Figure(label, closed.get(value, 0), f"{cases_url}?status=closed&closure_reason={value}")
+        for value, label in Case.ClosureReason.choices
+    ]
+
+    coming = figures
+    releases = referral_selectors.upcoming_prison_releases(user=user, days=90).count()
+    board.coming_up = [
+        Figure("repeats", coming["repeats"], f"{cases_url}?repeat=on"),
+        Figure("reviews", coming["reviews"], f"{cases_url}?review_within=14"),
+        Figure("prison_releases", releases, reverse("referrals:prison_release_list")),
+    ]
+    return board
+
+
+# The year's timings and the meetings' attendance are figures of the whole city's year, the
+# same for everyone the policy shows the same referrals, and they grow with the city (a year
+# of referrals to average: 100 ms at a million cases; bench/README.md). They are worked out
+# once per CITY_FIGURES_SECONDS for all of those readers, the cache keyed by the policy's
+# filter itself, so a reader whom the policy shows other referrals never gets another's.
+CITY_FIGURES_SECONDS = 600
+
+
+def _city_figures(user: Actor) -> dict:
+    screening = policy.referral_screening_filter(user)
+    key = "dashboard-city-figures:" + hashlib.sha256(repr(screening).encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        figures = _work_out_city_figures(screening)
+        cache.set(key, figures, CITY_FIGURES_SECONDS)
+    return figures
+
+
+def _work_out_city_figures(screening: Q) -> dict:
+    year_ago = timezone.now() - timedelta(days=365)
     decided = Referral.objects.filter(
-        policy.referral_screening_filter(user),
+        screening,
         decided_at__gte=year_ago,
         submitted_at__isnull=False,
     )
@@ -127,22 +187,6 @@ def dashboard(*, user: Actor) -> Dashboard:
             avg=Avg(ExpressionWrapper(F("first") - F("submitted_at"), output_field=DurationField()))
         )["avg"]
     )
-    board.timing = [
-        Figure("referral_to_screening", _days(to_screening), screening_url),
-        Figure("referral_to_conference", _days(to_conference), reverse("conferences:list")),
-    ]
-
-    overdue = Action.objects.filter(
-        policy.case_filter(user, case_field="case_id"),
-        status=Action.Status.OPEN,
-        due_date__lt=today,
-    )
-    board.overdue_by_agency = [
-        Figure(name, n, f"{cases_url}?overdue=on&action_agency={agency_id}")
-        for agency_id, name, n in overdue.values_list("owner_agency", "owner_agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "owner_agency__name")
-    ]
 
     attendance = (
         Attendance.objects.filter(
@@ -156,22 +200,13 @@ def dashboard(*, user: Actor) -> Dashboard:
         )
         .order_by("user__profile__agency__name")
     )
-    board.attendance_by_agency = list(attendance)
 
-    closed = {value: figures[f"closed_{value}"] for value, _label in Case.ClosureReason.choices}
-    board.closures = [
-        Figure(label, closed.get(value, 0), f"{cases_url}?status=closed&closure_reason={value}")
-        for value, label in Case.ClosureReason.choices
-    ]
-
-    coming = figures
-    releases = referral_selectors.upcoming_prison_releases(user=user, days=90).count()
-    board.coming_up = [
-        Figure("repeats", coming["repeats"], f"{cases_url}?repeat=on"),
-        Figure("reviews", coming["reviews"], f"{cases_url}?review_within=14"),
-        Figure("prison_releases", releases, reverse("referrals:prison_release_list")),
-    ]
-    return board
+    return {
+        "to_screening": _days(to_screening),
+        "to_conference": _days(to_conference),
+        "attendance": list(attendance),
+        "as_of": timezone.now(),
+    }
 
 
 # --- The mayor's office ----------------------------------------------------------------------

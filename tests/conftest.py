@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -47,6 +48,12 @@ def _test_client_settings(settings):
 def _deletion_register_of_the_test(settings, tmp_path_factory):
     """Each test's destructions go to a deletion register of its own, never the checkout's."""
     settings.DELETION_REGISTER_PATH = tmp_path_factory.mktemp("register") / "register.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the dashboard keeps the city's figures in it)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

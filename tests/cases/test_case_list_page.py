@@ -64,7 +64,7 @@ def test_it_filters_by_status_category_risk_owner_agency_and_overdue(client, soc
         {"overdue": "on"},
         {
             "owner": social_worker.username[2:],
-            "agency": social_worker.profile.agency_id,
+            "agency": social_worker.profile.agency.name[1:-1].upper(),
             "risk_level": "high",
         },
     ):

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case
-from tests.factories import make_case
+from oversight import selectors as oversight_selectors
+from referrals.models import Referral
+from tests.factories import make_case, make_referral
 
 pytestmark = pytest.mark.clock
 
@@ -108,3 +110,38 @@ def test_only_the_coordinator_has_a_dashboard(client, social_worker, info_office
     for user in (social_worker, info_officer):
         client.force_login(user)
         assert client.get(reverse("oversight:dashboard")).status_code == 404
+
+
+def _decided(referral, *, status, days):
+    """The referral decided `days` after it was submitted, within the last year."""
+    submitted = timezone.now() - timedelta(days=30)
+    Referral.objects.filter(pk=referral.pk).update(
+        status=status, submitted_at=submitted, decided_at=submitted + timedelta(days=days)
+    )
+
+
+def test_the_citys_figures_are_worked_out_once_per_policy_filter_and_refreshed(
+    client, coordinator, police_officer, time_machine
+):
+    _decided(make_referral(), status=Referral.Status.ACCEPTED, days=10)
+    _decided(make_referral(), status=Referral.Status.POLICE_ROUTE, days=2)
+    # The police see only the police route's referral: their average is their own.
+    assert oversight_selectors._city_figures(coordinator)["to_screening"] == "6.0"
+    assert oversight_selectors._city_figures(police_officer)["to_screening"] == "2.0"
+
+    client.force_login(coordinator)
+    url = reverse("oversight:dashboard")
+    client.get(url)
+    _decided(make_referral(), status=Referral.Status.ACCEPTED, days=30)
+    with CaptureQueriesContext(connection) as cached:
+        board = client.get(url).context["board"]
+    assert figures(board.timing)["referral_to_screening"] == "6.0"  # as of the first request
+    later = timezone.now() + timedelta(seconds=oversight_selectors.CITY_FIGURES_SECONDS + 1)
+    time_machine.move_to(later, tick=False)
+    with CaptureQueriesContext(connection) as fresh:
+        board = client.get(url).context["board"]
+    assert figures(board.timing)["referral_to_screening"] == "14.0"
+    # Only the fresh request worked them out: the two averages and the attendance.
+    for queries, asked in ((cached, 0), (fresh, 3)):
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert sum("AVG(" in q or '"conferences_attendance"' in q for q in sql) == asked
