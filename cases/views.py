@@ -16,7 +16,7 @@ from audit import reads
 from cases import forms, people, selectors, services
 from cases.models import Case
 from core.forms import show_refusal
-from core.pagination import paginate, query_without_page
+from core.pagination import COUNT_CAP, SEARCH_COUNT_CAP, paginate, query_without_page
 
 
 @login_required
@@ -43,7 +43,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             escalation_to_decide=data["to_decide"],
             new_within=data["new_within"],
         )
-    page = paginate(request, selectors.case_list(user=request.user, filters=filters), capped=True)
+    page = paginate(
+        request,
+        selectors.case_list(user=request.user, filters=filters),
+        cap=SEARCH_COUNT_CAP if filters.search.strip() else COUNT_CAP,
+    )
     page.object_list = people.label_cases(page.object_list, user=request.user)
     reads.record_list_read(
         user=request.user, page="case list", shown={"case": page}, searched=filters.searched()

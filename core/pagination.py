@@ -12,6 +12,10 @@ PAGE_SIZE = 25
 # each page view costs more than the page itself and grows with the city (bench/README.md).
 # Nobody pages past it; a search or a filter narrows it.
 COUNT_CAP = 1_000
+# A search counts at most this many: past it, a word more finds the person sooner than pages
+# would, and counting every case whose person's name holds a common word is the costliest
+# query an information officer's search can make (bench/README.md).
+SEARCH_COUNT_CAP = 100
 
 
 class CappedPaginator(Paginator):
@@ -37,12 +41,14 @@ def paginate(
     items: QuerySet[Any] | Sequence[Any],
     per_page: int = PAGE_SIZE,
     *,
-    capped: bool = False,
+    cap: int | None = None,
 ) -> Page:
     """The page of `items` the request asks for (?page=); the last one for a page past the end,
-    the first for one that is not a number. capped: count at most COUNT_CAP rows
+    the first for one that is not a number. cap: count at most this many rows
     (CappedPaginator), for a list that may hold a whole city."""
-    paginator = CappedPaginator(items, per_page) if capped else Paginator(items, per_page)
+    paginator = (
+        Paginator(items, per_page) if cap is None else CappedPaginator(items, per_page, cap=cap)
+    )
     return paginator.get_page(request.GET.get("page"))
 
 

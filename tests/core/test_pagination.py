@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from cases import views as case_views
 from cases.models import Case
 from core.pagination import CappedPaginator
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +26,15 @@ def test_the_case_list_says_more_than_the_cap_without_counting_past_it(
     client, social_worker, monkeypatch
 ):
     for _ in range(4):
-        make_case(owner=social_worker)
+        make_case(owner=social_worker, person=make_person(last_name="Aerts"))
     client.force_login(social_worker)
-    # The cap is CappedPaginator's default (COUNT_CAP); a small one here.
-    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 3})
+    monkeypatch.setattr(case_views, "COUNT_CAP", 3)
     body = client.get(reverse("cases:list")).content.decode()
     assert "More than 3 cases: filter or search to narrow them down." in body
-    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 4})
+    monkeypatch.setattr(case_views, "COUNT_CAP", 4)
     body = client.get(reverse("cases:list")).content.decode()
     assert "More than" not in body and "4 cases" in body
+    # A search stops sooner (SEARCH_COUNT_CAP).
+    monkeypatch.setattr(case_views, "SEARCH_COUNT_CAP", 2)
+    body = client.get(reverse("cases:list"), {"q": "aerts"}).content.decode()
+    assert "More than 2 cases: filter or search to narrow them down." in body
