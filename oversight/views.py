@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from access import doors, policy
@@ -68,6 +70,15 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _elsewhere(board: selectors.Dashboard) -> list[selectors.Figure]:
+    """The row of the agencies beyond the board's first ones, in the reader's language."""
+    if board.overdue_elsewhere is None:
+        return []
+    agencies, actions = board.overdue_elsewhere
+    label = ngettext("%(n)s other agency", "%(n)s other agencies", agencies) % {"n": agencies}
+    return [selectors.Figure(label, actions, reverse("cases:list") + "?overdue=on")]
+
+
 @login_required
 @doors.page_for(policy.may_see_dashboard)
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -86,7 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "by_status": figure("by-status", _("Cases by status"), board.by_status),
             "overdue_by_agency": figure(
-                "overdue-by-agency", _("Overdue actions by agency"), board.overdue_by_agency
+                "overdue-by-agency",
+                _("Overdue actions by agency"),
+                board.overdue_by_agency + _elsewhere(board),
             ),
             "closures": figure("closures", _("Closures by reason (12 months)"), board.closures),
         },

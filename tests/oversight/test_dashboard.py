@@ -167,3 +167,28 @@ def test_each_reader_has_a_board_of_their_own(client, coordinator, social_worker
     assert sum(figures(mine.by_status).values()) == 1
     assert sum(figures(theirs.by_status).values()) == 0
     assert 'id="as-of"' in client.get(reverse("oversight:dashboard")).content.decode()
+
+
+def test_the_agencies_beyond_the_first_ten_are_one_row(client, coordinator, social_worker):
+    case = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    owners = [make_user(role="social_worker") for _ in range(oversight_selectors.TOP_AGENCIES + 3)]
+    for number, owner in enumerate(owners):
+        case_services.team_add_user(
+            case=case, user=owner, granted_by=social_worker, reason="Works with the family"
+        )
+        for _ in range(number + 1):  # the last owner's agency has the most
+            case_services.action_add(
+                case=case,
+                created_by=social_worker,
+                description="Call",
+                owner=owner,
+                due_date=timezone.localdate() - timedelta(days=3),
+            )
+    client.force_login(coordinator)
+    response = client.get(reverse("oversight:dashboard"))
+    table, _chart = response.context["overdue_by_agency"]
+    labels = [row.label for row in table.rows]
+    assert labels[0] == owners[-1].profile.agency.name
+    # The three agencies with the fewest (1, 2 and 3 actions) are one row of 6.
+    assert (labels[-1], table.rows[-1].count) == ("3 other agencies", 6)
+    assert len(labels) == oversight_selectors.TOP_AGENCIES + 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,3 +350,10 @@ def test_the_queue_has_a_fixed_number_of_queries(
         make_referral(referrer=partner, last_name=f"Many{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("referrals:screening"))
+
+
+def test_the_queues_index_covers_exactly_the_referrals_awaiting_screening():
+    """PostgreSQL reads the queue's first page from this partial index only while its condition
+    is the queue's own filter (referrals.selectors.AWAITING)."""
+    [index] = [i for i in Referral._meta.indexes if i.name == "referral_awaiting_screening"]
+    assert index.condition == Q(status__in=[str(status) for status in selectors.AWAITING])
