@@ -93,6 +93,20 @@ def case_list(*, user: Actor, filters: CaseFilters | None = None) -> QuerySet[Ca
     )
 
 
+def newest_cases(*, user: Actor, limit: int) -> QuerySet[Case]:
+    """The user's `limit` newest visible cases with their person and overdue flag (a home's
+    panel). The cases are chosen first and flagged after: flagged in the same step, PostgreSQL
+    plans the flag for every visible case and hashes every overdue action in the city to flag
+    ten rows (bench/README.md)."""
+    newest = visible_cases(user=user).order_by("-opened_at", "-pk").values("pk")[:limit]
+    return (
+        Case.objects.filter(pk__in=newest)
+        .select_related("person")
+        .annotate(has_overdue_actions=Exists(_overdue_actions(timezone.localdate())))
+        .order_by("-opened_at", "-pk")
+    )
+
+
 def _conditions(user: Actor, filters: CaseFilters, today: date) -> list[Q]:
     """The filters as conditions on a case (no joins, so they also serve in a COUNT's FILTER)."""
     conditions: list[Q] = []

@@ -193,13 +193,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"role": role, "tiles": _tiles(user, role) if role else []}
     if policy.may_work_on_cases(user):
         # The panel shows the person, reference, status and the overdue flag: no categories.
-        cases = (
-            case_selectors.case_list(user=user)
-            .select_related(None)
-            .prefetch_related(None)
-            .select_related("person")
-        )
-        context["my_cases"] = panel("case", people.labelled(cases[:10], user=user))
+        cases = case_selectors.newest_cases(user=user, limit=10)
+        context["my_cases"] = panel("case", people.labelled(cases, user=user))
         context["my_overdue_actions"] = panel(
             "own overdue action",
             people.labelled(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from cases import services
+from cases import selectors, services
 from cases.models import Case, ConcernCategory
 from tests.factories import make_case, make_person, make_user
 
@@ -122,3 +122,24 @@ def test_the_owner_filter_finds_cases_by_any_part_of_the_owners_name(
             assert len(found) >= 2
         else:
             assert found == [c.reference for c in expected], term
+
+
+def test_the_newest_cases_are_the_users_own_newest_with_their_overdue_flag(social_worker):
+    """cases.selectors.newest_cases (a home's panel): chosen among the visible cases first."""
+    mine = [make_case(owner=social_worker) for _ in range(3)]
+    make_case()  # newer, another team's: never in the panel
+    Case.objects.filter(pk=mine[0].pk).update(opened_at=timezone.now() + timedelta(days=1))
+    services.action_add(
+        case=mine[1],
+        created_by=social_worker,
+        description="Call the school",
+        owner=social_worker,
+        due_date=timezone.localdate() - timedelta(days=2),
+    )
+    rows = list(selectors.newest_cases(user=social_worker, limit=2))
+    assert [c.pk for c in rows] == [mine[0].pk, mine[2].pk]
+    assert [c.has_overdue_actions for c in rows] == [False, False]
+    flagged = {
+        c.pk: c.has_overdue_actions for c in selectors.newest_cases(user=social_worker, limit=5)
+    }
+    assert flagged == {mine[0].pk: False, mine[1].pk: True, mine[2].pk: False}
