@@ -2,8 +2,10 @@
 through the policy (a case the coordinator may not see is in no count)."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import (
@@ -33,6 +35,8 @@ from cases.models import Action, Case, Escalation
 from conferences.models import AgendaItem, Attendance
 from referrals import selectors as referral_selectors
 from referrals.models import Referral
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -84,12 +88,16 @@ def dashboard(*, user: Actor) -> Dashboard:
         policy.referral_screening_filter(user),
         policy.case_filter(user, case_field="case_id"),
     )
-    key = f"dashboard:{user.pk}:" + hashlib.sha256(repr(filters).encode()).hexdigest()
-    board = cache.get(key)
-    if board is None:
-        board = _work_out_dashboard(user)
-        cache.set(key, board, DASHBOARD_SECONDS)
-    return board
+    return _kept(
+        f"dashboard:{user.pk}", filters, DASHBOARD_SECONDS, lambda: _work_out_dashboard(user)
+    )
+
+
+def _kept(name: str, filters: object, seconds: int, work: Callable[[], T]) -> T:
+    """What `work` gives, kept `seconds` in the cache under `name` and a digest of the policy's
+    filters it was worked out under (so a reader the policy shows something else never gets it)."""
+    key = f"{name}:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    return cast(T, cache.get_or_set(key, work, seconds))  # what work gave, or its kept copy
 
 
 def _work_out_dashboard(user: Actor) -> Dashboard:
@@ -188,12 +196,12 @@ CITY_FIGURES_SECONDS = 600
 
 def _city_figures(user: Actor) -> dict:
     screening = policy.referral_screening_filter(user)
-    key = "dashboard-city-figures:" + hashlib.sha256(repr(screening).encode()).hexdigest()
-    figures = cache.get(key)
-    if figures is None:
-        figures = _work_out_city_figures(screening)
-        cache.set(key, figures, CITY_FIGURES_SECONDS)
-    return figures
+    return _kept(
+        "dashboard-city-figures",
+        screening,
+        CITY_FIGURES_SECONDS,
+        lambda: _work_out_city_figures(screening),
+    )
 
 
 def _work_out_city_figures(screening: Q) -> dict:
