@@ -6,7 +6,7 @@ Filters are returned as Q objects so every list is filtered in SQL, with Exists 
 the grant tables, never by loading ids into Python.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -96,18 +96,24 @@ def case_filter(user: Actor, case_field: str = "pk") -> Q:
 
 
 def _case_grants(user: Actor) -> RawSQL:
-    """The ids of the cases granted to the user, by name or through a group, as one subquery.
-    Compiled to SQL once per user object and day: a request's user asks it on most queries of
-    a page, and Django compiles a queryset afresh each time it is nested in another (0.8 ms of
-    Python each time against 0.02 for a compiled one; bench/README.md). It stays SQL,
-    evaluated when the query runs, so grants made or withdrawn meanwhile are still seen."""
+    """The ids of the cases granted to the user, by name or through a group, as one subquery,
+    compiled once per request's user and day (_compiled_for_user)."""
+    return _compiled_for_user(user, "case_grants", lambda today: _grant_querysets(user, today))
+
+
+def _compiled_for_user(user: Actor, name: str, parts: Callable[[date], list[QuerySet]]) -> RawSQL:
+    """An uncorrelated subquery of ids the policy nests in many queries of a page (the user's
+    case grants, their recusals, the escalations they see), compiled to SQL once per user
+    object (a request's) and day and kept on it: Django compiles a queryset afresh each time
+    it is nested in another (0.8 ms of Python for the grants' union against 0.02 compiled;
+    bench/README.md). It stays SQL, evaluated when the query runs, so a grant or recusal made
+    meanwhile is still seen; the user's id and the day are its parameters."""
     today = timezone.localdate()
-    built = getattr(user, "_case_grants", None)
-    if built is not None and built[0] == (user.pk, today):
-        return built[1]
-    grants = _compiled(_grant_querysets(user, today))
-    setattr(user, "_case_grants", ((user.pk, today), grants))  # noqa: B010 (a private cache)
-    return grants
+    kept: dict = user.__dict__.setdefault("_policy_subqueries", {})
+    key = (name, user.pk, today)
+    if key not in kept:
+        kept[key] = _compiled(parts(today))
+    return kept[key]
 
 
 def _grant_querysets(user: Actor, today: date) -> list[QuerySet]:
@@ -135,7 +141,8 @@ def _compiled(parts: list[QuerySet]) -> RawSQL:
     EXISTS(...) read every case (bench/README.md: a few ms instead of 480 ms at 100 000
     cases). Compiled here once; the queries it is nested in only paste it in."""
     first, *rest = parts
-    sql, params = first.union(*rest, all=True).query.sql_with_params()
+    query = first.union(*rest, all=True).query if rest else first.query
+    sql, params = query.sql_with_params()
     # Django's own compiled SQL, every value passed apart as a parameter (as core.counts).
     return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
 
@@ -466,11 +473,20 @@ def agenda_item_filter(user: Actor) -> Q:
     unrestricted = Q(restricted_to_level__isnull=True) | Q(restricted_to_level__lte=clearance)
     general = Q(case__isnull=True, escalation__isnull=True)
     on_visible_case = Q(case__isnull=False) & case_filter(user, case_field="case_id")
-    visible_escalation = Escalation.objects.filter(
-        escalation_filter(user), pk=OuterRef("escalation_id")
-    )
-    escalation_only = Q(case__isnull=True, escalation__isnull=False) & Q(Exists(visible_escalation))
+    escalation_only = Q(case__isnull=True, escalation__isnull=False) & _visible_escalation(user)
     return unrestricted & (general | on_visible_case | escalation_only) & not_recused(user)
+
+
+def _visible_escalation(user: Actor) -> Q:
+    """A filter on AgendaItem: its escalation is one the user may read (escalation_filter),
+    as an uncorrelated subquery compiled once per request (_compiled_for_user)."""
+    readable = escalation_filter(user)
+    if readable == NOTHING:
+        return NOTHING
+    escalations = _compiled_for_user(
+        user, "escalations", lambda _today: [Escalation.objects.filter(readable).values("pk")]
+    )
+    return Q(escalation_id__in=escalations)
 
 
 def minute_filter(user: Actor) -> Q:
@@ -606,13 +622,14 @@ AGENCY_CHECK_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.OPEN)
 def not_recused(user: Actor) -> Q:
     """A filter on AgendaItem: the items the user is not recused from (a withdrawn recusal
     no longer hides the item)."""
-    return ~Q(
-        Exists(
-            Recusal.objects.filter(
-                item_id=OuterRef("pk"), user_id=user.pk, withdrawn_at__isnull=True
-            )
-        )
+    recused = _compiled_for_user(
+        user,
+        "recused_items",
+        lambda _today: [
+            Recusal.objects.filter(user_id=user.pk, withdrawn_at__isnull=True).values("item_id")
+        ],
     )
+    return ~Q(pk__in=recused)
 
 
 def may_record_recusal(user: Actor, item: AgendaItem) -> bool:

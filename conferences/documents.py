@@ -108,7 +108,7 @@ def minutes_pdf(*, reader: Actor, meeting: Meeting) -> IssuedCopy:
         context={
             "document": document,
             "meeting": meeting,
-            "recusals": selectors.recusals(user=reader, meeting=meeting),
+            "recusals": selectors.recusals(user=reader, meeting=meeting, items=document.items),
         },
         filename=f"minutes-{day}",
     )

@@ -160,6 +160,9 @@ class AgendaItem(models.Model):
         NEXT_MEETING = "next_meeting", _("Moved to the next meeting")
         BACKLOG = "backlog", _("Moved to the series backlog")
 
+    # Set by conferences.selectors.agenda for its reader: whether they may read the minute.
+    minute_visible: bool
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey(
         "cases.Case",

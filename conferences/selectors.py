@@ -97,11 +97,6 @@ def agenda(
     items = (
         meeting.items.filter(policy.agenda_item_filter(user))
         .select_related("case__person", "escalation", "guest", "carried_from__meeting")
-        .annotate(
-            minute_visible=Exists(
-                AgendaItem.objects.filter(policy.minute_filter(user), pk=OuterRef("pk"))
-            )
-        )
         .prefetch_related(
             Prefetch(
                 "amendments",
@@ -113,7 +108,11 @@ def agenda(
         .order_by("order", "pk")
     )
     # An item on a case is one the user sees (agenda_item_filter): its person, as they may.
-    return label_cases(items, user=user, case_of=_case_of)
+    rows = label_cases(items, user=user, case_of=_case_of)
+    for item in rows:
+        # minute_filter's rule, on the row's own level and agency: no subquery needed.
+        item.minute_visible = policy.may_read_item(user, item.minute_level, item.minute_agency_id)
+    return rows
 
 
 def _case_of(row: "AgendaItem | Proposal") -> Case | None:
@@ -598,11 +597,20 @@ def invitees(*, meeting: Meeting) -> list[Attendance]:
     )
 
 
-def recusals(*, user: Actor, meeting: Meeting) -> list[Recusal]:
+def recusals(
+    *, user: Actor, meeting: Meeting, items: list[AgendaItem] | None = None
+) -> list[Recusal]:
     """The recusals the minutes list for this reader: those on items they see (never on an
-    item hidden from them, so never their own)."""
+    item hidden from them, so never their own). `items`: the meeting's items as agenda()
+    gave them to this same reader, when the page has them already (the policy's filter is
+    then not run a second time)."""
+    on_seen_items = (
+        Q(item_id__in=[item.pk for item in items])
+        if items is not None
+        else policy.recusal_filter(user)
+    )
     rows = (
-        Recusal.objects.filter(policy.recusal_filter(user), item__meeting=meeting)
+        Recusal.objects.filter(on_seen_items, item__meeting=meeting)
         .select_related(
             "user__profile__agency",
             "recorded_by",

@@ -538,7 +538,9 @@ def minutes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
             "attendance": document.attendance,
             "signatures": document.signatures,
             "may_chair": policy.may_chair(request.user, meeting.series),
-            "recusals": selectors.recusals(user=request.user, meeting=meeting),
+            "recusals": selectors.recusals(
+                user=request.user, meeting=meeting, items=document.items
+            ),
             "may_approve": policy.may_approve_minutes(request.user, meeting)
             and meeting.status == Meeting.Status.FINAL
             and (document.approval is None or document.amended_since_approval),
