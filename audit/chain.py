@@ -20,10 +20,13 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from auditlog.models import LogEntry
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -35,6 +38,7 @@ from accounts import security
 from accounts.models import Role, SecurityEvent
 from audit.models import AuditRetentionRun, AuditSeal
 from core.notifications import send_content_free
+from core.outbox import UNREACHABLE
 
 logger = logging.getLogger("msc.audit")
 
@@ -112,11 +116,17 @@ def _unsealed():
     return LogEntry.objects.filter(~Exists(AuditSeal.objects.filter(log_entry_id=OuterRef("pk"))))
 
 
-def seal_entries(ids: list[int] | None = None, *, accept_late: bool = False) -> int:
+def seal_entries(
+    ids: list[int] | None = None, *, accept_late: bool = False, recent: bool = False
+) -> int:
     """Seal the given audit rows (or every unsealed one) written within the sealer's grace
     period, in id order, after the chain's head. `accept_late` also seals older rows: for an
-    operator who found out why they were left unsealed (never rows dated in the future)."""
+    operator who found out why they were left unsealed (never rows dated in the future).
+    `recent`: only rows of the last RECENT_SEAL_MINUTES (the worker's sealing after requests,
+    which need not look through the whole hour's rows every few seconds)."""
     earliest, latest = seal_window()
+    if recent:
+        earliest = max(earliest, timezone.now() - timedelta(minutes=RECENT_SEAL_MINUTES))
     with transaction.atomic():
         lock_chain()
         head = AuditSeal.objects.order_by("-sequence").first()
@@ -144,11 +154,54 @@ def _anchor_digest() -> str:
 
 
 def seal_after_commit(sender, instance: LogEntry, created: bool, **kwargs) -> None:  # noqa: ARG001
-    """post_save receiver: seal the new row once its transaction commits (so a sealer never
-    holds the chain's lock while the request still waits on other locks). A failure here is
-    logged; the periodic `seal_audit_log` job seals whatever was left."""
+    """post_save receiver: have the new row sealed once its transaction commits (so a sealer
+    never holds the chain's lock while the request still waits on other locks). With a worker
+    (a broker configured), the worker seals it a moment later with the rows of other requests,
+    in one transaction, and the request does not wait for the chain's lock (bench/README.md);
+    without one (development, tests), or while the broker cannot be reached, it is sealed
+    here. A failure is logged; the periodic `seal_audit_log` job seals whatever was left."""
     if created:
-        transaction.on_commit(lambda: seal_entries([instance.pk]), robust=True)
+        transaction.on_commit(partial(_seal_committed, instance.pk), robust=True)
+
+
+def _seal_committed(pk: int) -> None:
+    if current_app.conf.task_always_eager or not _worker_will_seal():
+        seal_entries([pk])
+
+
+# The worker seals SEAL_DELAY_SECONDS after it is asked, everything recent and unsealed by
+# then; a process asks again only once SEAL_DELAY_SECONDS - 1 have passed since it last asked.
+# A row committed meanwhile was committed before that sealing runs (the second to spare covers
+# the clocks of the web host and the worker's differing a little), so one asking serves every
+# request of the process in that second, and no row waits on the ten-minute sweep.
+SEAL_DELAY_SECONDS = 2
+SEAL_TASK = "audit.tasks.seal_recent_audit_rows"
+# The recent rows the worker's sealing looks at (the sweep looks at the whole grace period): a
+# request commits within seconds of writing its row; one that took longer is left to the sweep.
+RECENT_SEAL_MINUTES = 5
+# After the broker could not be reached, requests seal their own rows for this long before a
+# process tries the broker again (no request waits on its connection timeout meanwhile).
+BROKER_RETRY_SECONDS = 30
+_asking = {"asked_at": float("-inf"), "down_until": float("-inf")}
+
+
+def _worker_will_seal() -> bool:
+    """Whether the worker will seal the rows this process has committed by now: asked within
+    the last second, or asked now. False while the broker cannot be reached."""
+    now = time.monotonic()
+    if now < _asking["down_until"]:
+        return False
+    if now - _asking["asked_at"] < SEAL_DELAY_SECONDS - 1:
+        return True
+    try:
+        # By name, and not through the outbox (core.outbox): a seal not asked for is made here.
+        current_app.send_task(SEAL_TASK, countdown=SEAL_DELAY_SECONDS)
+    except UNREACHABLE as error:
+        logger.warning("Broker unreachable; requests seal their own audit rows: %s", error)
+        _asking["down_until"] = now + BROKER_RETRY_SECONDS
+        return False
+    _asking["asked_at"] = now
+    return True
 
 
 @dataclass

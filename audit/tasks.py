@@ -13,6 +13,13 @@ def seal_audit_log() -> int:
 
 
 @shared_task
+def seal_recent_audit_rows() -> int:
+    """Seal the rows written in the last few minutes: asked by requests a moment after they
+    commit (chain.ask_worker_to_seal), for all of them at once."""
+    return chain.seal_entries(recent=True)
+
+
+@shared_task
 def verify_audit_chain() -> bool:
     """Verify the chain and log its head: the log line is a copy of the head outside the
     database, so a rewritten chain would not match yesterday's line. Anything wrong (a broken

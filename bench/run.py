@@ -35,6 +35,10 @@ DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/msc_bench"
 # Budgets of issue 20, at the default size, 8 users, 2 cores: every key page at half the bare
 # view's throughput or better, p95 under 100 ms on a machine with no other load, at most 10
 # queries of the page's own (the read audit's statements apart: bench.pages.QueryCount.own).
+# The Celery worker started beside gunicorn when the benchmark has a Redis (--redis-url), as
+# production runs one: it seals the read audit's rows (audit.chain.ask_worker_to_seal).
+WORKER_NAME = "bench-worker@localhost"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 P95_BUDGET_MS = 100
 RATIO_BUDGET = 0.50
 QUERY_BUDGET = 10
@@ -131,7 +135,10 @@ def _pids(predicate) -> list[int]:
 
 
 def app_pids() -> list[int]:
-    return _pids(lambda _comm, cmd: "gunicorn" in cmd and "bench.wsgi" in cmd)
+    """gunicorn's processes and the benchmark's Celery worker (which seals the read audit)."""
+    return _pids(
+        lambda _comm, cmd: ("gunicorn" in cmd and "bench.wsgi" in cmd) or WORKER_NAME in cmd
+    )
 
 
 def db_pids(name: str) -> list[int]:
@@ -163,7 +170,7 @@ class Result:
     p95_ms: float
     p99_ms: float
     rps: float
-    app_cpu_ms: float  # gunicorn CPU per request
+    app_cpu_ms: float  # gunicorn and the Celery worker: CPU per request
     db_cpu_ms: float  # PostgreSQL CPU per request
     client_cpu_ms: float  # this driver's CPU per request
     other_cpu: float  # share of the machine's cores busy with anything else meanwhile
@@ -347,7 +354,8 @@ def markdown(report: dict) -> str:
     lines = [
         f"Scale {meta['scale']} ({meta['cases']:,} cases, {meta['entries']:,} chronology "
         f"entries), {meta['concurrency']} concurrent users, {meta['duration']:.0f} s per page, "
-        f"gunicorn {meta['workers']} {meta['worker_class']} workers, {meta['cpus']} CPU cores, "
+        f"gunicorn {meta['workers']} {meta['worker_class']} workers"
+        f"{' and ' + meta['worker'] if meta.get('worker') else ''}, {meta['cpus']} CPU cores, "
         f"{meta['started']}.",
         "",
         "| page | roles | p50 ms | p95 ms | p99 ms | req/s | × bare | own queries | app CPU ms/req "
@@ -462,6 +470,12 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true", help="rebuild the data even if present")
     parser.add_argument("--label", default="", help="name of the result files")
     parser.add_argument("--repeats", type=int, default=15, help="runs per visibility timing")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
+        help="Celery's broker, and a worker beside gunicorn, as in production ('' for none: "
+        "tasks inline in the request)",
+    )
     args = parser.parse_args()
 
     env = _env(args)
@@ -524,6 +538,19 @@ def main() -> int:
     connection.close()
 
     base = f"http://127.0.0.1:{args.port}"
+    worker = None
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+        meta["worker"] = "a Celery worker (solo pool)"
+        worker = subprocess.Popen(  # noqa: S603 (our own virtualenv's celery)
+            [
+                *[str(VENV_BIN / "celery"), "-A", "config", "worker", "--pool", "solo"],
+                *["-n", WORKER_NAME, "--loglevel", "warning"],
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
     server = subprocess.Popen(  # noqa: S603 (our own virtualenv's gunicorn)
         [
             str(VENV_BIN / "gunicorn"),
@@ -547,8 +574,9 @@ def main() -> int:
         _wait_for(base + "/healthz")
         report = asyncio.run(_drive(args, base, env["BENCH_PASSWORD"], pages, queries))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in filter(None, (server, worker)):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
     report["meta"] = meta
     report["visibility"] = visibility
     report["budgets"] = budgets(report)
