@@ -533,7 +533,7 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "database": connection.vendor,
-        "server_version": connection.cursor().connection.server_version,
+        "server_version": connection.pg_version if connection.vendor == "postgresql" else None,
     }
     connection.close()
 

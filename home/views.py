@@ -198,7 +198,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_overdue_actions"] = panel(
             "own overdue action",
             people.labelled(
-                case_selectors.overdue_actions_for_owner(user=user)[:10],
+                case_selectors.overdue_actions_for_owner(user=user, limit=10),
                 user=user,
                 case_of=_case_of,
             ),
@@ -216,7 +216,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overdue_actions"] = panel(
             "overdue action",
             people.labelled(
-                case_selectors.overdue_actions_visible(user=user)[:20], user=user, case_of=_case_of
+                case_selectors.overdue_actions_visible(user=user, limit=20),
+                user=user,
+                case_of=_case_of,
             ),
         )
         escalations = case_selectors.open_escalations(
