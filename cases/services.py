@@ -696,6 +696,10 @@ def escalation_raise(
 def escalation_decide(
     *, escalation: Escalation, user: Actor, status: str, decision: str = ""
 ) -> Escalation:
+    # One decision: the row is locked and read again, so of two deciders at the same moment
+    # (or one whose page was opened before another decided) the second sees the first's
+    # decision and is refused, instead of overwriting it and writing a second entry.
+    escalation.refresh_from_db(from_queryset=Escalation.objects.select_for_update())
     if not policy.may_decide_escalation(user, escalation):
         if not policy.decides_escalations_to(user, escalation.audience):
             raise PermissionDenied

@@ -271,6 +271,29 @@ def test_a_decided_escalation_cannot_be_decided_again(new_status, case):
     )
 
 
+def test_a_decider_whose_page_was_opened_before_another_decided_is_refused(case):
+    escalation = raise_escalation(case, audience=Audience.POLICE)
+    as_the_second_decider_read_it = Escalation.objects.get(pk=escalation.pk)
+    first = member(case, Role.POLICE)
+    services.escalation_decide(
+        escalation=escalation, user=first, status=Status.DECIDED, decision="Police route."
+    )
+    with pytest.raises(ValidationError):
+        services.escalation_decide(
+            escalation=as_the_second_decider_read_it,
+            user=member(case, Role.INFORMATION_OFFICER),
+            status=Status.DECIDED,
+            decision="Something else.",
+        )
+    stored = Escalation.objects.get(pk=escalation.pk)
+    assert (stored.status, stored.decision, stored.decided_by) == (
+        Status.DECIDED,
+        "Police route.",
+        first,
+    )
+    assert case.entries.filter(kind=ChronologyEntry.Kind.DECISION).count() == 1
+
+
 def test_it_refuses_to_send_an_escalation_back_to_raised(case):
     escalation = raise_escalation(case, audience=Audience.COORDINATOR)
     decider = decider_for(case, Audience.COORDINATOR)
