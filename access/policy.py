@@ -489,9 +489,10 @@ def _visible_escalation(user: Actor) -> Q:
     return Q(escalation_id__in=escalations)
 
 
-def minute_filter(user: Actor) -> Q:
-    """On visible items: the minute's text by its level and originating agency."""
-    return item_filter(user, level_field="minute_level", agency_field="minute_agency")
+def may_read_minute(user: Actor, item: AgendaItem) -> bool:
+    """On a visible item: the minute's text, by its own level and originating agency (rule 2,
+    as item_filter for entries)."""
+    return may_read_item(user, item.minute_level, item.minute_agency_id)
 
 
 def may_see_meeting(user: Actor, meeting: Meeting) -> bool:
@@ -516,7 +517,7 @@ def may_replace_minute(user: Actor, item: AgendaItem) -> bool:
         return False
     if not (item.discussion or item.minuted_at or item.minute_agency_id):
         return True
-    return may_read_item(user, item.minute_level, item.minute_agency_id)
+    return may_read_minute(user, item)
 
 
 def _on_restricted_case(item: AgendaItem) -> bool:
@@ -542,7 +543,7 @@ def may_amend_item(user: Actor, item: AgendaItem) -> bool:
 # --- Live meetings (issue 17) ------------------------------------------------------------------
 # The chair moves the meeting through its states and runs the live screen; every member who
 # may see the meeting follows it, each seeing the current item only as agenda_item_filter and
-# minute_filter let them (a restricted item stays hidden, existence included).
+# may_read_minute let them (a restricted item stays hidden, existence included).
 
 
 def may_run_meeting(user: Actor, meeting: Meeting) -> bool:
@@ -561,7 +562,7 @@ def may_record_seen_minute(user: Actor, item: AgendaItem) -> bool:
     if not may_run_meeting(user, item.meeting):
         return False
     minuted = bool(item.discussion or item.minuted_at or item.minute_agency_id)
-    if minuted and not may_read_item(user, item.minute_level, item.minute_agency_id):
+    if minuted and not may_read_minute(user, item):
         return False
     return not _on_restricted_case(item)
 

@@ -15,7 +15,7 @@ def seal_audit_log() -> int:
 @shared_task
 def seal_recent_audit_rows() -> int:
     """Seal the rows written in the last few minutes: asked by requests a moment after they
-    commit (chain.ask_worker_to_seal), for all of them at once."""
+    commit (chain.seal_after_commit), for all of them at once."""
     return chain.seal_entries(recent=True)
 
 

@@ -36,7 +36,7 @@ DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/msc_bench"
 # view's throughput or better, p95 under 100 ms on a machine with no other load, at most 10
 # queries of the page's own (the read audit's statements apart: bench.pages.QueryCount.own).
 # The Celery worker started beside gunicorn when the benchmark has a Redis (--redis-url), as
-# production runs one: it seals the read audit's rows (audit.chain.ask_worker_to_seal).
+# production runs one: it seals the read audit's rows (audit.chain.seal_after_commit).
 WORKER_NAME = "bench-worker@localhost"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 P95_BUDGET_MS = 100

@@ -110,8 +110,7 @@ def agenda(
     # An item on a case is one the user sees (agenda_item_filter): its person, as they may.
     rows = label_cases(items, user=user, case_of=_case_of)
     for item in rows:
-        # minute_filter's rule, on the row's own level and agency: no subquery needed.
-        item.minute_visible = policy.may_read_item(user, item.minute_level, item.minute_agency_id)
+        item.minute_visible = policy.may_read_minute(user, item)
     return rows
 
 
@@ -469,7 +468,7 @@ class ItemContext:
 
     item: AgendaItem
     case: Case | None
-    # The minute's text and level, only if the reader may read it (minute_filter's rule).
+    # The minute's text and level, only if the reader may read it (policy.may_read_minute).
     minute_visible: bool
     # The decision of the last conference that discussed the case, on an item the reader sees.
     last_item: AgendaItem | None = None
@@ -493,7 +492,7 @@ def item_context(*, item: AgendaItem, reader: Actor) -> ItemContext:
     """Everything the live screen shows of an item the reader sees (the item came through
     access_agenda_item or live_current_item), in a fixed number of queries whatever the
     length of the case's chronology and support plan. The caller records the read."""
-    minute_visible = policy.may_read_item(reader, item.minute_level, item.minute_agency_id)
+    minute_visible = policy.may_read_minute(reader, item)
     case = item.case
     if case is None:
         return ItemContext(item=item, case=None, minute_visible=minute_visible)

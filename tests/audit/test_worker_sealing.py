@@ -1,6 +1,6 @@
 """With a worker, a request does not seal its own audit rows: once its transaction commits it
 asks the worker (at most once a second per process) to seal every recent row a moment later,
-in one transaction (audit.chain.ask_worker_to_seal; bench/README.md says why)."""
+in one transaction (audit.chain.seal_after_commit; bench/README.md says why)."""
 
 from datetime import timedelta
 
