@@ -1186,7 +1186,8 @@ def sharing_decision_kinds(user: Actor) -> list[str]:
     """The kinds of decision the user may record on a case they may write to."""
     if not may_edit_case(user):
         return []
-    kinds = list(SharingDecision.Kind.values)
+    # A revocation is logged by the revocation of the release or referral itself.
+    kinds = [k for k in SharingDecision.Kind.values if k != SharingDecision.Kind.REVOKED]
     if role_of(user) not in THIRD_PARTY_DISCLOSERS:
         kinds.remove(SharingDecision.Kind.THIRD_PARTY)
     return kinds

@@ -1200,7 +1200,7 @@ def agency_check_answer(
     which asks the policy again); "held but not shared" needs a reason. An earlier answer of
     the agency is replaced only by someone who may read it."""
     _require(policy.may_answer_agency_check(user, item))
-    meeting = Meeting.objects.get(pk=item.meeting_id)
+    meeting = Meeting.objects.select_related("series").get(pk=item.meeting_id)
     if meeting.status not in policy.AGENCY_CHECK_STATUSES:
         raise ValidationError(
             _("Agency checks are answered from the publication of the agenda to the meeting.")
@@ -1246,12 +1246,21 @@ def agency_check_answer(
         for name, value in values.items():
             setattr(current, name, value)
         current.save()
-    if answer == A.HELD and item.case_id is not None:
-        # "Held but not shared" is a decision not to share: logged on the case, at the
-        # answer's level and from its agency (privacy.models.SharingDecision).
+    if answer in (A.HELD, A.SHARED) and item.case_id is not None:
+        # "Relevant, shared" is a decision to share with the conference, under the series'
+        # agreement; "held but not shared" one not to share. Either is logged on the case, at
+        # the answer's level and from its agency (privacy.models.SharingDecision); what was
+        # shared stays in its chronology entry, not copied here.
         SharingDecision.objects.create(
             case_id=item.case_id,
-            kind=SharingDecision.Kind.HELD,
+            kind=SharingDecision.Kind.HELD if answer == A.HELD else SharingDecision.Kind.SHARED,
+            # The conference it is shared with: the series' name and the meeting's day.
+            recipient=(
+                f"{meeting.series.name}, {timezone.localdate(meeting.starts_at).isoformat()}"
+                if answer == A.SHARED
+                else ""
+            ),
+            agreement_id=meeting.series.agreement_id if answer == A.SHARED else None,
             reason=current.reason,
             level=level,
             agency_id=agency_id,

@@ -317,9 +317,10 @@ class SharingDecision(models.Model):
     gateway and/or sharing agreement it rests on, the reason, and who decided. A case item
     like any other (DESIGN 3): it carries a level and the agency it came from, and is read by
     those access.policy.sharing_decision_filter lets through. Never changed nor deleted by the
-    application: a later decision is a new row. Releases, outbound referrals and an agency
-    check answered "held but not shared" write theirs themselves (release, outbound_referral,
-    agency_check say which); the others are recorded on the case's log page."""
+    application: a later decision is a new row. Releases and outbound referrals (made and
+    revoked) and agency checks (answered "relevant, shared" or "held but not shared") write
+    theirs themselves (release, outbound_referral, agency_check say which); the others are
+    recorded on the case's log page."""
 
     class Kind(models.TextChoices):
         SHARED = "shared", _("Shared")
@@ -327,6 +328,8 @@ class SharingDecision(models.Model):
         HELD = "held", _("Held but not shared")
         SECRECY = "secrecy", _("Refused under professional secrecy")
         THIRD_PARTY = "third_party", _("Disclosed to a third party outside the conference")
+        # Written by the revocation of a release or an outbound referral, never by hand.
+        REVOKED = "revoked", _("Revoked: no longer shared")
 
     # The kinds that disclose: they rest on a gateway or an agreement, and name the recipient.
     DISCLOSURES = frozenset({Kind.SHARED, Kind.THIRD_PARTY})

@@ -651,6 +651,17 @@ def outbound_revoke(*, outbound: OutboundReferral, user: Actor, reason: str) -> 
     locked.revoked_by = user
     locked.revoked_at = timezone.now()
     locked.save()
+    # Ending a disclosure is logged like making it (DESIGN 8), beside the referral's "shared".
+    SharingDecision.objects.create(
+        case_id=locked.case_id,
+        kind=SharingDecision.Kind.REVOKED,
+        agreement_id=locked.agreement_id,
+        reason=locked.revoke_reason,
+        level=Level.L2,
+        agency_id=policy.writer_agency_id(user),
+        outbound_referral=locked,
+        decided_by=user,
+    )
     return locked
 
 

@@ -204,6 +204,17 @@ def release_revoke(*, release: Release, user: Actor, reason: str) -> Release:
     locked.revoked_by = user
     locked.revoke_reason = reason
     locked.save()
+    # Ending a disclosure is logged like making it (DESIGN 8), beside the release's "shared".
+    SharingDecision.objects.create(
+        case_id=locked.case_id,
+        kind=SharingDecision.Kind.REVOKED,
+        agreement_id=locked.agreement_id,
+        reason=reason.strip(),
+        level=Level.L2,
+        agency_id=policy.writer_agency_id(user),
+        release=locked,
+        decided_by=user,
+    )
     return locked
 
 

@@ -213,6 +213,31 @@ def test_a_release_logs_its_decision_to_share_with_its_agreement(
     assert SharingDecision.objects.filter(release=revised).count() == 1
 
 
+def test_revoking_a_release_logs_that_it_is_no_longer_shared(
+    case, info_officer, youth_worker, social_worker
+):
+    release = make_release(case, info_officer, [youth_worker])
+    # Refused (no reason; not the information officer): nothing more is logged.
+    with pytest.raises(ValidationError):
+        release_services.release_revoke(release=release, user=info_officer, reason=" ")
+    with pytest.raises(PermissionDenied):
+        release_services.release_revoke(release=release, user=social_worker, reason="Wrong")
+    assert SharingDecision.objects.count() == 1
+    release_services.release_revoke(
+        release=release, user=info_officer, reason="He moved away: CANARY-REVOKED-1182"
+    )
+    revoked = SharingDecision.objects.get(kind=SD.REVOKED)
+    assert (revoked.release, revoked.agreement, revoked.reason, revoked.decided_by) == (
+        release,
+        release.agreement,
+        "He moved away: CANARY-REVOKED-1182",
+        info_officer,
+    )
+    assert (revoked.level, revoked.agency) == (Level.L2, info_officer.profile.agency)
+    # The team reads both: shared, then no longer shared.
+    assert {d.kind for d in readable_by(social_worker)} == {SD.SHARED, SD.REVOKED}
+
+
 def test_a_refused_release_logs_nothing(case, info_officer):
     outside = make_user(role=Role.PARTNER, agency=AgencyFactory(party=False))
     with pytest.raises(ValidationError):
@@ -237,9 +262,26 @@ def test_an_outbound_referral_logs_its_decision_to_share(case, social_worker, pa
         outbound.agreement,
     )
     assert decision.agreement is not None and decision.reason == "An intake, please."
+    with pytest.raises(ValidationError):
+        referral_services.outbound_revoke(outbound=outbound, user=social_worker, reason="")
+    assert SharingDecision.objects.count() == 1
+    referral_services.outbound_revoke(
+        outbound=outbound, user=social_worker, reason="The family found help elsewhere"
+    )
+    revoked = SharingDecision.objects.get(kind=SD.REVOKED)
+    assert (revoked.outbound_referral, revoked.agreement, revoked.reason, revoked.level) == (
+        outbound,
+        outbound.agreement,
+        "The family found help elsewhere",
+        Level.L2,
+    )
+    # Revoked once: a second revocation is refused and logs nothing.
+    with pytest.raises(ValidationError):
+        referral_services.outbound_revoke(outbound=outbound, user=social_worker, reason="Again")
+    assert SharingDecision.objects.filter(kind=SD.REVOKED).count() == 1
 
 
-def test_an_agency_check_held_but_not_shared_logs_its_decision_at_its_level(
+def test_an_agency_check_logs_its_decision_to_share_or_not_at_its_level(
     case, social_worker, police_officer, coordinator
 ):
     series = conference_services.series_create(
@@ -277,6 +319,34 @@ def test_an_agency_check_held_but_not_shared_logs_its_decision_at_its_level(
     assert decision.agency_check == AgencyCheck.objects.get(agency=police_officer.profile.agency)
     assert readable_by(police_officer) == {decision}
     assert readable_by(social_worker) == set()
+    # "Relevant, shared": shared with the conference, under the series' agreement, at the
+    # answer's level; what was shared stays in its chronology entry.
+    conference_services.agency_check_answer(
+        item=item,
+        user=social_worker,
+        answer=AgencyCheck.Answer.SHARED,
+        entry_text="Known to the youth service since May",
+        level=Level.L2,
+    )
+    shared = SharingDecision.objects.get(kind=SD.SHARED)
+    assert series.agreement_id is not None
+    assert (shared.agreement_id, shared.level, shared.agency, shared.information) == (
+        series.agreement_id,
+        Level.L2,
+        social_worker.profile.agency,
+        "",
+    )
+    assert shared.recipient == f"Case conference, {timezone.localdate(meeting.starts_at)}"
+    assert shared.agency_check == AgencyCheck.objects.get(agency=social_worker.profile.agency)
+    assert readable_by(social_worker) == {shared}
+    assert readable_by(police_officer) == {decision, shared}
+
+
+def test_a_revocation_is_never_recorded_by_hand(case, social_worker, info_officer):
+    assert SD.REVOKED not in policy.sharing_decision_kinds(info_officer)
+    with pytest.raises(PermissionDenied):
+        not_shared(case, social_worker, kind=SD.REVOKED)
+    assert not SharingDecision.objects.exists()
 
 
 # --- The pages -----------------------------------------------------------------------------------
