@@ -250,8 +250,7 @@ def may_write_case(user: Actor, case: Case) -> bool:
     query."""
     if not may_edit_case(user):
         return False
-    restricted = CaseRestriction.objects.filter(case_id=OuterRef("pk"), lifted_at__isnull=True)
-    return Case.objects.filter(case_filter(user), ~Exists(restricted), pk=case.pk).exists()
+    return Case.objects.filter(case_filter(user), unrestricted_case_filter(), pk=case.pk).exists()
 
 
 def may_write_opened_case(user: Actor, case: Case) -> bool:
@@ -1091,6 +1090,15 @@ def case_is_restricted(case: Case) -> bool:
     if opened is not None:
         return opened
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
+
+
+def unrestricted_case_filter(case_field: str = "pk") -> Q:
+    """A filter: the cases (or the rows whose `case_field` names a case) whose processing is
+    not restricted. What may be proposed for an agenda, for example (conferences.selectors)."""
+    restricted = CaseRestriction.objects.filter(
+        case_id=OuterRef(case_field), lifted_at__isnull=True
+    )
+    return ~Q(Exists(restricted))
 
 
 # --- Sharing agreements (DESIGN 8) ---

@@ -265,10 +265,11 @@ class Proposal:
 
 def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
     """What the application proposes for a meeting, each with its reason. Only cases the chair
-    may see; nothing already on the agenda. A fixed number of queries."""
+    may see and whose processing is not restricted (services.agenda_add_case refuses those);
+    nothing already on the agenda. A fixed number of queries."""
     day = timezone.localtime(meeting.starts_at).date()
     visible = (
-        Case.objects.filter(policy.case_filter(user))
+        Case.objects.filter(policy.case_filter(user), policy.unrestricted_case_filter())
         .select_related("person")
         .exclude(Exists(AgendaItem.objects.filter(meeting=meeting, case=OuterRef("pk"))))
     )
@@ -288,6 +289,8 @@ def agenda_proposals(*, user: Actor, meeting: Meeting) -> list[Proposal]:
         .exclude(Exists(AgendaItem.objects.filter(meeting=meeting, escalation=OuterRef("pk"))))
         .select_related("case__person")
     )
+    if not is_mac:  # proposed with its case, which must be open to processing
+        escalations = escalations.filter(policy.unrestricted_case_filter("case_id"))
     seen: set[int | None] = set()
     for escalation in escalations:
         proposals.append(

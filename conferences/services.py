@@ -304,6 +304,16 @@ def agenda_add_case(
     _require_agenda_open(meeting)
     if not Case.objects.filter(policy.case_filter(user), pk=case.pk).exists():
         raise ValidationError({"reference": _("No case with this reference that you can see.")})
+    # Discussing a case at a conference is processing it: not while that is restricted.
+    if policy.case_is_restricted(case):
+        raise ValidationError(
+            {
+                "reference": _(
+                    "Processing of this case is restricted: it cannot go on an agenda until "
+                    "the restriction is lifted."
+                )
+            }
+        )
     if escalation is not None:
         _require_escalation_visible(user, escalation)
     if carried_from is not None:

@@ -1,0 +1,81 @@
+"""A case whose processing is restricted (a subject's right, privacy.subject_rights) does not go
+on an agenda: discussing it at a conference is processing it. The chair's "add a case" refuses
+it and says why, the agenda's proposals leave it out, and nothing is added; once the restriction
+is lifted, it goes on as any case."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Case
+from conferences import selectors, services
+from conferences.models import AgendaItem
+from privacy import subject_rights
+from tests.factories import make_case
+
+pytestmark = pytest.mark.clock
+
+REFUSAL = "Processing of this case is restricted: it cannot go on an agenda"
+
+
+@pytest.fixture
+def case(social_worker, coordinator, meeting):
+    """A case the chair sees (its lead agency is theirs), due for review before the meeting, so
+    the agenda proposes it."""
+    case = make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    review_day = timezone.localtime(meeting.starts_at).date() - timedelta(days=1)
+    Case.objects.filter(pk=case.pk).update(next_review_date=review_day)
+    services.declaration_sign(meeting=meeting, user=coordinator)
+    return case
+
+
+@pytest.fixture
+def restricted(case, info_officer):
+    return subject_rights.case_restrict(case=case, user=info_officer, reason="Art. 18 request")
+
+
+def proposed_cases(coordinator, meeting):
+    return {p.case for p in selectors.agenda_proposals(user=coordinator, meeting=meeting)}
+
+
+def test_the_chair_cannot_add_a_restricted_case_until_it_is_lifted(
+    meeting, coordinator, info_officer, case, restricted
+):
+    with pytest.raises(ValidationError, match=REFUSAL):
+        services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
+    assert not meeting.items.exists()
+    subject_rights.case_restriction_lift(case=case, user=info_officer, reason="Lifted")
+    item = services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
+    assert item.case == case
+
+
+def test_the_proposals_leave_a_restricted_case_out(
+    meeting, coordinator, info_officer, social_worker, case
+):
+    case_services.escalation_raise(
+        case=case,
+        raised_by=social_worker,
+        audience="coordinator",
+        summary="The school asks for a decision",
+        decision_requested="Decide on a school meeting",
+    )
+    assert case in proposed_cases(coordinator, meeting)
+    subject_rights.case_restrict(case=case, user=info_officer, reason="Art. 18 request")
+    assert case not in proposed_cases(coordinator, meeting)
+    # Proposing the agenda adds nothing for it, and does not fail on it.
+    services.agenda_propose(meeting=meeting, user=coordinator)
+    assert not AgendaItem.objects.filter(case=case).exists()
+
+
+def test_the_agenda_page_says_why_and_adds_nothing(client, meeting, coordinator, case, restricted):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("conferences:agenda", args=[meeting.pk]),
+        {"action": "add_case", "case-reference": case.reference},
+    )
+    assert REFUSAL in response.content.decode()
+    assert not AgendaItem.objects.filter(case=case).exists()
