@@ -242,6 +242,30 @@ STORAGES = {
 # Uploaded case documents live outside the web root and are served only through a view.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "private-media")
 
+# --- Cache ----------------------------------------------------------------------------------
+# With CACHE_URL, one cache in Redis for every web worker (the dashboard's kept board and the
+# city's figures are then worked out once for all of them, not once per worker): a Redis
+# database of its own, as clearing the cache empties its whole database, never the broker's.
+# Without it, each process keeps its own in memory (Django's default). django-redis, because it
+# turns Redis being down into a cache miss (IGNORE_EXCEPTIONS): a page is worked out afresh,
+# never refused. Sessions stay in the database: a session ended (signed out, disabled at the
+# identity provider) must be ended at once, which a cache that may miss a delete cannot promise.
+CACHE_URL = env_str("CACHE_URL") or ""
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "msc",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # --- Celery ---------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL") or ""
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL

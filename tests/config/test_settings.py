@@ -43,6 +43,7 @@ _VARIABLES = {
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "CACHE_URL",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
     "EMAIL_HOST",
@@ -218,3 +219,16 @@ def test_without_the_demo_and_the_benchmark_the_application_starts_and_checks_cl
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_cache_url_shares_the_cache_in_redis_and_sessions_stay_in_the_database():
+    url = "redis://cache.internal:6379/1"
+    values = read_settings({**PRODUCTION, "CACHE_URL": url}, "CACHES", "SESSION_ENGINE")
+    cache = values["CACHES"]["default"]
+    assert (cache["BACKEND"], cache["LOCATION"]) == ("django_redis.cache.RedisCache", url)
+    # Redis down is a cache miss, never a refused page.
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # Without it, each process keeps its own cache.
+    alone = read_settings(PRODUCTION, "CACHES")["CACHES"]["default"]
+    assert alone["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -192,3 +192,23 @@ def test_the_agencies_beyond_the_first_ten_are_one_row(client, coordinator, soci
     # The three agencies with the fewest (1, 2 and 3 actions) are one row of 6.
     assert (labels[-1], table.rows[-1].count) == ("3 other agencies", 6)
     assert len(labels) == oversight_selectors.TOP_AGENCIES + 1
+
+
+def test_with_the_shared_cache_down_the_dashboard_is_worked_out_not_refused(
+    client, coordinator, social_worker, settings
+):
+    """Production's cache (CACHE_URL: django-redis, errors taken as misses) with nothing
+    listening: the board is worked out on every view, the page answers."""
+    make_case(owner=social_worker, lead_agency=coordinator.profile.agency)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # port 1: nothing answers
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5},
+        }
+    }
+    client.force_login(coordinator)
+    for _ in range(2):
+        response = client.get(reverse("oversight:dashboard"))
+        assert response.status_code == 200
+        assert figures(response.context["board"].by_status)["Intake"] == 1
