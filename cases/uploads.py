@@ -54,14 +54,15 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError(message, code="upload")
 
 
-def _mismatch(extension: str, found: str | None) -> ValidationError:
-    if found:
+def _mismatch(extension: str, found: filetype.Type | None) -> ValidationError:
+    """Names what the file really is by the extension people know (.png), not its MIME type."""
+    if found is not None:
         return _refuse(
             _(
-                "The file's content does not match its type: it is named .%(ext)s but holds "
-                "%(found)s. Save it in the right format and try again."
+                "The file's content does not match its type: it is named .%(ext)s but is a "
+                ".%(found)s file. Save it in the right format and try again."
             )
-            % {"ext": extension, "found": found}
+            % {"ext": extension, "found": found.extension}
         )
     return _refuse(_("The file's content does not match its type (.%(ext)s).") % {"ext": extension})
 
@@ -176,12 +177,12 @@ def _checked_type(upload: UploadedFile) -> str:
     found = detected.mime if detected is not None else None
     if extension == "txt":
         if found is not None:
-            raise _mismatch(extension, found)
+            raise _mismatch(extension, detected)
         _check_text(head[:2048])
         return content_type
     acceptable = {content_type} | ({"application/zip"} if content_type in ZIPPED else set())
     if found not in acceptable:
-        raise _mismatch(extension, found)
+        raise _mismatch(extension, detected)
     if content_type == "application/pdf":
         _check_pdf(upload, head)
     elif content_type == DOCX:
