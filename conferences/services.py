@@ -304,16 +304,8 @@ def agenda_add_case(
     _require_agenda_open(meeting)
     if not Case.objects.filter(policy.case_filter(user), pk=case.pk).exists():
         raise ValidationError({"reference": _("No case with this reference that you can see.")})
-    # Discussing a case at a conference is processing it: not while that is restricted.
     if policy.case_is_restricted(case):
-        raise ValidationError(
-            {
-                "reference": _(
-                    "Processing of this case is restricted: it cannot go on an agenda until "
-                    "the restriction is lifted."
-                )
-            }
-        )
+        raise _restricted_case_refusal("reference")
     if escalation is not None:
         _require_escalation_visible(user, escalation)
     if carried_from is not None:
@@ -341,6 +333,16 @@ def agenda_add_case(
             )
     except IntegrityError as exc:
         raise ValidationError({"reference": _("This case is already on the agenda.")}) from exc
+
+
+def _restricted_case_refusal(field: str | None = None) -> ValidationError:
+    """Discussing a case at a conference is processing it: not while that is restricted (a
+    subject's right, privacy.subject_rights)."""
+    message = _(
+        "Processing of this case is restricted: it cannot go on an agenda until the "
+        "restriction is lifted."
+    )
+    return ValidationError({field: message} if field else message)
 
 
 def _require_escalation_visible(user: Actor, escalation: Escalation) -> None:
@@ -758,8 +760,13 @@ def minutes_finalise(*, meeting: Meeting, user: Actor) -> Meeting:
         .first()
     )
     if next_meeting and next_meeting.status == Meeting.Status.PLANNED:
+        # Not a case whose processing is now restricted (agenda_add_case): the agenda's
+        # proposals offer it again once the restriction is lifted.
         to_carry = locked.items.filter(
-            Q(decision=D.CONTINUE) | Q(decision=""), case__isnull=False, moved_to=""
+            Q(decision=D.CONTINUE) | Q(decision=""),
+            policy.unrestricted_case_filter("case_id"),
+            case__isnull=False,
+            moved_to="",
         ).exclude(case__in=next_meeting.items.filter(case__isnull=False).values("case"))
         for item in to_carry:
             AgendaItem.objects.create(
@@ -1007,6 +1014,8 @@ def item_move(*, item: AgendaItem, user: Actor, to: str) -> AgendaItem | Backlog
         raise ValidationError(_("This item has a decision: it stays in the minutes."))
     moved: AgendaItem | BacklogItem
     if to == AgendaItem.MovedTo.NEXT_MEETING:
+        if item.case is not None and policy.case_is_restricted(item.case):
+            raise _restricted_case_refusal()
         target = _next_meeting_of(meeting)
         if target is None:
             raise ValidationError(_("The series has no next meeting to move the item to."))

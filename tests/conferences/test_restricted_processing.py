@@ -13,9 +13,9 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case
 from conferences import selectors, services
-from conferences.models import AgendaItem
+from conferences.models import AgendaItem, BacklogItem
 from privacy import subject_rights
-from tests.factories import make_case
+from tests.factories import make_case, set_meeting_status
 
 pytestmark = pytest.mark.clock
 
@@ -79,3 +79,33 @@ def test_the_agenda_page_says_why_and_adds_nothing(client, meeting, coordinator,
     )
     assert REFUSAL in response.content.decode()
     assert not AgendaItem.objects.filter(case=case).exists()
+
+
+def test_an_item_on_a_restricted_case_is_not_moved_to_the_next_meeting(
+    meeting, coordinator, info_officer, case
+):
+    item = services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
+    set_meeting_status(meeting, "open")
+    subject_rights.case_restrict(case=case, user=info_officer, reason="Art. 18 request")
+    with pytest.raises(ValidationError, match=REFUSAL):
+        services.item_move(item=item, user=coordinator, to="next_meeting")
+    item.refresh_from_db()
+    assert item.moved_to == ""
+    assert AgendaItem.objects.filter(case=case).count() == 1
+    # The series' backlog keeps it until the restriction is lifted (the proposals skip it).
+    services.item_move(item=item, user=coordinator, to="backlog")
+    assert BacklogItem.objects.filter(case=case, taken_at__isnull=True).exists()
+
+
+def test_an_item_continued_is_not_carried_over_once_its_case_is_restricted(
+    meeting, coordinator, info_officer, case
+):
+    item = services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
+    set_meeting_status(meeting, "open")
+    services.minute_record(
+        item=item, user=coordinator, decision="continue", level=2, discussion="Next time"
+    )
+    subject_rights.case_restrict(case=case, user=info_officer, reason="Art. 18 request")
+    set_meeting_status(meeting, "closed")
+    services.minutes_finalise(meeting=meeting, user=coordinator)
+    assert list(AgendaItem.objects.filter(case=case)) == [item]
