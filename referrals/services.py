@@ -580,17 +580,8 @@ def outbound_send(
         override_reason=override_reason.strip() if consent == OC.OVERRIDDEN else "",
         sent_by=user,
     )
-    # Its entry in the case's sharing-decision log, in the same transaction, at L2 like the
-    # referral itself (the case team reads it): shared with the provider, under the agreement.
-    SharingDecision.objects.create(
-        case=case,
-        kind=SharingDecision.Kind.SHARED,
-        agreement=under,
-        reason=outbound.request,
-        level=Level.L2,
-        agency_id=policy.writer_agency_id(user),
-        outbound_referral=outbound,
-        decided_by=user,
+    _log_decision(
+        outbound=outbound, user=user, kind=SharingDecision.Kind.SHARED, reason=outbound.request
     )
     notify_outbound_sent.delay_on_commit(outbound.pk)
     return outbound
@@ -651,18 +642,29 @@ def outbound_revoke(*, outbound: OutboundReferral, user: Actor, reason: str) -> 
     locked.revoked_by = user
     locked.revoked_at = timezone.now()
     locked.save()
-    # Ending a disclosure is logged like making it (DESIGN 8), beside the referral's "shared".
-    SharingDecision.objects.create(
-        case_id=locked.case_id,
-        kind=SharingDecision.Kind.REVOKED,
-        agreement_id=locked.agreement_id,
-        reason=locked.revoke_reason,
-        level=Level.L2,
-        agency_id=policy.writer_agency_id(user),
-        outbound_referral=locked,
-        decided_by=user,
+    _log_decision(
+        outbound=locked, user=user, kind=SharingDecision.Kind.REVOKED, reason=locked.revoke_reason
     )
     return locked
+
+
+def _log_decision(
+    *, outbound: OutboundReferral, user: Actor, kind: str, reason: str
+) -> SharingDecision:
+    """The referral's entry in the case's sharing-decision log, in the same transaction, under
+    its agreement: shared with the provider when sent, revoked with the reason when withdrawn
+    (DESIGN 8). At L2 like the referral itself (the case team reads it). (releases.services has
+    its own for releases: the two services' modules do not import each other.)"""
+    return SharingDecision.objects.create(
+        case_id=outbound.case_id,
+        kind=kind,
+        agreement_id=outbound.agreement_id,
+        reason=reason,
+        level=Level.L2,
+        agency_id=policy.writer_agency_id(user),
+        outbound_referral=outbound,
+        decided_by=user,
+    )
 
 
 # --- Prison release --------------------------------------------------------------------------

@@ -155,20 +155,23 @@ def release_create(
     )
     release.recipient_users.set(users)
     release.recipient_agencies.set(agencies)
-    _log_decision(release=release, author=author)
+    _log_decision(
+        release=release, author=author, kind=SharingDecision.Kind.SHARED, reason=release.purpose
+    )
     notify_release.delay_on_commit(release.pk)
     return release
 
 
-def _log_decision(*, release: Release, author: Actor) -> SharingDecision:
-    """The release's entry in the case's sharing-decision log, in the same transaction: shared,
-    under its agreement, for its purpose. At L2, for the case team: it says to whom and why,
-    never the summary (which its recipients alone read)."""
+def _log_decision(*, release: Release, author: Actor, kind: str, reason: str) -> SharingDecision:
+    """The release's entry in the case's sharing-decision log, in the same transaction, under
+    its agreement: shared, for its purpose, when made; revoked, with the reason, when ended
+    (DESIGN 8). At L2, for the case team: it says to whom and why, never the summary (which its
+    recipients alone read)."""
     return SharingDecision.objects.create(
-        case=release.case,
-        kind=SharingDecision.Kind.SHARED,
-        agreement=release.agreement,
-        reason=release.purpose,
+        case_id=release.case_id,
+        kind=kind,
+        agreement_id=release.agreement_id,
+        reason=reason,
         level=Level.L2,
         agency_id=policy.writer_agency_id(author),
         release=release,
@@ -204,16 +207,8 @@ def release_revoke(*, release: Release, user: Actor, reason: str) -> Release:
     locked.revoked_by = user
     locked.revoke_reason = reason
     locked.save()
-    # Ending a disclosure is logged like making it (DESIGN 8), beside the release's "shared".
-    SharingDecision.objects.create(
-        case_id=locked.case_id,
-        kind=SharingDecision.Kind.REVOKED,
-        agreement_id=locked.agreement_id,
-        reason=reason.strip(),
-        level=Level.L2,
-        agency_id=policy.writer_agency_id(user),
-        release=locked,
-        decided_by=user,
+    _log_decision(
+        release=locked, author=user, kind=SharingDecision.Kind.REVOKED, reason=reason.strip()
     )
     return locked
 
