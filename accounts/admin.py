@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ModelForm
@@ -124,8 +125,49 @@ class ProfileInline(admin.StackedInline):
         return super().get_formset(request, obj, form=form, **kwargs)
 
 
+class AccountCreationForm(AdminUserCreationForm):
+    """A new account: by default with no password, and a link sent to its holder's address to
+    choose one (security.password_link_send), so that nobody else ever knows it."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["usable_password"].initial = "false"
+        self.fields["usable_password"].help_text = (
+            "Leave it disabled: the holder gets an e-mail with a link to choose their own "
+            "password. Enable it only to type a password you will hand over yourself."
+        )
+
+    def clean(self):
+        data = super().clean()
+        wants_link = self.data.get("usable_password") == "false"
+        if wants_link and security.password_links_allowed() and not data.get("email"):
+            self.add_error("email", "Give the address the link to choose a password goes to.")
+        return data
+
+
 class AccountAdmin(UserAdmin):
     inlines = [ProfileInline]
+    add_form = AccountCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
     list_display = (
         "username",
         "first_name",
@@ -145,6 +187,7 @@ class AccountAdmin(UserAdmin):
     readonly_fields = ("last_login", "date_joined", "waiting")
 
     actions = [
+        "send_password_link",
         "reset_two_factor",
         "make_data_protection_officer",
         "remove_data_protection_officer",
@@ -186,6 +229,17 @@ class AccountAdmin(UserAdmin):
             self.message_user(
                 request, f"{counts['waiting']} account(s): {WAITING}", messages.WARNING
             )
+
+    @admin.action(description="Send a link to choose a password (a new account, a forgotten one)")
+    def send_password_link(self, request: HttpRequest, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda account: security.password_link_send(
+                account=account, sent_by=request.user, request=request
+            ),
+            "A link to choose a password sent",
+        )
 
     @admin.action(description="Reset two-factor sign-in (lost phone)")
     def reset_two_factor(self, request: HttpRequest, queryset) -> None:
@@ -240,6 +294,20 @@ class AccountAdmin(UserAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         obj = form.instance
+        if (
+            not change
+            and not obj.has_usable_password()
+            and obj.email
+            and security.password_links_allowed()
+        ):
+            # After the profile: the e-mail is in the language the profile gives.
+            try:
+                security.password_link_send(account=obj, sent_by=request.user, request=request)
+            except (PermissionDenied, ValidationError) as refusal:
+                text = " ".join(getattr(refusal, "messages", [str(refusal)]))
+                self.message_user(request, f"No link sent: {text}", messages.ERROR)
+            else:
+                self.message_user(request, f"A link to choose a password was sent to {obj.email}.")
         if change and "is_active" in form.changed_data and not obj.is_active:
             # A leaver: their grants go with the account.
             security.account_disable(

@@ -13,6 +13,15 @@ class TokenForm(forms.Form):
     )
 
 
+class PasswordForgottenForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        help_text=_("The address your account uses. We send a link to it."),
+    )
+
+
 class SetupForm(forms.Form):
     token = forms.CharField(
         label=_("Code from the app"),

@@ -155,6 +155,10 @@ class SecurityEvent(models.Model):
             "provider_refused",
             _("Session ended: the identity provider no longer accepts the account"),
         )
+        # Choosing a password through an e-mailed link: a new account, or a forgotten password.
+        PASSWORD_LINK_ASKED = "password_link_asked", _("Link to choose a password asked for")
+        PASSWORD_LINK_SENT = "password_link_sent", _("Link to choose a password sent")
+        PASSWORD_CHOSEN = "password_chosen", _("Password chosen through an e-mailed link")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, logout
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,13 +24,14 @@ from django.dispatch import Signal
 from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
 from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import rules, services
+from accounts import notifications, rules, services
 from accounts.models import (
     ROLE_CLEARANCE,
     AccountChange,
@@ -603,6 +605,133 @@ def account_created(*, account, created_by, request=None) -> None:
         user=account,
         request=request,
         detail=f"first password, account created by {created_by.get_username()}",
+    )
+
+
+# --- Choosing a password through an e-mailed link ---------------------------------------------
+# A new account's holder chooses their first password, and whoever forgot theirs chooses a new
+# one, through a one-time link sent to the account's e-mail address: nobody else ever knows the
+# password. The link (Django's token: it stops working once the password changes, or after
+# PASSWORD_RESET_TIMEOUT) replaces only the password: the second factor is still asked for.
+
+# At most this many links to one account, and asks from one network address, an hour: nobody
+# fills a mailbox, or tries address after address, through the "forgotten" page.
+PASSWORD_LINKS_PER_HOUR = 3
+PASSWORD_ASKS_PER_HOUR = 10
+
+
+def password_links_allowed() -> bool:
+    return settings.PASSWORD_SIGN_IN
+
+
+def _recent(**filters) -> int:
+    since = timezone.now() - timedelta(hours=1)
+    return SecurityEvent.objects.filter(at__gte=since, **filters).count()
+
+
+def _send_password_link(*, account, request: HttpRequest, first: bool) -> None:
+    """The e-mail goes from the worker once this write commits: the page answers as fast
+    whether or not it sent one, and the token is made there, never put in the broker."""
+    notifications.password_link_mail.delay_on_commit(
+        account.pk, request.build_absolute_uri("/"), first
+    )
+
+
+@transaction.atomic
+def password_link_send(*, account, sent_by, request: HttpRequest) -> None:
+    """An administrator sends an account's holder a link to choose their password: a new
+    account made without one, or a holder who cannot sign in. The administrator never sees the
+    link or the password."""
+    if not rules.may_administer_accounts(sent_by):
+        raise PermissionDenied(_("Only an administrator sends a link to choose a password."))
+    if not password_links_allowed():
+        raise ValidationError(_("Signing in with a password is switched off on this site."))
+    if not account.is_active:
+        raise ValidationError(_("The account is disabled."))
+    if not account.email:
+        raise ValidationError(_("The account has no e-mail address to send the link to."))
+    if _recent(kind=SecurityEvent.Kind.PASSWORD_LINK_SENT, user=account) >= PASSWORD_LINKS_PER_HOUR:
+        raise ValidationError(_("Links were sent to this account in the last hour: wait a while."))
+    first = account.last_login is None
+    _send_password_link(account=account, request=request, first=first)
+    event_record(
+        kind=SecurityEvent.Kind.PASSWORD_LINK_SENT,
+        user=account,
+        request=request,
+        detail=f"{'first password' if first else 'new password'}, by {sent_by.get_username()}",
+    )
+
+
+@transaction.atomic
+def password_forgotten(*, email: str, request: HttpRequest) -> None:
+    """Someone says they forgot their password: each active account with this address and a
+    password to sign in with gets a link. The answer is the same whether or not such an account
+    exists; only too many asks from one address are refused (ValidationError)."""
+    if not password_links_allowed():
+        raise Http404
+    address = client_address(request)
+    if address and _recent(kind=SecurityEvent.Kind.PASSWORD_LINK_ASKED, remote_addr=address) >= (
+        PASSWORD_ASKS_PER_HOUR
+    ):
+        raise ValidationError(_("Too many asks from your network in the last hour: try later."))
+    accounts = [
+        account
+        for account in get_user_model()
+        .objects.filter(email__iexact=email.strip(), is_active=True)
+        .select_related("profile")
+        .order_by("pk")
+        if account.has_usable_password() and account.email
+    ]
+    if not accounts:
+        # Who asked is kept, never the address typed: it may be anyone's.
+        event_record(kind=SecurityEvent.Kind.PASSWORD_LINK_ASKED, request=request)
+        return
+    for account in accounts:
+        event_record(kind=SecurityEvent.Kind.PASSWORD_LINK_ASKED, user=account, request=request)
+        sent = _recent(kind=SecurityEvent.Kind.PASSWORD_LINK_SENT, user=account)
+        if sent >= PASSWORD_LINKS_PER_HOUR:
+            continue
+        _send_password_link(account=account, request=request, first=False)
+        event_record(
+            kind=SecurityEvent.Kind.PASSWORD_LINK_SENT,
+            user=account,
+            request=request,
+            detail="new password, asked on the sign-in page",
+        )
+
+
+def password_link_account(uidb64: str):
+    """The active account a link names, or None. Whether its token holds is the view's check
+    (Django's PasswordResetConfirmView), and again password_choose's."""
+    if not password_links_allowed():
+        raise Http404
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
+@transaction.atomic
+def password_choose(*, account, token: str, password: str, request: HttpRequest) -> None:
+    """The holder chooses their password through the link: the link stops working, every
+    session of the account ends (whoever signed in with the old password is out), and a
+    lock-out from failed sign-ins is lifted."""
+    from axes.utils import reset as axes_reset
+
+    if not password_links_allowed():
+        raise Http404
+    if not account.is_active or not default_token_generator.check_token(account, token):
+        raise PermissionDenied(_("This link no longer works."))
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    ended = _end(SignedInSession.objects.filter(user=account))
+    axes_reset(username=account.get_username())
+    event_record(
+        kind=SecurityEvent.Kind.PASSWORD_CHOSEN,
+        user=account,
+        request=request,
+        detail=f"{ended} session(s) ended",
     )
 
 

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -64,6 +66,69 @@ class SignInView(auth_views.LoginView):
         if language:
             apply_language(response, language)
         return response
+
+
+# --- A forgotten password, or a new account's first: a link by e-mail ---------------------------
+# 404 where signing in with a password is switched off (security.password_links_allowed).
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_forgotten(request: HttpRequest) -> HttpResponse:
+    if not security.password_links_allowed():
+        raise Http404
+    form = forms.PasswordForgottenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with show_refusal(request, form):
+            security.password_forgotten(email=form.cleaned_data["email"], request=request)
+            return redirect("password_forgotten_sent")
+    return render(request, "registration/password_forgotten.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def password_forgotten_sent(request: HttpRequest) -> HttpResponse:
+    if not security.password_links_allowed():
+        raise Http404
+    return render(request, "registration/password_forgotten_sent.html")
+
+
+class PasswordChooseView(auth_views.PasswordResetConfirmView):
+    """Django's page behind the e-mailed link (it moves the token from the address into the
+    session first); the new password is set by security.password_choose, which checks the
+    token again, ends the account's sessions and records it."""
+
+    template_name = "registration/password_choose.html"
+    success_url = reverse_lazy("password_chosen")
+
+    def get_user(self, uidb64):
+        return security.password_link_account(uidb64)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.validlink:
+            context["second_factor_needed"] = security.second_factor_needed(self.user)
+        return context
+
+    def form_valid(self, form):
+        token = self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, "")
+        try:
+            security.password_choose(
+                account=self.user,
+                token=token,
+                password=form.cleaned_data["new_password1"],
+                request=self.request,
+            )
+        except PermissionDenied:
+            self.validlink = False
+            return self.render_to_response(self.get_context_data(form=None))
+        return redirect(self.success_url)
+
+
+@require_http_methods(["GET"])
+def password_chosen(request: HttpRequest) -> HttpResponse:
+    if not security.password_links_allowed():
+        raise Http404
+    return render(request, "registration/password_chosen.html")
 
 
 # --- Signing in through the city's identity provider (mozilla-django-oidc) ---------------------

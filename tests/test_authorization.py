@@ -507,6 +507,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "logout": Expect(get=answer(405, anonymous=405)),
     "password_change": Expect(get=answer(200)),
     "password_change_done": Expect(get=answer(200)),
+    # A forgotten password: open to everyone (an empty form comes back with its error).
+    "password_forgotten": Expect(get=answer(200, anonymous=200), post=answer(200, anonymous=200)),
+    "password_forgotten_sent": Expect(get=answer(200, anonymous=200)),
+    # A link that names no account: "This link no longer works", whoever opens it.
+    "password_choose": Expect(
+        kwargs=lambda w, scope: {"uidb64": "MA", "token": "no-such-token"},
+        get=answer(200, anonymous=200),
+    ),
+    "password_chosen": Expect(get=answer(200, anonymous=200)),
     "set_language": Expect(get=answer(302, anonymous=302)),
     "cases:list": Expect(get=answer(404, **dict.fromkeys(CASE_WORKERS, 200))),
     "cases:open": Expect(

@@ -157,6 +157,16 @@ EXEMPT = {
         "tests/accounts/test_sessions.py tries another's session and ending every session"
     ),
     "set_language": "one's own interface language: tests/access/test_translations.py",
+    "password_forgotten": (
+        "asks for a link to be e-mailed to an address's holder, whoever asks: it writes only "
+        "security events (not compared here) and shows the one who asks nothing of the account: "
+        "tests/accounts/test_password_links.py"
+    ),
+    "password_choose": (
+        "a password chosen through the link e-mailed to the account's holder (its token, not "
+        "the role, decides): tests/accounts/test_password_links.py tries another account's "
+        "link, a used, an expired and a disabled account's one"
+    ),
 }
 # The administration site is the admin role's alone (test_authorization.py checks that nobody
 # else enters it); its writes and their separation of duties are tests/access/test_admin_*.py.

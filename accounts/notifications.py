@@ -1,0 +1,56 @@
+"""The e-mail with a link to choose a password (accounts.security), queued on commit as a Celery
+task: it takes an id and the site's address, makes the token itself (never in the broker), and
+is in its reader's language."""
+
+from urllib.parse import urljoin
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
+from core.notifications import send_content_free
+
+_LINK_SUBJECT = {
+    "first": gettext_lazy("Choose your password"),
+    "forgotten": gettext_lazy("Choose a new password"),
+}
+_LINK_BODY = {
+    "first": gettext_lazy(
+        "An account was made for you, with the user name {username}. Choose your password "
+        "here, within {days} days:\n\n{link}\n\nThe link works once. If you did not expect "
+        "this e-mail, tell your administrator."
+    ),
+    "forgotten": gettext_lazy(
+        "A link to choose a new password for your account ({username}) was asked for. If "
+        "you asked for it, or your administrator said it would come, choose one here, within "
+        "{days} days:\n\n{link}\n\nThe link works once. If not, do nothing: your password "
+        "stays as it is."
+    ),
+}
+
+
+@shared_task
+def password_link_mail(account_id: int, site_root: str, first: bool) -> int:
+    """The e-mail with the link, in its reader's language; 0 if the account is gone or has
+    been disabled, or has lost its address, since the link was asked for."""
+    account = get_user_model().objects.filter(pk=account_id, is_active=True).first()
+    if account is None or not account.email:
+        return 0
+    uid = urlsafe_base64_encode(force_bytes(account.pk))
+    token = default_token_generator.make_token(account)
+    path = reverse("password_choose", kwargs={"uidb64": uid, "token": token})
+    which = "first" if first else "forgotten"
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    body = format_lazy(
+        _LINK_BODY[which],
+        username=account.get_username(),
+        days=days,
+        link=urljoin(site_root, path),
+    )
+    return send_content_free([account.email], _LINK_SUBJECT[which], body)
