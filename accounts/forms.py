@@ -18,7 +18,7 @@ class PasswordForgottenForm(forms.Form):
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        help_text=_("The address your account uses. We send a link to it."),
+        help_text=_("The address your account uses."),
     )
 
 
