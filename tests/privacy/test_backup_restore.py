@@ -2,11 +2,13 @@
 encrypted with age) and `manage.py restore`, which ends by applying again every destruction of
 the deletion register made after the backup. On PostgreSQL for real (marker `postgresql`)."""
 
+import os
 from datetime import timedelta
 from io import StringIO
 
 import pyrage
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -15,9 +17,10 @@ from accounts import security
 from accounts.models import Level, Role
 from audit.chain import seal_entries, verify_chain
 from cases import services as case_services
-from cases.models import Case, ChronologyEntry, Person
+from cases.models import Attachment, Case, ChronologyEntry, Person
 from privacy import retention
 from privacy.models import DestructionList, DestructionRecord
+from tests.documents import PDF
 from tests.factories import make_case, make_person, make_user
 
 SECRET = "Sleeps at his cousin's on Molenstraat 7"
@@ -102,12 +105,73 @@ def test_a_case_destroyed_after_the_backup_stays_destroyed_after_a_restore(setti
     assert verify_chain().ok
 
 
+def attach(case: Case, author, marker: bytes) -> Attachment:
+    entry = case_services.entry_add(
+        case=case,
+        author=author,
+        kind="note",
+        occurred_at=timezone.now() - timedelta(days=2),
+        level=Level.L2,
+        text="A letter from the school.",
+        attachment=SimpleUploadedFile("letter.pdf", PDF + marker, content_type="application/pdf"),
+    )
+    return entry.attachments.get()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_uploaded_files_come_back_with_a_restore_but_not_a_destroyed_cases(settings, keys):
+    """The backup's archive of MEDIA_ROOT is encrypted beside the dump; a restore puts the files
+    back, and the register's destructions erase again those of cases destroyed after it."""
+    social_worker = make_user(role=Role.SOCIAL_WORKER)
+    owner = make_user(role=Role.COORDINATOR)
+    officer = make_user(role=Role.MAYOR_OFFICE)
+    security.data_protection_officer_set(user=officer, is_officer=True)
+    kept = attach(make_case(owner=social_worker), social_worker, b"%kept-marker")
+    doomed_case = make_case(owner=social_worker)
+    doomed = attach(doomed_case, social_worker, b"%doomed-marker")
+    case_services.case_change_status(
+        case=doomed_case,
+        user=social_worker,
+        to_status=Case.Status.CLOSED,
+        reason="Done",
+        expected_version=doomed_case.version,
+        closure_reason="risk_removed",
+    )
+    Case.objects.filter(pk=doomed_case.pk).update(closed_at=timezone.now() - timedelta(days=2300))
+    kept_path, doomed_path = kept.file.path, doomed.file.path
+    seal_entries()
+    out = StringIO()
+    call_command("backup", stdout=out)
+    backup = out.getvalue().strip().splitlines()[-1]
+    archive = backup.removesuffix(".dump.age") + ".media.tar.age"
+    with open(archive, "rb") as encrypted:
+        content = encrypted.read()
+    assert content.startswith(b"age-encryption.org/v1")
+    assert b"kept-marker" not in content and b"doomed-marker" not in content
+    assert "(2 uploaded file(s))" in out.getvalue()
+
+    destroy_through_a_list(owner, officer)
+    assert not os.path.exists(doomed_path)
+    os.remove(kept_path)  # the media volume lost since the backup
+
+    out = StringIO()
+    call_command("restore", backup, interactive=False, stdout=out)
+    assert "Put back 2 uploaded file(s)" in out.getvalue()
+    with open(kept_path, "rb") as restored:
+        assert restored.read() == PDF + b"%kept-marker"
+    # The destroyed case's file came back with the archive, and went again with the register.
+    assert not os.path.exists(doomed_path)
+    assert Attachment.objects.get(pk=doomed.pk).file.name == ""
+    assert verify_chain().ok
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restore_refuses_a_backup_it_cannot_decrypt(settings, keys, tmp_path):
     out = StringIO()
     call_command("backup", stdout=out)
-    backup = out.getvalue().strip()
+    backup = out.getvalue().strip().splitlines()[-1]
     settings.BACKUP_AGE_IDENTITY = str(pyrage.x25519.Identity.generate())
     rows = ChronologyEntry.objects.count(), Case.objects.count()
     with pytest.raises(CommandError, match="does not decrypt"):

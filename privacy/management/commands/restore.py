@@ -1,10 +1,14 @@
 """`manage.py restore FILE`: decrypt a backup with the age private key (BACKUP_AGE_IDENTITY),
-replace the database with it through pg_restore, then apply again every destruction of the
-deletion register the backup does not show, seal the audit rows left unsealed and verify the
+replace the database with it through pg_restore, put back the uploaded files of the archive
+beside it, then apply again every destruction of the deletion register the backup does not show
+(which erases again the files of those cases), seal the audit rows left unsealed and verify the
 audit chain."""
 
+import os
 import subprocess
+import tarfile
 import tempfile
+import threading
 from pathlib import Path
 
 import pyrage
@@ -13,8 +17,43 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from audit.chain import seal_entries, verify_chain
-from privacy.management.commands.backup import MAGIC, client, postgresql_target
+from privacy.management.commands.backup import MAGIC, client, media_archive, postgresql_target
 from privacy.retention import register_reapply
+
+
+def restore_media(path: Path, identity) -> int:
+    """Decrypt the archive as it is read and put each file back under MEDIA_ROOT (the same
+    names; files uploaded after the backup stay, which no restored row names). Python's "data"
+    filter refuses absolute names, links out of the folder and anything but plain files and
+    folders."""
+    read_fd, write_fd = os.pipe()
+    failed: list[BaseException] = []
+
+    def decrypt() -> None:
+        try:
+            with open(path, "rb") as encrypted, os.fdopen(write_fd, "wb") as pipe:
+                pyrage.decrypt_io(encrypted, pipe, [identity])
+        except BaseException as error:  # noqa: BLE001 (raised again below, in the caller)
+            failed.append(error)
+
+    thread = threading.Thread(target=decrypt, daemon=True)
+    thread.start()
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    count = 0
+    try:
+        with os.fdopen(read_fd, "rb") as pipe, tarfile.open(fileobj=pipe, mode="r|") as archive:
+            for member in archive:
+                archive.extract(member, root, filter="data")
+                count += member.isfile()
+    except tarfile.TarError as error:
+        if not failed:
+            raise CommandError(f"The uploaded files' archive is damaged: {error}") from None
+    finally:
+        thread.join()
+    if failed:
+        raise CommandError(f"The uploaded files' archive does not decrypt: {failed[0]}")
+    return count
 
 
 class Command(BaseCommand):
@@ -91,6 +130,14 @@ class Command(BaseCommand):
         if restore.returncode != 0:
             raise CommandError(f"pg_restore failed: {errors.decode(errors='replace').strip()}")
         self.stdout.write(f"Restored {path.name}.")
+        archive = media_archive(path)
+        if archive.is_file():
+            count = restore_media(archive, identity)
+            self.stdout.write(f"Put back {count} uploaded file(s) from {archive.name}.")
+        else:
+            self.stderr.write(
+                f"No {archive.name} beside the backup: the uploaded files are left as they are."
+            )
 
         report = register_reapply()
         for reference in report.reapplied:
