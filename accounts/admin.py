@@ -290,6 +290,13 @@ class AccountAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
         if not change and obj.has_usable_password():
             security.account_created(account=obj, created_by=request.user, request=request)
+        if change and "email" in form.changed_data:
+            security.account_email_changed(
+                account=obj,
+                old_email=form.initial.get("email") or "",
+                changed_by=request.user,
+                request=request,
+            )
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

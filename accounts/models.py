@@ -159,6 +159,7 @@ class SecurityEvent(models.Model):
         PASSWORD_LINK_ASKED = "password_link_asked", _("Link to choose a password asked for")
         PASSWORD_LINK_SENT = "password_link_sent", _("Link to choose a password sent")
         PASSWORD_CHOSEN = "password_chosen", _("Password chosen through an e-mailed link")
+        EMAIL_CHANGED = "email_changed", _("E-mail address changed by an administrator")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -1,6 +1,6 @@
-"""The e-mail with a link to choose a password (accounts.security), queued on commit as a Celery
-task: it takes an id and the site's address, makes the token itself (never in the broker), and
-is in its reader's language."""
+"""The e-mails about an account's own sign-in (accounts.security), queued on commit as Celery
+tasks: a link to choose a password (the task makes the token itself: it is never in the broker)
+and the notice that the account's address changed. Each is in its reader's language."""
 
 from urllib.parse import urljoin
 
@@ -8,11 +8,13 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.notifications import send_content_free
 
@@ -54,3 +56,20 @@ def password_link_mail(account_id: int, site_root: str, first: bool) -> int:
         link=urljoin(site_root, path),
     )
     return send_content_free([account.email], _LINK_SUBJECT[which], body)
+
+
+@shared_task
+def email_changed_mail(account_id: int, old_email: str) -> int:
+    """To the old address, in the holder's language: their address was changed."""
+    account = get_user_model().objects.filter(pk=account_id).select_related("profile").first()
+    if account is None or not old_email:
+        return 0
+    profile = getattr(account, "profile", None)
+    with translation.override((profile.language if profile else "") or settings.LANGUAGE_CODE):
+        subject = gettext("The e-mail address of your account was changed")
+        body = gettext(
+            "An administrator changed the e-mail address of your account ({username}). From "
+            "now on, e-mails and links to choose a password go to the new address. If you did "
+            "not ask for this, tell your security officer at once."
+        ).format(username=account.get_username())
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [old_email])

@@ -735,6 +735,20 @@ def password_choose(*, account, token: str, password: str, request: HttpRequest)
     )
 
 
+@transaction.atomic
+def account_email_changed(*, account, old_email: str, changed_by, request=None) -> None:
+    """An administrator changed the address where links to choose a password go: the holder is
+    told at the old one, so that a link cannot be sent elsewhere unnoticed."""
+    event_record(
+        kind=SecurityEvent.Kind.EMAIL_CHANGED,
+        user=account,
+        request=request,
+        detail=f"by {changed_by.get_username()}",
+    )
+    if old_email and old_email.lower() != (account.email or "").lower():
+        notifications.email_changed_mail.delay_on_commit(account.pk, old_email)
+
+
 def second_factor_reset_request(*, account, requested_by, request=None) -> AccountChange | None:
     """A lost phone: reset at once, or, on an account that reads case content or confirms,
     once a second person confirms (a reset lets whoever holds the password enrol their own)."""

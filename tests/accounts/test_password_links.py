@@ -318,3 +318,56 @@ def test_the_e_mail_is_in_its_readers_language(holder, ask, compiled):
     ask(holder.email)
     assert mail.outbox[0].subject == "Kies een nieuw wachtwoord"
     assert "Er werd een link gevraagd" in mail.outbox[0].body
+
+
+# --- The address the links go to ---------------------------------------------------------------
+
+
+def change_address(admin, account, new_email: str, capture):
+    browser = Client()
+    browser.force_login(admin)
+    url = reverse("admin:auth_user_change", args=[account.pk])
+    form = {
+        "username": account.username,
+        "first_name": account.first_name,
+        "last_name": account.last_name,
+        "email": new_email,
+        "is_active": "on",
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-MIN_NUM_FORMS": "1",
+        "profile-MAX_NUM_FORMS": "1",
+        "profile-0-id": account.profile.pk,
+        "profile-0-user": account.pk,
+        "profile-0-agency": account.profile.agency_id,
+        "profile-0-role": account.profile.role,
+        "profile-0-clearance": account.profile.clearance or "",
+        "_save": "Save",
+    }
+    with capture(execute=True):
+        response = browser.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_the_holder_is_told_at_the_old_address_when_an_administrator_changes_it(
+    holder, django_capture_on_commit_callbacks, compiled
+):
+    holder.profile.language = "fr"
+    holder.profile.save()
+    admin = make_user(role=Role.ADMIN)
+    change_address(admin, holder, "elsewhere@example.org", django_capture_on_commit_callbacks)
+    holder.refresh_from_db()
+    assert holder.email == "elsewhere@example.org"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["holder@example.org"]
+    assert mail.outbox[0].subject == "L'adresse e-mail de votre compte a été modifiée"
+    assert holder.username in mail.outbox[0].body
+    assert events(SecurityEvent.Kind.EMAIL_CHANGED, user=holder) == 1
+
+
+def test_saving_an_account_with_its_address_unchanged_tells_nobody(
+    holder, django_capture_on_commit_callbacks
+):
+    admin = make_user(role=Role.ADMIN)
+    change_address(admin, holder, holder.email, django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+    assert events(SecurityEvent.Kind.EMAIL_CHANGED) == 0
