@@ -244,7 +244,10 @@ def access_agenda_item_on_agenda(
     agenda: list[AgendaItem] = list(
         meeting.items.filter(policy.agenda_item_filter(user))
         .select_related("case__person", "case__lead_agency", "escalation", "guest")
-        .annotate(case_concern_names_joined=concern_names("case_id"))
+        .annotate(
+            case_concern_names_joined=concern_names("case_id"),
+            case_restricted=policy.case_restricted_now("case_id"),
+        )
         .order_by("order", "pk")
     )
     item = next((row for row in agenda if row.pk == item_id), None)

@@ -519,24 +519,28 @@ def may_replace_minute(user: Actor, item: AgendaItem) -> bool:
     return may_read_minute(user, item)
 
 
-def _on_restricted_case(item: AgendaItem) -> bool:
-    return (
-        item.case_id is not None
-        and CaseRestriction.objects.filter(case_id=item.case_id, lifted_at__isnull=True).exists()
-    )
+def item_on_restricted_case(item: AgendaItem) -> bool:
+    """Whether the item is on a case whose processing is restricted now: read from the item's
+    annotation `case_restricted` (case_restricted_now) where its query made one."""
+    if item.case_id is None:
+        return False
+    annotated = getattr(item, "case_restricted", None)
+    if annotated is not None:
+        return bool(annotated)
+    return CaseRestriction.objects.filter(case_id=item.case_id, lifted_at__isnull=True).exists()
 
 
 def may_record_minute(user: Actor, item: AgendaItem) -> bool:
     """may_replace_minute, and not while processing of the item's case is restricted: the
     minute (and the decision it applies) joins the case's record, which then takes no
     additions."""
-    return may_replace_minute(user, item) and not _on_restricted_case(item)
+    return may_replace_minute(user, item) and not item_on_restricted_case(item)
 
 
 def may_amend_item(user: Actor, item: AgendaItem) -> bool:
     """Amend the final minutes of an item: the chair who sees it, unless processing of its
     case is restricted (an amendment adds to the case's record, as a minute does)."""
-    return may_edit_agenda_item(user, item) and not _on_restricted_case(item)
+    return may_edit_agenda_item(user, item) and not item_on_restricted_case(item)
 
 
 # --- Live meetings (issue 17) ------------------------------------------------------------------
@@ -563,7 +567,7 @@ def may_record_seen_minute(user: Actor, item: AgendaItem) -> bool:
     minuted = bool(item.discussion or item.minuted_at or item.minute_agency_id)
     if minuted and not may_read_minute(user, item):
         return False
-    return not _on_restricted_case(item)
+    return not item_on_restricted_case(item)
 
 
 def backlog_filter(user: Actor) -> Q:
@@ -682,7 +686,8 @@ def may_answer_agency_check(user: Actor, item: AgendaItem) -> bool:
     is restricted (an answer, and the entry a shared one writes, join the case's record).
     Whether the checks are open yet is the meeting's state: the service's check."""
     asked = agency_check_item_filter(user, open_only=False)
-    return AgendaItem.objects.filter(asked, pk=item.pk).exists() and not _on_restricted_case(item)
+    asked_here = AgendaItem.objects.filter(asked, pk=item.pk).exists()
+    return asked_here and not item_on_restricted_case(item)
 
 
 def may_replace_agency_check(user: Actor, check: AgencyCheck) -> bool:
@@ -1092,13 +1097,18 @@ def case_is_restricted(case: Case) -> bool:
     return CaseRestriction.objects.filter(case_id=case.pk, lifted_at__isnull=True).exists()
 
 
+def case_restricted_now(case_field: str = "pk") -> Exists:
+    """An expression, for an annotation: whether processing of the case (or of the case that
+    `case_field` names) is restricted now."""
+    return Exists(
+        CaseRestriction.objects.filter(case_id=OuterRef(case_field), lifted_at__isnull=True)
+    )
+
+
 def unrestricted_case_filter(case_field: str = "pk") -> Q:
     """A filter: the cases (or the rows whose `case_field` names a case) whose processing is
     not restricted. What may be proposed for an agenda, for example (conferences.selectors)."""
-    restricted = CaseRestriction.objects.filter(
-        case_id=OuterRef(case_field), lifted_at__isnull=True
-    )
-    return ~Q(Exists(restricted))
+    return ~Q(case_restricted_now(case_field))
 
 
 # --- Sharing agreements (DESIGN 8) ---

@@ -97,6 +97,7 @@ def agenda(
     items = (
         meeting.items.filter(policy.agenda_item_filter(user))
         .select_related("case__person", "escalation", "guest", "carried_from__meeting")
+        .annotate(case_restricted=policy.case_restricted_now("case_id"))
         .prefetch_related(
             Prefetch(
                 "amendments",
@@ -108,7 +109,7 @@ def agenda(
         .order_by("order", "pk")
     )
     # An item on a case is one the user sees (agenda_item_filter): its person, as they may.
-    rows = label_cases(items, user=user, case_of=_case_of)
+    rows: list[AgendaItem] = label_cases(items, user=user, case_of=_case_of)
     for item in rows:
         item.minute_visible = policy.may_read_minute(user, item)
     return rows

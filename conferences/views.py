@@ -798,6 +798,8 @@ def live_item(request: HttpRequest, meeting: Meeting, item_id: int) -> HttpRespo
             "conflict": conflict,
             # The door let the item through: the chair sees it.
             "may_record": meeting.is_in_session and policy.may_record_seen_minute(user, item),
+            # Not discussed while its case's processing is restricted: the chair moves it on.
+            "case_restricted": policy.item_on_restricted_case(item),
             "move_form": forms.MoveItemForm(),
             "on_table": meeting.current_item_id == item.pk,
         },

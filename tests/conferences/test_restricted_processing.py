@@ -109,3 +109,35 @@ def test_an_item_continued_is_not_carried_over_once_its_case_is_restricted(
     set_meeting_status(meeting, "closed")
     services.minutes_finalise(meeting=meeting, user=coordinator)
     assert list(AgendaItem.objects.filter(case=case)) == [item]
+
+
+def test_the_chair_sees_why_an_item_is_not_discussed_and_moves_it_to_the_backlog(
+    client, meeting, coordinator, info_officer, case
+):
+    """An item put on the agenda before the restriction: marked on the agenda and on the live
+    screen, which says why no outcome is taken and offers the move instead."""
+    item = services.agenda_add_case(meeting=meeting, user=coordinator, case=case)
+    other = services.agenda_add_case(
+        meeting=meeting, user=coordinator, case=make_case(lead_agency=coordinator.profile.agency)
+    )
+    set_meeting_status(meeting, "open")
+    subject_rights.case_restrict(case=case, user=info_officer, reason="Art. 18 request")
+    client.force_login(coordinator)
+    agenda = client.get(reverse("conferences:meeting", args=[meeting.pk])).content.decode()
+    assert agenda.count("processing restricted") == 1
+    live = client.get(reverse("conferences:live_item", args=[meeting.pk, item.pk]))
+    page = live.content.decode()
+    assert 'id="case-restricted"' in page and "it is not discussed" in page
+    assert reverse("conferences:live_move", args=[meeting.pk, item.pk]) in page
+    assert 'name="decision"' not in page
+    # The other item's screen says nothing of it.
+    assert (
+        'id="case-restricted"'
+        not in client.get(
+            reverse("conferences:live_item", args=[meeting.pk, other.pk])
+        ).content.decode()
+    )
+    client.post(reverse("conferences:live_move", args=[meeting.pk, item.pk]), {"to": "backlog"})
+    item.refresh_from_db()
+    assert item.moved_to == "backlog"
+    assert BacklogItem.objects.filter(case=case, taken_at__isnull=True).exists()
