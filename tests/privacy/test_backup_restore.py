@@ -36,6 +36,11 @@ def closed_case(owner) -> tuple[Case, ChronologyEntry]:
         level=Level.L2,
         text=SECRET,
     )
+    return closed_long_ago(case, owner), entry
+
+
+def closed_long_ago(case: Case, owner) -> Case:
+    """Closed, and so long ago that the retention rule makes it due for destruction."""
     case = case_services.case_change_status(
         case=case,
         user=owner,
@@ -45,7 +50,7 @@ def closed_case(owner) -> tuple[Case, ChronologyEntry]:
         closure_reason="risk_removed",
     )
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=6 * 366))
-    return case, entry
+    return case
 
 
 def destroy_through_a_list(owner, officer) -> DestructionList:
@@ -130,15 +135,7 @@ def test_the_uploaded_files_come_back_with_a_restore_but_not_a_destroyed_cases(s
     kept = attach(make_case(owner=social_worker), social_worker, b"%kept-marker")
     doomed_case = make_case(owner=social_worker)
     doomed = attach(doomed_case, social_worker, b"%doomed-marker")
-    case_services.case_change_status(
-        case=doomed_case,
-        user=social_worker,
-        to_status=Case.Status.CLOSED,
-        reason="Done",
-        expected_version=doomed_case.version,
-        closure_reason="risk_removed",
-    )
-    Case.objects.filter(pk=doomed_case.pk).update(closed_at=timezone.now() - timedelta(days=2300))
+    closed_long_ago(Case.objects.get(pk=doomed_case.pk), social_worker)
     kept_path, doomed_path = kept.file.path, doomed.file.path
     seal_entries()
     out = StringIO()
