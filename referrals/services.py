@@ -393,13 +393,9 @@ def _accept(
             legal_basis=_case_legal_basis(referral),
             risk_level=risk_level,
             person_informed=referral.person_aware,
-            not_informed_reason=(
-                ""
-                if referral.person_aware
-                else referral.no_consent_reason
-                or _("The referrer did not inform the person (referral %(number)s).")
-                % {"number": referral.number}
-            ),
+            # A referral is sent only with the person aware, or with the reason they are not
+            # (_check_complete): the referrer's reason is the case's.
+            not_informed_reason="" if referral.person_aware else referral.no_consent_reason,
             event=StatusChange.Event.REFERRAL_ACCEPTED,
             params={"number": referral.number},
         )
