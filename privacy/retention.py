@@ -144,22 +144,25 @@ def destruction_list_for(*, user: Actor, list_id: int) -> DestructionList:
     return found
 
 
-def destruction_log(*, user: Actor) -> QuerySet[DestructionRecord]:
+def destruction_log(*, user: Actor, q: str = "") -> QuerySet[DestructionRecord]:
+    """The certificates, newest first; `q` finds them by the case's or the list's reference."""
     if not policy.may_review_destruction(user):
         raise Http404
-    return DestructionRecord.objects.select_related("confirmed_by", "owner_approved_by").order_by(
-        "-destroyed_at", "-pk"
-    )
+    records = DestructionRecord.objects.select_related("confirmed_by", "owner_approved_by")
+    if q:
+        records = records.filter(Q(reference__icontains=q) | Q(list_reference__icontains=q))
+    return records.order_by("-destroyed_at", "-pk")
 
 
-def legal_holds(*, user: Actor) -> QuerySet[LegalHold]:
+def legal_holds(*, user: Actor, q: str = "") -> QuerySet[LegalHold]:
     """Holds in force first, then lifted ones: what, why, who and when (references and person
-    codes only)."""
+    codes only); `q` finds them by the case's reference or the person's code."""
     if not policy.may_manage_legal_holds(user):
         raise Http404
-    return LegalHold.objects.select_related("case", "person", "placed_by", "lifted_by").order_by(
-        models.F("lifted_at").desc(nulls_first=True), "-placed_at", "-pk"
-    )
+    holds = LegalHold.objects.select_related("case", "person", "placed_by", "lifted_by")
+    if q:
+        holds = holds.filter(Q(case__reference__icontains=q) | Q(person__code__icontains=q))
+    return holds.order_by(models.F("lifted_at").desc(nulls_first=True), "-placed_at", "-pk")
 
 
 def legal_hold_for(*, user: Actor, hold_id: int) -> LegalHold:

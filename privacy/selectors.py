@@ -6,7 +6,7 @@ is the policy's."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from access import policy
@@ -20,13 +20,18 @@ def agreements_in_force() -> QuerySet[SharingAgreement]:
     return SharingAgreement.objects.in_force(timezone.localdate()).order_by("title", "pk")
 
 
-def agreement_list(*, user: Actor) -> QuerySet[SharingAgreement]:
+def agreement_list(*, user: Actor, q: str = "") -> QuerySet[SharingAgreement]:
+    """The register, newest first; `q` finds agreements by title or by a party's name."""
     if not policy.may_read_agreements(user):
         return SharingAgreement.objects.none()
     parties = AgreementParty.objects.select_related("agency")
-    return SharingAgreement.objects.prefetch_related(
+    agreements = SharingAgreement.objects.prefetch_related(
         Prefetch("parties", queryset=parties), "gateways"
-    ).order_by("-starts_on", "-pk")
+    )
+    if q:
+        named = AgreementParty.objects.filter(agency__name__icontains=q).values("agreement_id")
+        agreements = agreements.filter(Q(title__icontains=q) | Q(pk__in=named))
+    return agreements.order_by("-starts_on", "-pk")
 
 
 def agreements_due_for_review(*, user: Actor) -> QuerySet[SharingAgreement]:

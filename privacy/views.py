@@ -73,15 +73,17 @@ def destruction_list_approve(request: HttpRequest, list_id: int) -> HttpResponse
 
 @login_required
 def destruction_log(request: HttpRequest) -> HttpResponse:
-    records = retention.destruction_log(user=request.user)
+    search = forms.ListSearchForm(request.GET or None, label=_("Case or list reference"))
+    records = retention.destruction_log(user=request.user, q=search.term())
     page = paginate(request, records, PAGE_SIZE)
-    return render(request, "privacy/destruction_log.html", {"page": page})
+    return render(request, "privacy/destruction_log.html", {"page": page, "search_form": search})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def legal_holds(request: HttpRequest) -> HttpResponse:
-    holds = retention.legal_holds(user=request.user)
+    search = forms.ListSearchForm(request.GET or None, label=_("Case reference or person code"))
+    holds = retention.legal_holds(user=request.user, q=search.term())
     form = forms.LegalHoldForm(request.POST or None, initial={"reference": request.GET.get("case")})
     if request.method == "POST" and form.is_valid():
         with show_refusal(request, form):
@@ -89,7 +91,11 @@ def legal_holds(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The legal hold is placed: nothing of it is destroyed."))
             return redirect("retention:holds")
     page = paginate(request, holds, PAGE_SIZE)
-    return render(request, "privacy/legal_holds.html", {"form": form, "page": page})
+    return render(
+        request,
+        "privacy/legal_holds.html",
+        {"form": form, "page": page, "search_form": search},
+    )
 
 
 @login_required
@@ -182,12 +188,15 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_read_agreements)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.agreement_list(user=request.user), PAGE_SIZE)
+    search = forms.ListSearchForm(request.GET or None, label=_("Title or organisation"))
+    agreements = selectors.agreement_list(user=request.user, q=search.term())
+    page = paginate(request, agreements, PAGE_SIZE)
     return render(
         request,
         "privacy/agreement_list.html",
         {
             "page": page,
+            "search_form": search,
             "today": timezone.localdate(),
             "due": selectors.agreements_due_for_review(user=request.user),
             "may_manage": policy.may_manage_agreements(request.user),

@@ -1,0 +1,73 @@
+"""The privacy lists are searchable as well as paginated: the certificates of destruction by the
+case's or the list's reference, the legal holds by case reference or person code, the sharing
+agreements by title or a party's name. A search finds only within what the list shows its reader
+(the same selector), and says so when nothing matches."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from privacy import retention
+from privacy.models import DestructionRecord
+from tests.factories import AgencyFactory, make_agreement, make_case, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def certificate(reference: str, list_reference: str) -> DestructionRecord:
+    return DestructionRecord.objects.create(
+        reference=reference,
+        rule="Closed: risk removed, 5 years",
+        closure_reason="risk_removed",
+        opened_on=datetime.date(2019, 1, 10),
+        list_reference=list_reference,
+    )
+
+
+def test_the_certificates_are_found_by_case_or_list_reference(client, coordinator):
+    certificate("C-2019-0007", "DL-2026-01")
+    certificate("C-2019-0042", "DL-2026-02")
+    client.force_login(coordinator)
+    url = reverse("retention:log")
+    by_case = client.get(url, {"q": "0042"}).content.decode()
+    assert "C-2019-0042" in by_case and "C-2019-0007" not in by_case
+    by_list = client.get(url, {"q": "dl-2026-01"}).content.decode()
+    assert "C-2019-0007" in by_list and "C-2019-0042" not in by_list
+    nothing = client.get(url, {"q": "C-2031"}).content.decode()
+    assert "No certificate matches your search." in nothing
+    assert "C-2019" not in nothing
+
+
+def test_the_legal_holds_are_found_by_case_reference_or_person_code(client, info_officer):
+    case = make_case()
+    person = make_person()
+    retention.legal_hold_place(user=info_officer, reason="Court order", reference=case.reference)
+    retention.legal_hold_place(user=info_officer, reason="Inquiry", person_code=person.code)
+    client.force_login(info_officer)
+    url = reverse("retention:holds")
+    by_case = client.get(url, {"q": case.reference}).content.decode()
+    assert "Court order" in by_case and "Inquiry" not in by_case
+    by_person = client.get(url, {"q": person.code}).content.decode()
+    assert "Inquiry" in by_person and "Court order" not in by_person
+    assert "No legal hold matches your search." in client.get(url, {"q": "zzz"}).content.decode()
+
+
+def test_the_agreements_are_found_by_title_or_a_partys_name(client, social_worker):
+    school = AgencyFactory(name="Athenaeum Noord")
+    make_agreement(title="Protocol with the schools", parties=[school])
+    make_agreement(title="Prison release covenant")
+    client.force_login(social_worker)
+    url = reverse("agreements:list")
+    by_title = client.get(url, {"q": "covenant"}).content.decode()
+    assert "Prison release covenant" in by_title and "Protocol with the schools" not in by_title
+    by_party = client.get(url, {"q": "athenaeum"}).content.decode()
+    assert "Protocol with the schools" in by_party and "Prison release covenant" not in by_party
+    assert "No agreement matches your search." in client.get(url, {"q": "zzz"}).content.decode()
+
+
+def test_a_search_does_not_open_a_list_to_those_it_is_closed_to(client, social_worker):
+    certificate("C-2019-0007", "DL-2026-01")
+    client.force_login(social_worker)
+    assert client.get(reverse("retention:log"), {"q": "C-2019"}).status_code == 404
+    assert client.get(reverse("retention:holds"), {"q": "C-2019"}).status_code == 404
