@@ -445,3 +445,18 @@ def show_refusal(request: HttpRequest, form: forms.Form | None = None) -> Iterat
                 messages.error(request, message)
         else:
             apply_errors(form, error)
+
+
+class ListSearchForm(forms.Form):
+    """The search box of a list (GET, partials/search_form.html): what it searches is said in
+    its label; term() is what was typed, or "" for a form sent wrong."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["q"].label = label
+
+    def term(self) -> str:
+        return self.cleaned_data["q"].strip() if self.is_valid() else ""

@@ -8,20 +8,6 @@ from privacy import selectors
 from privacy.models import LegalGateway, SharingAgreement, SharingDecision
 
 
-class ListSearchForm(forms.Form):
-    """The search box of a list (GET): what it searches is said in its label."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, *args, label=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["q"].label = label
-
-    def term(self) -> str:
-        return self.cleaned_data["q"].strip() if self.is_valid() else ""
-
-
 class RestrictionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

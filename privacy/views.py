@@ -17,8 +17,8 @@ from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
 from cases.people import person_label
-from core.forms import show_refusal
-from core.pagination import paginate
+from core.forms import ListSearchForm, show_refusal
+from core.pagination import paginate, query_without_page
 from privacy import forms, retention, selectors, services, subject_rights
 
 PAGE_SIZE = 50
@@ -73,7 +73,7 @@ def destruction_list_approve(request: HttpRequest, list_id: int) -> HttpResponse
 
 @login_required
 def destruction_log(request: HttpRequest) -> HttpResponse:
-    search = forms.ListSearchForm(request.GET or None, label=_("Case or list reference"))
+    search = ListSearchForm(request.GET or None, label=_("Case or list reference"))
     records = retention.destruction_log(user=request.user, q=search.term())
     page = paginate(request, records, PAGE_SIZE)
     return render(request, "privacy/destruction_log.html", {"page": page, "search_form": search})
@@ -82,7 +82,7 @@ def destruction_log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def legal_holds(request: HttpRequest) -> HttpResponse:
-    search = forms.ListSearchForm(request.GET or None, label=_("Case reference or person code"))
+    search = ListSearchForm(request.GET or None, label=_("Case reference or person code"))
     holds = retention.legal_holds(user=request.user, q=search.term())
     form = forms.LegalHoldForm(request.POST or None, initial={"reference": request.GET.get("case")})
     if request.method == "POST" and form.is_valid():
@@ -94,7 +94,7 @@ def legal_holds(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/legal_holds.html",
-        {"form": form, "page": page, "search_form": search},
+        {"form": form, "page": page, "search_form": search, "query": query_without_page(request)},
     )
 
 
@@ -188,7 +188,7 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @doors.page_for(policy.may_read_agreements)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    search = forms.ListSearchForm(request.GET or None, label=_("Title or organisation"))
+    search = ListSearchForm(request.GET or None, label=_("Title or organisation"))
     agreements = selectors.agreement_list(user=request.user, q=search.term())
     page = paginate(request, agreements, PAGE_SIZE)
     return render(
@@ -197,6 +197,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "search_form": search,
+            "query": query_without_page(request),
             "today": timezone.localdate(),
             "due": selectors.agreements_due_for_review(user=request.user),
             "may_manage": policy.may_manage_agreements(request.user),

@@ -124,9 +124,9 @@ def release_agency_reach(*, agencies: Iterable[Agency]) -> list[tuple[Agency, in
     return [(agency, counts.get(agency.pk, 0)) for agency in agencies]
 
 
-def releases_for_recipient(*, user: Actor, unread: bool = False) -> QuerySet[Release]:
+def releases_for_recipient(*, user: Actor, unread: bool = False, q: str = "") -> QuerySet[Release]:
     """The live releases addressed to the user, each marked whether they acknowledged it; the
-    unread ones first (or only them), newest first within each."""
+    unread ones first (or only them), newest first within each; `q` finds them by title."""
     acknowledged = ReleaseAcknowledgement.objects.filter(release=OuterRef("pk"), user=user)
     releases = (
         Release.objects.filter(policy.release_recipient_filter(user))
@@ -144,6 +144,8 @@ def releases_for_recipient(*, user: Actor, unread: bool = False) -> QuerySet[Rel
         )
         .order_by("acknowledged", "-created_at", "-pk")
     )
+    if q:
+        releases = releases.filter(title__icontains=q)
     return releases.filter(acknowledged=False) if unread else releases
 
 

@@ -20,8 +20,8 @@ from audit.reads import record_list_read
 from cases.models import Case
 from cases.people import label_cases
 from core import drafts
-from core.forms import show_refusal
-from core.pagination import paginate
+from core.forms import ListSearchForm, show_refusal
+from core.pagination import paginate, query_without_page
 from releases import forms, selectors, services
 from releases.models import Release
 
@@ -31,12 +31,19 @@ from releases.models import Release
 def release_list(request: HttpRequest) -> HttpResponse:
     form = forms.UnreadForm(request.GET or None)
     unread = form.is_valid() and form.cleaned_data["unread"]
-    page = paginate(request, selectors.releases_for_recipient(user=request.user, unread=unread))
+    search = ListSearchForm(request.GET or None, label=_("Title"))
+    releases = selectors.releases_for_recipient(user=request.user, unread=unread, q=search.term())
+    page = paginate(request, releases)
     record_list_read(user=request.user, page="releases for you", shown={"release": page})
     return render(
         request,
         "releases/release_list.html",
-        {"page": page, "unread": unread, "query": "unread=on" if unread else ""},
+        {
+            "page": page,
+            "unread": unread,
+            "search_form": search,
+            "query": query_without_page(request),
+        },
     )
 
 
