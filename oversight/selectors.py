@@ -258,10 +258,11 @@ def _work_out_city_figures(screening: Q) -> dict:
 OPEN_ESCALATION = (Escalation.Status.RAISED, Escalation.Status.UNDER_REVIEW)
 
 
-def mayor_escalations(*, user: Actor, open_only: bool = False) -> QuerySet[Escalation]:
+def mayor_escalations(*, user: Actor, open_only: bool = False, q: str = "") -> QuerySet[Escalation]:
     """Escalations addressed to the mayor or the MAC: the short text and the decision asked,
     never the case. Those waiting for a decision first (or only them), newest first within
-    each. (One of them: access.doors.access_mayor_escalation.)"""
+    each; `q` finds them by those two texts, which the reader sees. (One of them:
+    access.doors.access_mayor_escalation.)"""
     escalations = (
         Escalation.objects.filter(policy.mayor_escalation_filter(user))
         .only(*MAYOR_ESCALATION_FIELDS)
@@ -270,4 +271,8 @@ def mayor_escalations(*, user: Actor, open_only: bool = False) -> QuerySet[Escal
         )
         .order_by("waiting", "-raised_at", "-pk")
     )
+    if q:
+        escalations = escalations.filter(
+            Q(summary__icontains=q) | Q(decision_requested__icontains=q)
+        )
     return escalations.filter(status__in=OPEN_ESCALATION) if open_only else escalations

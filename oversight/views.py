@@ -16,8 +16,8 @@ from audit import reads
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Escalation
-from core.forms import show_refusal
-from core.pagination import paginate
+from core.forms import ListSearchForm, show_refusal
+from core.pagination import paginate, query_without_page
 from oversight import charts, forms, selectors, statistics
 
 
@@ -110,7 +110,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @doors.page_for(policy.may_see_mayor_escalations)
 def mayor_escalations(request: HttpRequest) -> HttpResponse:
     open_only = request.GET.get("open") == "on"
-    page = paginate(request, selectors.mayor_escalations(user=request.user, open_only=open_only))
+    search = ListSearchForm(request.GET or None, label=_("What it is about"))
+    escalations = selectors.mayor_escalations(
+        user=request.user, open_only=open_only, q=search.term()
+    )
+    page = paginate(request, escalations)
     # The list shows each escalation's text.
     reads.record_list_read(
         user=request.user, page="escalations to the mayor", shown={"escalation": page}
@@ -118,7 +122,12 @@ def mayor_escalations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "oversight/mayor_escalations.html",
-        {"page": page, "open_only": open_only, "query": "open=on" if open_only else ""},
+        {
+            "page": page,
+            "open_only": open_only,
+            "search_form": search,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -230,3 +230,32 @@ def test_the_mayor_sees_what_each_escalation_is_about_not_whom_it_is_addressed_t
     home = client.get(reverse("home")).content.decode()
     link = reverse("oversight:mayor_decide", args=[escalation.pk])
     assert f'href="{link}">A closure order for the gym is considered</a>' in home
+
+
+def test_the_mayors_office_finds_an_escalation_by_what_it_is_about(
+    client, social_worker, mayor_office
+):
+    gym = escalate(make_case(owner=social_worker), social_worker)
+    case_services.escalation_raise(
+        case=make_case(owner=social_worker),
+        raised_by=social_worker,
+        audience="coordinator",
+        summary="A closure of the youth centre is asked for",
+        decision_requested="Decide on the youth centre",
+    )
+    festival = case_services.escalation_raise(
+        case=make_case(owner=social_worker),
+        raised_by=social_worker,
+        audience="mayor",
+        summary="The summer festival asks for extra stewards",
+        decision_requested="Fund two stewards",
+    )
+    client.force_login(mayor_office)
+    url = reverse("oversight:mayor")
+    by_summary = client.get(url, {"q": "CLOSURE"}).content.decode()
+    assert f"escalation-{gym.pk}" in by_summary and f"escalation-{festival.pk}" not in by_summary
+    # Only what is addressed to the mayor: the coordinator's youth-centre escalation is not.
+    assert "youth centre" not in by_summary
+    by_decision = client.get(url, {"q": "stewards"}).content.decode()
+    assert f"escalation-{festival.pk}" in by_decision and f"escalation-{gym.pk}" not in by_decision
+    assert "No escalation matches your search." in client.get(url, {"q": "zzz"}).content.decode()
