@@ -78,15 +78,27 @@ def signed_in_context(browser, live_server, user, viewport=PHONE, language="en",
 # The matrix's second police officer (another zone's, on the same case): the police role again,
 # opening a subset of the first's pages.
 SAME_ROLE = {"police_other": "police"}
+# Pages for whoever is signed out (signing in, a forgotten password): walked as the anonymous
+# visitor. A signed-in role gets the same page under its own header, which its other pages show.
+SIGNED_OUT_PAGES = {
+    "login",
+    "password_forgotten",
+    "password_forgotten_sent",
+    "password_choose",
+    "password_chosen",
+}
 
 
 def pages_for(world, role, seen: set | None = None) -> list[tuple[str, str]]:
-    """(label, url) of every page the role may open with GET. Given `seen` (shared across the
-    roles of one walk), only the first page of each role and URL pattern is kept: the same page
-    for another object, or for a second user of the same role, is left out."""
+    """(label, url) of every page the role may open with GET, but the signed-out visitor's
+    pages for a signed-in role (SIGNED_OUT_PAGES). Given `seen` (shared across the roles of one
+    walk), only the first page of each role and URL pattern is kept: the same page for another
+    object, or for a second user of the same role, is left out."""
     pages = []
     for label, method, url, statuses in matrix._requests(world):
         if method == "get" and statuses[role] == 200:
+            if role != "anonymous" and label.split(" ")[1] in SIGNED_OUT_PAGES:
+                continue
             if seen is not None:
                 kind = (SAME_ROLE.get(role, role), label.split(" ")[1])
                 if kind in seen:
