@@ -11,6 +11,7 @@ from importlib import import_module
 
 import qrcode
 import qrcode.image.svg
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, logout
 from django.contrib.auth.hashers import make_password
@@ -717,8 +718,6 @@ def password_choose(*, account, token: str, password: str, request: HttpRequest)
     """The holder chooses their password through the link: the link stops working, every
     session of the account ends (whoever signed in with the old password is out), and a
     lock-out from failed sign-ins is lifted."""
-    from axes.utils import reset as axes_reset
-
     if not password_links_allowed():
         raise Http404
     if not account.is_active or not default_token_generator.check_token(account, token):
