@@ -630,11 +630,21 @@ def _recent(**filters) -> int:
     return SecurityEvent.objects.filter(at__gte=since, **filters).count()
 
 
-def _send_password_link(*, account, request: HttpRequest, first: bool) -> None:
-    """The e-mail goes from the worker once this write commits: the page answers as fast
-    whether or not it sent one, and the token is made there, never put in the broker."""
+def _links_used_up(account) -> bool:
+    """Whether the account had its PASSWORD_LINKS_PER_HOUR links in the last hour."""
+    sent = _recent(kind=SecurityEvent.Kind.PASSWORD_LINK_SENT, user=account)
+    return sent >= PASSWORD_LINKS_PER_HOUR
+
+
+def _send_password_link(*, account, request: HttpRequest, first: bool, detail: str) -> None:
+    """Queue the link and record it. The e-mail goes from the worker once this write commits:
+    the page answers as fast whether or not it sent one, and the token is made there, never put
+    in the broker."""
     notifications.password_link_mail.delay_on_commit(
         account.pk, request.build_absolute_uri("/"), first
+    )
+    event_record(
+        kind=SecurityEvent.Kind.PASSWORD_LINK_SENT, user=account, request=request, detail=detail
     )
 
 
@@ -651,14 +661,13 @@ def password_link_send(*, account, sent_by, request: HttpRequest) -> None:
         raise ValidationError(_("The account is disabled."))
     if not account.email:
         raise ValidationError(_("The account has no e-mail address to send the link to."))
-    if _recent(kind=SecurityEvent.Kind.PASSWORD_LINK_SENT, user=account) >= PASSWORD_LINKS_PER_HOUR:
+    if _links_used_up(account):
         raise ValidationError(_("Links were sent to this account in the last hour: wait a while."))
     first = account.last_login is None
-    _send_password_link(account=account, request=request, first=first)
-    event_record(
-        kind=SecurityEvent.Kind.PASSWORD_LINK_SENT,
-        user=account,
+    _send_password_link(
+        account=account,
         request=request,
+        first=first,
         detail=f"{'first password' if first else 'new password'}, by {sent_by.get_username()}",
     )
 
@@ -679,7 +688,6 @@ def password_forgotten(*, email: str, request: HttpRequest) -> None:
         account
         for account in get_user_model()
         .objects.filter(email__iexact=email.strip(), is_active=True)
-        .select_related("profile")
         .order_by("pk")
         if account.has_usable_password() and account.email
     ]
@@ -689,16 +697,13 @@ def password_forgotten(*, email: str, request: HttpRequest) -> None:
         return
     for account in accounts:
         event_record(kind=SecurityEvent.Kind.PASSWORD_LINK_ASKED, user=account, request=request)
-        sent = _recent(kind=SecurityEvent.Kind.PASSWORD_LINK_SENT, user=account)
-        if sent >= PASSWORD_LINKS_PER_HOUR:
-            continue
-        _send_password_link(account=account, request=request, first=False)
-        event_record(
-            kind=SecurityEvent.Kind.PASSWORD_LINK_SENT,
-            user=account,
-            request=request,
-            detail="new password, asked on the sign-in page",
-        )
+        if not _links_used_up(account):
+            _send_password_link(
+                account=account,
+                request=request,
+                first=False,
+                detail="new password, asked on the sign-in page",
+            )
 
 
 def password_link_account(uidb64: str):
