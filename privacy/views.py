@@ -76,7 +76,11 @@ def destruction_log(request: HttpRequest) -> HttpResponse:
     search = ListSearchForm(request.GET or None, label=_("Case or list reference"))
     records = retention.destruction_log(user=request.user, q=search.term())
     page = paginate(request, records, PAGE_SIZE)
-    return render(request, "privacy/destruction_log.html", {"page": page, "search_form": search})
+    return render(
+        request,
+        "privacy/destruction_log.html",
+        {"page": page, "search_form": search, "query": query_without_page(request)},
+    )
 
 
 @login_required

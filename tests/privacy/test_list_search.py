@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from privacy import retention
 from privacy.models import DestructionRecord
+from privacy.views import PAGE_SIZE
 from tests.factories import AgencyFactory, make_agreement, make_case, make_person
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,11 @@ def test_a_search_does_not_open_a_list_to_those_it_is_closed_to(client, social_w
     client.force_login(social_worker)
     assert client.get(reverse("retention:log"), {"q": "C-2019"}).status_code == 404
     assert client.get(reverse("retention:holds"), {"q": "C-2019"}).status_code == 404
+
+
+def test_the_next_page_of_a_search_keeps_the_search(client, coordinator):
+    for n in range(PAGE_SIZE + 1):
+        certificate(f"C-2019-{n:04d}", "DL-2026-01")
+    client.force_login(coordinator)
+    page = client.get(reverse("retention:log"), {"q": "DL-2026"}).content.decode()
+    assert "?q=DL-2026&amp;page=2" in page
