@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from access import policy
 from accounts.models import Agency, Level, Role
@@ -23,7 +24,7 @@ from conferences import services as conference_services
 from conferences.models import AgendaItem, ConferenceSeries, Meeting
 from referrals.models import Referral, Screening
 from tests import factories
-from tests.e2e.conftest import label_is
+from tests.e2e.conftest import TIMEOUT_MS, label_is
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -130,6 +131,12 @@ def the_world():
     return users, person, earlier, series
 
 
+def shown(locator) -> None:
+    """The locator is visible, once the page a click led to has come (a plain is_visible()
+    right after a click can read the page being left)."""
+    expect(locator).to_be_visible(timeout=TIMEOUT_MS)
+
+
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_whole_story_in_the_browser(story_factory, language):
     users, person, earlier, series = the_world()
@@ -183,7 +190,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     nav.get_by_role("link", name=T("Screening"), exact=True).click()
     story.step(coordinator, "screening-list")
     coordinator.get_by_role("link", name=referral.number).click()
-    assert coordinator.locator("#deconfliction .badge.hit").is_visible()
+    shown(coordinator.locator("#deconfliction .badge.hit"))
     assert coordinator.locator("#deconfliction").get_by_text(earlier.reference).is_visible()
     story.step(coordinator, "referral-deconfliction-hit")
     coordinator.get_by_role("link", name=T("Screen this referral")).click()
@@ -331,7 +338,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     assert items[0].case_id == case.pk and items[1].title == "Round of the partners"
     # Publishing shows first who will be told (names and agencies) and how many items.
     coordinator.get_by_role("button", name=T("Publish the agenda…")).click()
-    assert coordinator.locator("#notified").get_by_text("Sam Social").is_visible()
+    shown(coordinator.locator("#notified").get_by_text("Sam Social"))
     story.step(coordinator, "agenda-publish-preview")
     coordinator.locator("button[name=action][value=publish]").click()
     story.step(coordinator, "agenda-published")
@@ -347,7 +354,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
         assert page.locator("#agenda").count() == 0
         story.step(page, f"{who}-meeting-unsigned")
         page.get_by_role("button", name=T("I sign the declaration")).click()
-        assert page.locator("#agenda").get_by_role("link", name=person_first).is_visible()
+        shown(page.locator("#agenda").get_by_role("link", name=person_first))
         story.step(page, f"{who}-meeting-signed")
 
     # --- 7. The meeting runs live: outcomes typed on the chair's screen, then closed and
@@ -420,7 +427,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     story.step(info, "release-check")
     release_to = T("Release to %(whom)s") % {"whom": ""}
     info.get_by_role("button", name=re.compile("^" + re.escape(release_to))).click()
-    assert info.get_by_role("heading", name=RELEASE_TITLE).is_visible()
+    shown(info.get_by_role("heading", name=RELEASE_TITLE))
     story.step(info, "release-written")
 
     # --- 9. The youth worker reads and acknowledges it, and sees nothing else ---------------
@@ -429,7 +436,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     youth.locator("#my-releases").get_by_role("link", name=RELEASE_TITLE).click()
     story.step(youth, "release-for-youth-worker")
     youth.get_by_role("button", name=T("I have read this")).click()
-    assert youth.get_by_text(T("You have acknowledged reading this.")).is_visible()
+    shown(youth.get_by_text(T("You have acknowledged reading this.")))
     story.step(youth, "release-acknowledged")
     assert youth.locator("a[href*='/cases/']").count() == 0
     assert case.reference not in youth.content() and "Janssens" not in youth.content()
