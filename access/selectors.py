@@ -9,8 +9,13 @@ from accounts.types import Actor
 # --- Access requests -------------------------------------------------------------------------
 
 
-def access_requests_of(*, user: Actor) -> QuerySet[AccessRequest]:
-    return AccessRequest.objects.filter(requested_by=user).order_by("-requested_at")
+def access_requests_of(*, user: Actor, q: str = "") -> QuerySet[AccessRequest]:
+    """The user's own requests, newest first; `q` finds them by the reference they typed (never
+    by the case it named, whose existence is not disclosed)."""
+    requests = AccessRequest.objects.filter(requested_by=user)
+    if q:
+        requests = requests.filter(reference__icontains=q)
+    return requests.order_by("-requested_at")
 
 
 def access_requests_to_decide(*, user: Actor) -> QuerySet[AccessRequest]:

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from access import doors, forms, policy, selectors, services
 from audit import reads
-from core.forms import show_refusal
-from core.pagination import paginate
+from core.forms import ListSearchForm, show_refusal
+from core.pagination import paginate, query_without_page
 
 # --- Access requests -------------------------------------------------------------------------
 
@@ -30,13 +30,22 @@ def access_requests(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("access_requests:mine")
-    page = paginate(request, selectors.access_requests_of(user=request.user))
+    search = ListSearchForm(request.GET or None, label=_("Reference"))
+    page = paginate(request, selectors.access_requests_of(user=request.user, q=search.term()))
     to_decide = list(selectors.access_requests_to_decide(user=request.user))
     reads.record_list_read(
         user=request.user, page="access requests", shown={"access request": to_decide}
     )
     return render(
-        request, "access/access_requests.html", {"form": form, "page": page, "to_decide": to_decide}
+        request,
+        "access/access_requests.html",
+        {
+            "form": form,
+            "page": page,
+            "search_form": search,
+            "query": query_without_page(request),
+            "to_decide": to_decide,
+        },
     )
 
 

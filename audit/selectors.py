@@ -18,23 +18,26 @@ from audit.models import ProcessingActivity
 from cases.models import Attachment, Case
 
 
-def case_reads(*, user: Actor, case: Case) -> QuerySet[LogEntry]:
-    """Who has read this case and its documents, newest first."""
+def case_reads(*, user: Actor, case: Case, q: str = "") -> QuerySet[LogEntry]:
+    """Who has read this case and its documents, newest first; `q` finds the reads of a reader
+    by a part of their name or user name."""
     if not policy.may_see_read_audit(user):
         raise Http404
     types = ContentType.objects.get_for_models(Case, Attachment)
     attachment_ids = [
         str(pk) for pk in Attachment.objects.filter(entry__case=case).values_list("pk", flat=True)
     ]
-    return (
-        LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
-        .filter(
-            Q(content_type=types[Case], object_pk=str(case.pk))
-            | Q(content_type=types[Attachment], object_pk__in=attachment_ids)
-        )
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")
+    reads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).filter(
+        Q(content_type=types[Case], object_pk=str(case.pk))
+        | Q(content_type=types[Attachment], object_pk__in=attachment_ids)
     )
+    if q:
+        reads = reads.filter(
+            Q(actor__first_name__icontains=q)
+            | Q(actor__last_name__icontains=q)
+            | Q(actor__username__icontains=q)
+        )
+    return reads.select_related("actor", "content_type").order_by("-timestamp")
 
 
 # The processing activity a row served (audit.activities) is no content: every reader sees it.
@@ -109,10 +112,17 @@ def audit_log(
 # --- The register of processing activities (GDPR art. 30) -------------------------------------
 
 
-def processing_activities(*, user: Actor) -> QuerySet[ProcessingActivity]:
+def processing_activities(*, user: Actor, q: str = "") -> QuerySet[ProcessingActivity]:
+    """The register, by code; `q` finds activities by their name (in the reader's language),
+    code or purpose."""
     if not policy.may_read_processing_register(user):
         raise Http404
-    return ProcessingActivity.objects.select_related("updated_by").order_by("code")
+    activities = ProcessingActivity.objects.select_related("updated_by")
+    if q:
+        activities = activities.filter(
+            Q(name__icontains=q) | Q(code__icontains=q) | Q(purpose__icontains=q)
+        )
+    return activities.order_by("code")
 
 
 def activity_names() -> dict[str, str]:

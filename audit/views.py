@@ -15,7 +15,7 @@ from access import doors, policy
 from accounts import security
 from accounts.models import SecurityEvent
 from audit import forms, selectors, services
-from core.forms import show_refusal
+from core.forms import ListSearchForm, show_refusal
 from core.pagination import paginate, query_without_page
 
 PAGE_SIZE = 50
@@ -26,8 +26,13 @@ PAGE_SIZE = 50
 def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
     # Who read the case, not the case: the page itself is not a read of it.
     case = doors.access_case(request.user, reference, audit=False)
-    page = paginate(request, selectors.case_reads(user=request.user, case=case))
-    return render(request, "audit/case_reads.html", {"case": case, "page": page})
+    search = ListSearchForm(request.GET or None, label=_("Name of the reader"))
+    page = paginate(request, selectors.case_reads(user=request.user, case=case, q=search.term()))
+    return render(
+        request,
+        "audit/case_reads.html",
+        {"case": case, "page": page, "search_form": search, "query": query_without_page(request)},
+    )
 
 
 def _audit_rows(request: HttpRequest):
@@ -116,11 +121,17 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @doors.page_for(policy.may_read_processing_register)
 def processing_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.processing_activities(user=request.user), PAGE_SIZE)
+    search = ListSearchForm(request.GET or None, label=_("Name, code or purpose"))
+    activities = selectors.processing_activities(user=request.user, q=search.term())
     return render(
         request,
         "audit/processing_list.html",
-        {"page": page, "may_maintain": policy.may_maintain_processing_register(request.user)},
+        {
+            "page": paginate(request, activities, PAGE_SIZE),
+            "search_form": search,
+            "query": query_without_page(request),
+            "may_maintain": policy.may_maintain_processing_register(request.user),
+        },
     )
 
 

@@ -77,9 +77,14 @@ class SeriesAgreementForm(forms.Form):
 
 
 class MeetingFilterForm(forms.Form):
+    """The conference list's search (GET): a part of the series' name or the place, and a
+    status."""
+
+    q = forms.CharField(label=_("Series or place"), required=False, max_length=100)
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
-        choices=[("", "")]
+        choices=[("", _("Any status"))]
         + [(v, label) for v, label in Meeting.Status.choices if v != Meeting.Status.CANCELLED],
     )
 

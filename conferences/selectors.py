@@ -56,15 +56,25 @@ def meetings_visible(*, user: Actor) -> QuerySet[Meeting]:
     return Meeting.objects.filter(policy.meeting_filter(user)).select_related("series")
 
 
-def upcoming_meetings(*, user: Actor, status: str = "") -> QuerySet[Meeting]:
-    """The meetings to come (or in the last 12 hours); only those in this status if given."""
+def upcoming_meetings(*, user: Actor, status: str = "", q: str = "") -> QuerySet[Meeting]:
+    """The meetings to come (or in the last 12 hours); only those in this status if given, and
+    those whose series' name or place holds `q` if given."""
     meetings = (
         meetings_visible(user=user)
         .filter(starts_at__gte=timezone.now() - timedelta(hours=12))
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("starts_at")
     )
-    return meetings.filter(status=status) if status else meetings
+    if status:
+        meetings = meetings.filter(status=status)
+    return meetings_at(meetings, q)
+
+
+def meetings_at(meetings: QuerySet[Meeting], q: str) -> QuerySet[Meeting]:
+    """The meetings whose series' name or place holds `q` (all of them for none)."""
+    if not q:
+        return meetings
+    return meetings.filter(Q(series__name__icontains=q) | Q(location__icontains=q))
 
 
 def state_history(*, meeting: Meeting) -> QuerySet[MeetingStateChange]:
@@ -724,17 +734,21 @@ def agency_checks_for_meeting(*, user: Actor, meeting: Meeting) -> list[ItemChec
     return [ItemChecks(item, rows[item.pk]) for item in items]
 
 
-def agency_checks_unanswered(*, user: Actor) -> QuerySet[AgendaItem]:
+def agency_checks_unanswered(*, user: Actor, q: str = "") -> QuerySet[AgendaItem]:
     """The case items the user's agency is asked to check and has not answered yet, soonest
-    meeting first: the user's list, and the count on their home."""
+    meeting first: the user's list, and the count on their home. `q` finds them by the case's
+    reference (never by the person's name, which the list shows only to those who may read
+    it)."""
     answered = AgencyCheck.objects.filter(
         item_id=OuterRef("pk"), agency_id=policy.agency_id_of(user) or 0
     )
-    return (
-        AgendaItem.objects.filter(policy.agency_check_item_filter(user))
-        .exclude(Exists(answered))
-        .select_related("case__person", "meeting__series")
-        .order_by("meeting__starts_at", "order", "pk")
+    items = AgendaItem.objects.filter(policy.agency_check_item_filter(user)).exclude(
+        Exists(answered)
+    )
+    if q:
+        items = items.filter(case__reference__icontains=q)
+    return items.select_related("case__person", "meeting__series").order_by(
+        "meeting__starts_at", "order", "pk"
     )
 
 

@@ -30,8 +30,8 @@ from cases import selectors as case_selectors
 from cases.people import label_cases, label_of
 from conferences import documents, forms, selectors, services
 from conferences.models import AgendaItem, Meeting
-from core.forms import show_refusal
-from core.pagination import paginate
+from core.forms import ListSearchForm, show_refusal
+from core.pagination import paginate, query_without_page
 
 ViewOnMeeting = Callable[..., HttpResponse]
 
@@ -64,15 +64,18 @@ def signed_meeting(
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
     form = forms.MeetingFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    upcoming = paginate(request, selectors.upcoming_meetings(user=request.user, status=status))
+    filters = form.cleaned_data if form.is_valid() else {"status": "", "q": ""}
+    status, term = filters["status"], filters["q"].strip()
+    upcoming = selectors.upcoming_meetings(user=request.user, status=status, q=term)
     return render(
         request,
         "conferences/conference_list.html",
         {
-            "page": upcoming,
+            "page": paginate(request, upcoming),
+            "search_form": form,
+            "filtered": bool(status or term),
             "status": Meeting.Status(status).label if status else "",
-            "query": f"status={status}" if status else "",
+            "query": query_without_page(request),
             "series_list": selectors.series_list(user=request.user),
             "may_create": policy.may_run_conferences(request.user),
         },
@@ -107,16 +110,17 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
             )
             messages.success(request, _("Ad hoc meeting called."))
             return redirect(meeting)
-    meetings = paginate(
-        request,
-        selectors.meetings_visible(user=request.user).filter(series=series).order_by("-starts_at"),
-    )
+    search = ListSearchForm(request.GET or None, label=_("Place"))
+    meetings = selectors.meetings_visible(user=request.user).filter(series=series)
+    meetings = selectors.meetings_at(meetings, search.term()).order_by("-starts_at")
     return render(
         request,
         "conferences/series_detail.html",
         {
             "series": series,
-            "page": meetings,
+            "page": paginate(request, meetings),
+            "search_form": search,
+            "query": query_without_page(request),
             "may_chair": policy.may_chair(request.user, series),
             "form": form,
             "agreement_form": forms.SeriesAgreementForm(initial={"agreement": series.agreement_id}),
@@ -870,10 +874,16 @@ def briefing_pdf(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @page_for(policy.may_answer_agency_checks)
 def agency_checks_todo(request: HttpRequest) -> HttpResponse:
     """The checks the user's agency has not answered yet, on the agendas they see."""
-    page = paginate(request, selectors.agency_checks_unanswered(user=request.user))
+    search = ListSearchForm(request.GET or None, label=_("Case reference"))
+    items = selectors.agency_checks_unanswered(user=request.user, q=search.term())
+    page = paginate(request, items)
     label_cases(page.object_list, user=request.user, case_of=lambda row: row.case)
     reads.record_list_read(user=request.user, page="agency checks", shown={"agenda item": page})
-    return render(request, "conferences/agency_checks_todo.html", {"page": page})
+    return render(
+        request,
+        "conferences/agency_checks_todo.html",
+        {"page": page, "search_form": search, "query": query_without_page(request)},
+    )
 
 
 @login_required

@@ -118,14 +118,17 @@ def hold_on(case: Case) -> LegalHold | None:
     )
 
 
-def destruction_lists(*, user: Actor) -> QuerySet[DestructionList]:
+def destruction_lists(*, user: Actor, q: str = "") -> QuerySet[DestructionList]:
+    """The lists, newest first; `q` finds them by their reference or a case's on them."""
     if not policy.may_review_destruction(user):
         raise Http404
-    return (
-        DestructionList.objects.select_related("owner_approved_by", "officer_approved_by")
-        .annotate(item_count=models.Count("items"))
-        .order_by("-proposed_at", "-pk")
-    )
+    lists = DestructionList.objects.select_related("owner_approved_by", "officer_approved_by")
+    if q:
+        holding = DestructionListItem.objects.filter(
+            destruction_list=OuterRef("pk"), case__reference__icontains=q
+        )
+        lists = lists.filter(Q(reference__icontains=q) | Exists(holding))
+    return lists.annotate(item_count=models.Count("items")).order_by("-proposed_at", "-pk")
 
 
 def destruction_list_for(*, user: Actor, list_id: int) -> DestructionList:

@@ -52,12 +52,17 @@ def gateways_in_use() -> QuerySet[LegalGateway]:
     return LegalGateway.objects.filter(is_active=True).order_by("name")
 
 
-def sharing_decisions(*, user: Actor, case: Case) -> QuerySet[SharingDecision]:
+def sharing_decisions(*, user: Actor, case: Case, q: str = "") -> QuerySet[SharingDecision]:
     """The log of a case the user sees (through its door): the decisions whose level and
-    originating agency let them read it, newest first, in a fixed number of queries."""
+    originating agency let them read it, newest first, in a fixed number of queries. `q`
+    finds, among those, the decisions whose information, recipient or reason holds it."""
+    decisions = SharingDecision.objects.filter(policy.sharing_decision_filter(user), case=case)
+    if q:
+        decisions = decisions.filter(
+            Q(information__icontains=q) | Q(recipient__icontains=q) | Q(reason__icontains=q)
+        )
     return (
-        SharingDecision.objects.filter(policy.sharing_decision_filter(user), case=case)
-        .select_related(
+        decisions.select_related(
             "gateway",
             "agreement",
             "agency",

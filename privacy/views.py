@@ -30,11 +30,17 @@ PAGE_SIZE = 50
 @login_required
 @doors.page_for(policy.may_review_destruction)
 def destruction_lists(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, retention.destruction_lists(user=request.user), PAGE_SIZE)
+    search = ListSearchForm(request.GET or None, label=_("List or case reference"))
+    lists = retention.destruction_lists(user=request.user, q=search.term())
     return render(
         request,
         "privacy/destruction_lists.html",
-        {"page": page, "may_hold": policy.may_manage_legal_holds(request.user)},
+        {
+            "page": paginate(request, lists, PAGE_SIZE),
+            "search_form": search,
+            "query": query_without_page(request),
+            "may_hold": policy.may_manage_legal_holds(request.user),
+        },
     )
 
 
@@ -279,7 +285,8 @@ def sharing_log(request: HttpRequest, reference: str) -> HttpResponse:
     """The case's decisions to share and not to share that the reader may read (the case
     team and the information officer: access.policy, "The sharing-decision log")."""
     case = doors.access_case(request.user, reference, what="sharing decisions")
-    decisions = selectors.sharing_decisions(user=request.user, case=case)
+    search = ListSearchForm(request.GET or None, label=_("What, with whom or why"))
+    decisions = selectors.sharing_decisions(user=request.user, case=case, q=search.term())
     return render(
         request,
         "privacy/sharing_log.html",
@@ -287,6 +294,8 @@ def sharing_log(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "person": _label(request, case),
             "page": paginate(request, decisions, PAGE_SIZE),
+            "search_form": search,
+            "query": query_without_page(request),
             "may_record": bool(policy.sharing_decision_kinds(request.user)),
             "restricted": policy.case_is_restricted(case),
         },

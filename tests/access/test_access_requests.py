@@ -234,3 +234,19 @@ def test_the_requests_to_decide_are_recorded_as_read(client, pending):
         content_type__model="accessrequest",
         object_pk=str(pending.pk),
     ).exists()
+
+
+def test_the_requests_one_made_are_found_by_the_reference_typed_and_nobody_elses(
+    client, social_worker
+):
+    services.access_request_create(user=social_worker, reference="C-2026-0101", reason="Mine")
+    services.access_request_create(user=social_worker, reference="C-2026-0202", reason="Mine")
+    colleague = make_user(role=Role.SOCIAL_WORKER, agency=social_worker.profile.agency)
+    services.access_request_create(user=colleague, reference="C-2026-0103", reason="Theirs")
+    client.force_login(social_worker)
+    url = reverse("access_requests:mine")
+    found = [r.reference for r in client.get(url, {"q": "c-2026-01"}).context["page"]]
+    assert found == ["C-2026-0101"]
+    nothing = client.get(url, {"q": "C-2031"})
+    assert list(nothing.context["page"]) == []
+    assert "None of your requests matches your search." in nothing.content.decode()

@@ -345,3 +345,17 @@ def test_the_register_shows_in_the_reader_language(client, info_officer):
     client.cookies["django_language"] = "nl"
     response = client.get(reverse("processing:list"), HTTP_ACCEPT_LANGUAGE="nl")
     assert "Casusoverleg" in response.content.decode()
+
+
+def test_the_register_is_searched_by_name_code_or_purpose(client, dpo):
+    client.force_login(dpo)
+    url = reverse("processing:list")
+    activity = ProcessingActivity.objects.order_by("code").last()
+    by_code = list(client.get(url, {"q": activity.code}).context["page"])
+    assert activity in by_code
+    assert len(by_code) < ProcessingActivity.objects.count()
+    by_name = list(client.get(url, {"q": activity.name.upper()}).context["page"])
+    assert activity in by_name
+    nothing = client.get(url, {"q": "zzz-no-such-activity"})
+    assert list(nothing.context["page"]) == []
+    assert "No activity matches your search." in nothing.content.decode()

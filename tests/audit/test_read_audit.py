@@ -59,3 +59,21 @@ def test_the_social_worker_cannot_see_the_read_audit(client, social_worker):
     client.force_login(social_worker)
     assert client.get(reverse("audit:case_reads", args=[case.reference])).status_code == 404
     assert client.get(reverse("audit:person_report", args=[case.person.code])).status_code == 404
+
+
+def test_the_readers_of_a_case_are_found_by_name(client, db):
+    coordinator = make_user(role=Role.COORDINATOR, first_name="Chris", last_name="Chair")
+    owner = make_user(role=Role.SOCIAL_WORKER, agency=coordinator.profile.agency)
+    owner.first_name, owner.last_name = "Saskia", "Verbruggen"
+    owner.save()
+    case = make_case(owner=owner)
+    client.force_login(owner)
+    client.get(case.get_absolute_url())
+    client.force_login(coordinator)
+    client.get(case.get_absolute_url())
+    url = reverse("audit:case_reads", args=[case.reference])
+    found = list(client.get(url, {"q": "verbrug"}).context["page"])
+    assert [row.actor for row in found] == [owner]
+    nothing = client.get(url, {"q": "Janssens"})
+    assert list(nothing.context["page"]) == []
+    assert "Nobody of that name has opened this case." in nothing.content.decode()

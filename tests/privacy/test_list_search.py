@@ -1,15 +1,18 @@
 """The privacy lists are searchable as well as paginated: the certificates of destruction by the
 case's or the list's reference, the legal holds by case reference or person code, the sharing
-agreements by title or a party's name. A search finds only within what the list shows its reader
-(the same selector), and says so when nothing matches."""
+agreements by title or a party's name, the destruction lists by their reference or a case's on
+them, a case's sharing decisions by what, with whom or why. A search finds only within what the
+list shows its reader (the same selector), and says so when nothing matches."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
 
-from privacy import retention
-from privacy.models import DestructionRecord
+from accounts.models import Level
+from cases import services as case_services
+from privacy import retention, services
+from privacy.models import DestructionList, DestructionListItem, DestructionRecord, SharingDecision
 from privacy.views import PAGE_SIZE
 from tests.factories import AgencyFactory, make_agreement, make_case, make_person
 
@@ -80,3 +83,56 @@ def test_the_next_page_of_a_search_keeps_the_search(client, coordinator):
     client.force_login(coordinator)
     page = client.get(reverse("retention:log"), {"q": "DL-2026"}).content.decode()
     assert "?q=DL-2026&amp;page=2" in page
+
+
+def test_the_destruction_lists_are_found_by_their_reference_or_a_case_on_them(client, coordinator):
+    on_the_list = make_case()
+    first = DestructionList.objects.create(reference="DL-2026-03")
+    DestructionListItem.objects.create(destruction_list=first, case=on_the_list, rule="5 years")
+    DestructionList.objects.create(reference="DL-2026-04")
+    client.force_login(coordinator)
+    url = reverse("retention:lists")
+    by_list = client.get(url, {"q": "2026-04"}).content.decode()
+    assert "DL-2026-04" in by_list and "DL-2026-03" not in by_list
+    by_case = client.get(url, {"q": on_the_list.reference}).content.decode()
+    assert "DL-2026-03" in by_case and "DL-2026-04" not in by_case
+    nothing = client.get(url, {"q": "DL-2031"}).content.decode()
+    assert "No destruction list matches your search." in nothing
+
+
+def test_the_sharing_log_is_searched_within_the_decisions_its_reader_may_read(
+    client, social_worker, police_officer
+):
+    case = make_case(owner=social_worker)
+    case_services.team_add_user(
+        case=case, user=police_officer, granted_by=social_worker, reason="team"
+    )
+    decision = {
+        "case": case,
+        "kind": SharingDecision.Kind.NOT_SHARED,
+        "information": "File",
+        "level": Level.L2,
+    }
+    services.sharing_decision_record(
+        user=social_worker, recipient="The school", reason="Parents object", **decision
+    )
+    services.sharing_decision_record(
+        user=social_worker, recipient="The youth club", reason="Not needed", **decision
+    )
+    # The police's own decision at L4 holds the word too; the social worker may not read it.
+    services.sharing_decision_record(
+        user=police_officer,
+        recipient="The school's director",
+        reason="Source protection",
+        **{**decision, "kind": SharingDecision.Kind.SECRECY, "level": Level.L4},
+    )
+    url = reverse("sharing:log", args=[case.reference])
+    client.force_login(social_worker)
+    found = client.get(url, {"q": "school"}).content.decode()
+    assert "Parents object" in found
+    assert "Not needed" not in found and "Source protection" not in found
+    assert "Not needed" in client.get(url, {"q": "NEEDED"}).content.decode()
+    nothing = client.get(url, {"q": "director"}).content.decode()
+    assert "No decision matches your search." in nothing and "Source protection" not in nothing
+    client.force_login(police_officer)
+    assert "Source protection" in client.get(url, {"q": "director"}).content.decode()
