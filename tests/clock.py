@@ -15,7 +15,8 @@ import time_machine
 # The instants CI runs the `clock` tests at (.ci/run): just after 08:30 UTC (where a seeded
 # meeting "today at 09:30" once fell into the past), the hour skipped when daylight-saving time
 # begins, a leap day, and just after midnight on New Year's Day in Brussels while UTC is still
-# in the old day and year. The rest of the suite's run, at the real clock, covers an ordinary
+# in the old day and year. CI runs them only at these instants (the first is an ordinary
+# working day's morning), not at its own hour as well; the rest of the suite runs at CI's
 # hour. Dropped for CI's time budget (each repeated one kept): 00:05 and 08:29 on an ordinary
 # day, 23:59 on New Year's Eve, 23:55 in Brussels on an ordinary day (the New Year instant
 # crosses the same day boundary), and the hour repeated when daylight-saving time ends (the
