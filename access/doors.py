@@ -343,7 +343,7 @@ def access_access_request(user: Actor, request_id: int, *, audit: bool = True) -
             policy.access_request_decider_filter(user),
             pk=request_id,
             status=AccessRequest.Status.PENDING,
-        ).select_related("case", "requested_by__profile__agency")
+        ).select_related("case__person", "requested_by__profile__agency")
     )
     if audit:
         reads.record_read(user=user, obj=request, what="access request")

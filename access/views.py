@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from access import doors, forms, policy, selectors, services
 from audit import reads
+from cases.people import label_cases
 from core.forms import ListSearchForm, show_refusal
 from core.pagination import paginate, query_without_page
 
@@ -32,7 +33,11 @@ def access_requests(request: HttpRequest) -> HttpResponse:
             return redirect("access_requests:mine")
     search = ListSearchForm(request.GET or None, label=_("Reference"))
     page = paginate(request, selectors.access_requests_of(user=request.user, q=search.term()))
-    to_decide = list(selectors.access_requests_to_decide(user=request.user))
+    to_decide = label_cases(
+        selectors.access_requests_to_decide(user=request.user),
+        user=request.user,
+        case_of=lambda row: row.case,
+    )
     reads.record_list_read(
         user=request.user, page="access requests", shown={"access request": to_decide}
     )
@@ -53,6 +58,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def access_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     access_request = doors.access_access_request(request.user, request_id)
+    label_cases([access_request], user=request.user, case_of=lambda row: row.case)
     may_approve = policy.may_approve_access_request(request.user, access_request)
     form = forms.AccessDecisionForm(request.POST or None, may_approve=may_approve)
     if request.method == "POST" and form.is_valid():

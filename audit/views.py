@@ -15,6 +15,7 @@ from access import doors, policy
 from accounts import security
 from accounts.models import SecurityEvent
 from audit import forms, selectors, services
+from cases.people import label_cases
 from core.forms import ListSearchForm, show_refusal
 from core.pagination import paginate, query_without_page
 
@@ -26,6 +27,7 @@ PAGE_SIZE = 50
 def case_reads(request: HttpRequest, reference: str) -> HttpResponse:
     # Who read the case, not the case: the page itself is not a read of it.
     case = doors.access_case(request.user, reference, audit=False)
+    label_cases([case], user=request.user)
     search = ListSearchForm(request.GET or None, label=_("Name of the reader"))
     page = paginate(request, selectors.case_reads(user=request.user, case=case, q=search.term()))
     return render(

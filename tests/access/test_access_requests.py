@@ -13,7 +13,7 @@ from accounts.models import Role
 from cases import services as case_services
 from cases.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from privacy import subject_rights
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_person, make_user
 
 pytestmark = pytest.mark.clock
 
@@ -250,3 +250,21 @@ def test_the_requests_one_made_are_found_by_the_reference_typed_and_nobody_elses
     nothing = client.get(url, {"q": "C-2031"})
     assert list(nothing.context["page"]) == []
     assert "None of your requests matches your search." in nothing.content.decode()
+
+
+def test_the_decider_sees_the_person_before_the_reference_and_the_asker_never(client, db):
+    owner = make_user(role=Role.SOCIAL_WORKER)
+    case = make_case(owner=owner, person=make_person(first_name="Yasmina", last_name="Peeters"))
+    asker = make_user(role=Role.POLICE)
+    services.access_request_create(user=asker, reference=case.reference, reason="Known to us")
+    request = AccessRequest.objects.get()
+    client.force_login(owner)
+    for url in (
+        reverse("access_requests:mine"),
+        reverse("access_requests:decide", args=[request.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert "Yasmina P." in body
+        assert body.index("Yasmina P.") < body.index(f"{case.reference}</span>")
+    client.force_login(asker)
+    assert "Yasmina" not in client.get(reverse("access_requests:mine")).content.decode()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases import services
 from tests.documents import PDF
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_person, make_user
 
 
 def test_the_coordinator_sees_who_has_read_the_case_and_its_documents(
@@ -77,3 +77,13 @@ def test_the_readers_of_a_case_are_found_by_name(client, db):
     nothing = client.get(url, {"q": "Janssens"})
     assert list(nothing.context["page"]) == []
     assert "Nobody of that name has opened this case." in nothing.content.decode()
+
+
+def test_the_page_names_the_person_before_the_reference(client, db):
+    coordinator = make_user(role=Role.COORDINATOR)
+    owner = make_user(role=Role.SOCIAL_WORKER, agency=coordinator.profile.agency)
+    case = make_case(owner=owner, person=make_person(first_name="Ilias", last_name="Baert"))
+    client.force_login(coordinator)
+    body = client.get(reverse("audit:case_reads", args=[case.reference])).content.decode()
+    caption = body[body.index('class="govuk-caption-l"') :]
+    assert caption.index("Ilias B.") < caption.index(case.reference)
