@@ -16,6 +16,7 @@ from accounts.types import Actor, User
 from audit.activities import ACTIVITY_KEY
 from audit.models import ProcessingActivity
 from cases.models import Attachment, Case
+from core.i18n import in_any_language
 
 
 def case_reads(*, user: Actor, case: Case, q: str = "") -> QuerySet[LogEntry]:
@@ -113,14 +114,14 @@ def audit_log(
 
 
 def processing_activities(*, user: Actor, q: str = "") -> QuerySet[ProcessingActivity]:
-    """The register, by code; `q` finds activities by their name (in the reader's language),
-    code or purpose."""
+    """The register, by code; `q` finds activities by their name (in any language), code or
+    purpose."""
     if not policy.may_read_processing_register(user):
         raise Http404
     activities = ProcessingActivity.objects.select_related("updated_by")
     if q:
         activities = activities.filter(
-            Q(name__icontains=q) | Q(code__icontains=q) | Q(purpose__icontains=q)
+            in_any_language("name", q) | Q(code__icontains=q) | Q(purpose__icontains=q)
         )
     return activities.order_by("code")
 

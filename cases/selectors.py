@@ -3,14 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from functools import reduce
-from operator import or_
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from modeltranslation.utils import build_localized_fieldname
 
 from access import policy
 from accounts.types import Actor
@@ -28,12 +24,7 @@ from cases.models import (
     StatusChange,
 )
 from cases.people import PersonLabel, person_label
-
-# An agency's name in every language it has a column for (accounts/translation.py).
-AGENCY_NAME_FIELDS = [
-    "name",
-    *(build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES),
-]
+from core.i18n import in_any_language
 
 
 @dataclass(frozen=True)
@@ -131,12 +122,7 @@ def _conditions(user: Actor, filters: CaseFilters, today: date) -> list[Q]:
     for word in filters.agency_name.split():
         # Its name in any language (django-modeltranslation's columns), as the reader may
         # know it by another.
-        conditions.append(
-            reduce(
-                or_,
-                (Q(**{f"lead_agency__{field}__icontains": word}) for field in AGENCY_NAME_FIELDS),
-            )
-        )
+        conditions.append(in_any_language("lead_agency__name", word))
     if filters.overdue:
         conditions.append(Q(Exists(_overdue_actions(today))))
     if filters.action_agency:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from access import policy
 from accounts.types import Actor
 from cases.models import Case
+from core.i18n import in_any_language
 from privacy.models import AgreementParty, LegalGateway, SharingAgreement, SharingDecision
 
 
@@ -21,7 +22,8 @@ def agreements_in_force() -> QuerySet[SharingAgreement]:
 
 
 def agreement_list(*, user: Actor, q: str = "") -> QuerySet[SharingAgreement]:
-    """The register, newest first; `q` finds agreements by title or by a party's name."""
+    """The register, newest first; `q` finds agreements by title or by a party's name (in any
+    language)."""
     if not policy.may_read_agreements(user):
         return SharingAgreement.objects.none()
     parties = AgreementParty.objects.select_related("agency")
@@ -29,7 +31,8 @@ def agreement_list(*, user: Actor, q: str = "") -> QuerySet[SharingAgreement]:
         Prefetch("parties", queryset=parties), "gateways"
     )
     if q:
-        named = AgreementParty.objects.filter(agency__name__icontains=q).values("agreement_id")
+        named = AgreementParty.objects.filter(in_any_language("agency__name", q))
+        named = named.values("agreement_id")
         agreements = agreements.filter(Q(title__icontains=q) | Q(pk__in=named))
     return agreements.order_by("-starts_on", "-pk")
 

@@ -136,3 +136,22 @@ def test_the_sharing_log_is_searched_within_the_decisions_its_reader_may_read(
     assert "No decision matches your search." in nothing and "Source protection" not in nothing
     client.force_login(police_officer)
     assert "Source protection" in client.get(url, {"q": "director"}).content.decode()
+
+
+def test_a_partys_name_is_found_in_any_language(client, social_worker):
+    # Shown to a Dutch reader in English (it has no Dutch name), or known by its French name.
+    english_only = AgencyFactory(name="Harbour Youth Club")
+    bilingual = AgencyFactory(name="Prison of Haren")
+    bilingual.name_fr = "Prison de Haren"
+    bilingual.save()
+    make_agreement(title="Club protocol", parties=[english_only])
+    make_agreement(title="Release covenant", parties=[bilingual])
+    client.force_login(social_worker)
+    url = reverse("agreements:list")
+    dutch = client.get(url, {"q": "harbour"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert 'lang="nl"' in dutch.content.decode()
+    # (The standing agreement of the tests has every agency as a party.)
+    found = {a.title for a in dutch.context["page"]}
+    assert "Club protocol" in found and "Release covenant" not in found
+    found = {a.title for a in client.get(url, {"q": "prison de"}).context["page"]}
+    assert "Release covenant" in found and "Club protocol" not in found
