@@ -34,12 +34,12 @@ run: install
 	@DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py run_demo $(HOST):$(PORT)
 
 # SECRET_KEY only matters for the test run itself; DATABASE_URL and REDIS_URL pass through.
-# The suite runs on every core (pytest-xdist, a test database per worker; a worker that runs
-# out of tests takes some from the other's queue, so a few long tests at the end do not leave a
-# core idle); TEST_JOBS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist, a test database per worker); TEST_JOBS=0 runs it
+# in one process. (Not xdist's "worksteal": a worker that has run its transactional tests, which
+# pytest-django puts last, would then take the other's plain ones, on a database those emptied.)
 TEST_JOBS ?= auto
 test: install
-	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m "not e2e" -n $(TEST_JOBS) --dist worksteal $(ARGS)
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(PY) -m pytest -m "not e2e" -n $(TEST_JOBS) $(ARGS)
 
 # The browser suite (tests/e2e): the system's Chromium (Debian package `chromium`, never
 # downloaded) driven by Playwright against the live server; axe-core is fetched once with npm.
