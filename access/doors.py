@@ -447,7 +447,7 @@ def access_outbound_referral(
     provider); `for_revocation`: 403 unless they may revoke it (the case team)."""
     outbound = _found(
         OutboundReferral.objects.filter(pk=outbound_id).select_related(
-            "case", "provider", "sent_by__profile__agency", "answered_by"
+            "case__person", "provider", "sent_by__profile__agency", "answered_by"
         )
     )
     # Each capacity asked on its own: OR-ing the policy's filters would lose its "everything"

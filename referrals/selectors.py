@@ -436,7 +436,7 @@ def upcoming_prison_releases(
     today = timezone.localdate()
     releases = prison_releases_between(
         start=today, end=today + timedelta(days=days), user=user
-    ).select_related("case__owner", "outreach_worker")
+    ).select_related("case__person", "case__owner", "outreach_worker")
     term = search.strip()
     if term:
         releases = releases.filter(

@@ -341,6 +341,7 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def outbound_case(request: HttpRequest, reference: str) -> HttpResponse:
     case = doors.access_case(request.user, reference)
+    label_cases([case], user=request.user)
     return render(
         request,
         "referrals/outbound_case.html",
@@ -375,6 +376,7 @@ def _outbound_checked(request: HttpRequest, case: Case, form: forms.OutboundForm
 
 
 def _outbound_form_page(request: HttpRequest, case: Case, form: forms.OutboundForm) -> HttpResponse:
+    label_cases([case], user=request.user)
     return render(
         request,
         "referrals/outbound_form.html",
@@ -467,6 +469,8 @@ def outbound_check(request: HttpRequest, reference: str) -> HttpResponse:
 def outbound_detail(request: HttpRequest, outbound_id: int) -> HttpResponse:
     access = doors.access_outbound_referral(request.user, outbound_id)
     outbound = access.outbound
+    if access.as_team:  # the provider is told of the person what the referral says, no more
+        label_cases([outbound.case], user=request.user)
     open_to_answers = outbound.status in services.OUTBOUND_ANSWERS
     return render(
         request,
@@ -541,6 +545,7 @@ def outbound_revoke(request: HttpRequest, outbound_id: int) -> HttpResponse:
 @doors.page_for(policy.may_work_on_cases)
 def prison_release_list(request: HttpRequest) -> HttpResponse:
     found = _search_list(request, selectors.upcoming_prison_releases)
+    label_cases(found["page"].object_list, user=request.user, case_of=lambda row: row.case)
     reads.record_list_read(
         user=request.user, page="releases from prison", shown={"prison release": found["page"]}
     )
@@ -581,6 +586,7 @@ def prison_release(request: HttpRequest, reference: str) -> HttpResponse:
                 )
             messages.success(request, _("Prison-release protocol saved."))
             return redirect("referrals:prison_release", reference=case.reference)
+    label_cases([case], user=request.user)
     return render(
         request,
         "referrals/prison_release.html",

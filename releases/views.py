@@ -170,6 +170,7 @@ def _form_page(
         user_ids=drafts.ids(draft, "recipient_users"),
         agency_ids=drafts.ids(draft, "recipient_agencies"),
     )
+    label_cases([writing.case], user=request.user)
     return render(
         request,
         "releases/release_form.html",
