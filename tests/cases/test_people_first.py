@@ -155,3 +155,15 @@ def test_the_information_officers_release_list_leads_with_the_person(
     body = client.get(reverse("releases:manage")).content.decode()
     main = body.index("<main")
     assert body.index(world.named, main) < body.index(f">{world.case.reference}<", main)
+
+
+def test_the_owners_edit_and_team_pages_lead_with_the_person(client, world):
+    client.force_login(world.owner)
+    for name in ("cases:edit", "cases:team"):
+        body = client.get(reverse(name, args=[world.case.reference])).content.decode()
+        assert (
+            f'<span class="govuk-caption-l">{world.named} · {world.case.reference}</span>' in body
+        )
+        assert (
+            f"<title>{'Edit case' if name == 'cases:edit' else 'Case team'} · {world.named}" in body
+        )
