@@ -304,7 +304,7 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     meeting = Meeting.objects.get(series=series)
     nav.get_by_role("link", name=T("Conferences"), exact=True).click()
     story.step(coordinator, "conferences")
-    coordinator.locator("#upcoming").get_by_role("link").first.click()
+    coordinator.locator(f"#upcoming a[href='{meeting.get_absolute_url()}']").click()
     coordinator.wait_for_url(f"**{meeting.get_absolute_url()}")
     story.step(coordinator, "meeting-unsigned")
     coordinator.get_by_role("button", name=T("I sign the declaration")).click()
