@@ -7,7 +7,13 @@ from access import policy
 from accounts.models import Level, Role
 from cases.models import Action, Case
 from conferences.models import AgencyCheck, AgendaItem, Attendance, ConferenceSeries, Meeting
-from core.forms import DATE, UserChoiceField, UsersChoiceField, WallClockDateTimeField
+from core.forms import (
+    DATE,
+    ListSearchForm,
+    UserChoiceField,
+    UsersChoiceField,
+    WallClockDateTimeField,
+)
 from privacy import selectors as privacy_selectors
 from privacy.models import SharingAgreement
 
@@ -76,11 +82,10 @@ class SeriesAgreementForm(forms.Form):
         self.fields["agreement"].queryset = privacy_selectors.agreements_in_force()
 
 
-class MeetingFilterForm(forms.Form):
-    """The conference list's search (GET): a part of the series' name or the place, and a
-    status."""
+class MeetingFilterForm(ListSearchForm):
+    """The conference list's search (GET): a part of the series' name or the place (the list
+    search box), and a status."""
 
-    q = forms.CharField(label=_("Series or place"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -63,9 +63,9 @@ def signed_meeting(
 
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
-    form = forms.MeetingFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {"status": "", "q": ""}
-    status, term = filters["status"], filters["q"].strip()
+    form = forms.MeetingFilterForm(request.GET or None, label=_("Series or place"))
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    term = form.term()
     upcoming = selectors.upcoming_meetings(user=request.user, status=status, q=term)
     return render(
         request,
