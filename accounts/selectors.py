@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from accounts.models import Agency
@@ -9,11 +8,11 @@ def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:
     return agencies.filter(is_active=True) if active_only else agencies
 
 
-def agency_name_matches(query: str, *, path: str = "") -> Q:
-    """Agencies (at `path`, e.g. "profile__agency__") whose name in any language contains
-    `query`: a reader searches with whichever name they know, and a name not yet translated
-    into their language is still found."""
-    matches = Q()
-    for code, _label in settings.LANGUAGES:
-        matches |= Q(**{f"{path}name_{code}__icontains": query})
-    return matches
+def user_name_matches(text: str, *, path: str = "") -> Q:
+    """Users (at `path`, e.g. "owner__") whose first name, last name or user name contains
+    `text`: how a reader finds a colleague by whatever part of their name they know."""
+    return (
+        Q(**{f"{path}first_name__icontains": text})
+        | Q(**{f"{path}last_name__icontains": text})
+        | Q(**{f"{path}username__icontains": text})
+    )

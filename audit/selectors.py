@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
+from accounts.selectors import user_name_matches
 from accounts.types import Actor, User
 from audit.activities import ACTIVITY_KEY
 from audit.models import ProcessingActivity
@@ -33,11 +34,7 @@ def case_reads(*, user: Actor, case: Case, q: str = "") -> QuerySet[LogEntry]:
         | Q(content_type=types[Attachment], object_pk__in=attachment_ids)
     )
     if q:
-        reads = reads.filter(
-            Q(actor__first_name__icontains=q)
-            | Q(actor__last_name__icontains=q)
-            | Q(actor__username__icontains=q)
-        )
+        reads = reads.filter(user_name_matches(q, path="actor__"))
     return reads.select_related("actor", "content_type").order_by("-timestamp")
 
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from access import policy
+from accounts.selectors import user_name_matches
 from accounts.types import Actor
 from cases.models import (
     Action,
@@ -114,11 +115,7 @@ def _conditions(user: Actor, filters: CaseFilters, today: date) -> list[Q]:
     if filters.risk_level:
         conditions.append(Q(risk_level=filters.risk_level))
     for word in filters.owner_name.split():
-        conditions.append(
-            Q(owner__first_name__icontains=word)
-            | Q(owner__last_name__icontains=word)
-            | Q(owner__username__icontains=word)
-        )
+        conditions.append(user_name_matches(word, path="owner__"))
     for word in filters.agency_name.split():
         # Its name in any language (django-modeltranslation's columns), as the reader may
         # know it by another.

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from access import policy
 from accounts.models import Agency
-from accounts.selectors import agency_name_matches
+from accounts.selectors import user_name_matches
 from accounts.types import Actor, User
 from cases import selectors as case_selectors
 from cases.models import Case
+from core.i18n import in_any_language
 from releases.models import Release, ReleaseAcknowledgement
 
 # At most this many people found by one search: a search too wide asks for a narrower one.
@@ -83,12 +84,7 @@ def release_recipient_picker(
     too_many = False
     query = query.strip()
     if query:
-        matches = (
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(username__icontains=query)
-            | agency_name_matches(query, path="profile__agency__")
-        )
+        matches = user_name_matches(query) | in_any_language("profile__agency__name", query)
         found = list(
             candidates.filter(matches)
             .exclude(pk__in=user_ids)
@@ -97,7 +93,7 @@ def release_recipient_picker(
         too_many = len(found) > SEARCH_LIMIT
         found = found[:SEARCH_LIMIT]
         found_agencies = list(
-            agencies.filter(agency_name_matches(query)).exclude(pk__in=agency_ids)
+            agencies.filter(in_any_language("name", query)).exclude(pk__in=agency_ids)
         )
     return RecipientPicker(
         chosen_people=chosen_people,
