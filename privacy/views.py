@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import doors, policy
 from audit import reads
 from cases import selectors as case_selectors
-from cases.people import person_label
+from cases.people import label_cases
 from core.forms import ListSearchForm, show_refusal
 from core.pagination import paginate, query_without_page
 from privacy import forms, retention, selectors, services, subject_rights
@@ -180,6 +180,7 @@ def case_restriction(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("audit:restriction", reference=case.reference)
     # Once per page shown (not for a post that redirects): the page shows the case.
     reads.record_read(user=request.user, obj=case, what="restriction of processing")
+    label_cases([case], user=request.user)
     return render(
         request,
         "privacy/case_restriction.html",
@@ -276,15 +277,12 @@ def agreement_end(request: HttpRequest, agreement_id: int) -> HttpResponse:
 # --- The sharing-decision log of a case ----------------------------------------------------------
 
 
-def _label(request: HttpRequest, case) -> str:
-    return str(person_label(case.person, identity=policy.may_read_identities(request.user)))
-
-
 @login_required
 def sharing_log(request: HttpRequest, reference: str) -> HttpResponse:
     """The case's decisions to share and not to share that the reader may read (the case
     team and the information officer: access.policy, "The sharing-decision log")."""
     case = doors.access_case(request.user, reference, what="sharing decisions")
+    label_cases([case], user=request.user)
     search = ListSearchForm(request.GET or None, label=_("What, with whom or why"))
     decisions = selectors.sharing_decisions(user=request.user, case=case, q=search.term())
     return render(
@@ -292,7 +290,6 @@ def sharing_log(request: HttpRequest, reference: str) -> HttpResponse:
         "privacy/sharing_log.html",
         {
             "case": case,
-            "person": _label(request, case),
             "page": paginate(request, decisions, PAGE_SIZE),
             "search_form": search,
             "query": query_without_page(request),
@@ -316,8 +313,5 @@ def sharing_record(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(decision)
     # Once per page shown (not for a post that redirects): the page names the case.
     reads.record_read(user=request.user, obj=case, what="sharing decision form")
-    return render(
-        request,
-        "privacy/sharing_record.html",
-        {"case": case, "person": _label(request, case), "form": form},
-    )
+    label_cases([case], user=request.user)
+    return render(request, "privacy/sharing_record.html", {"case": case, "form": form})

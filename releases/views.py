@@ -77,6 +77,8 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     author_view = policy.may_write_releases(request.user)
     context = {"release": release, "author_view": author_view}
     if author_view:
+        # The author sees every case: the person before the reference, as on their list.
+        label_cases([release.case], user=request.user)
         context["acknowledgements"] = selectors.release_acknowledgements(release=release)
     else:
         context["acknowledged"] = selectors.release_acknowledged(user=request.user, release=release)

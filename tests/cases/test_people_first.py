@@ -103,6 +103,14 @@ def _pages(world, *, chair: bool) -> dict[str, str]:
     return pages
 
 
+def _person_leads(body: str, world) -> bool:
+    """The person leads; the reference follows as secondary text (a cell or caption of its
+    own, or after the person in a caption)."""
+    main, reference = body.index("<main"), world.case.reference
+    shown = [body.find(at, main) for at in (f">{reference}<", f" · {reference}<")]
+    return 0 <= body.find(world.named, main) < min(i for i in shown if i >= 0)
+
+
 @pytest.mark.parametrize("reader", ["police", "limited_chair"])
 def test_a_reader_without_identity_rights_never_sees_the_name(client, world, reader):
     client.force_login(getattr(world, reader))
@@ -119,11 +127,7 @@ def test_a_reader_with_identity_rights_sees_the_person_first(client, world, read
     for page, url in _pages(world, chair=reader == "chair").items():
         body = client.get(url).content.decode()
         assert world.named in body, page
-        # The person leads; the reference follows as secondary text (a cell or caption of its
-        # own, or after the person in a caption).
-        main, reference = body.index("<main"), world.case.reference
-        shown = [body.find(at, main) for at in (f">{reference}<", f" · {reference}<")]
-        assert body.index(world.named, main) < min(i for i in shown if i >= 0), page
+        assert _person_leads(body, world), page
 
 
 def test_the_case_page_is_headed_by_the_person_and_the_reference(client, world):
@@ -134,14 +138,14 @@ def test_the_case_page_is_headed_by_the_person_and_the_reference(client, world):
     assert f"<title>{world.named} · {world.case.reference}" in body
 
 
-def test_the_information_officers_release_list_leads_with_the_person(
+def test_the_information_officers_releases_and_restriction_page_lead_with_the_person(
     client, world, info_officer, django_capture_on_commit_callbacks
 ):
     from releases import services as release_services
 
     youth = make_user(role=Role.YOUTH_WORKER)
     with django_capture_on_commit_callbacks(execute=True):
-        release_services.release_create(
+        release = release_services.release_create(
             case=world.case,
             author=info_officer,
             title="For outreach",
@@ -152,9 +156,14 @@ def test_the_information_officers_release_list_leads_with_the_person(
             recipient_users=[youth],
         )
     client.force_login(info_officer)
-    body = client.get(reverse("releases:manage")).content.decode()
-    main = body.index("<main")
-    assert body.index(world.named, main) < body.index(f">{world.case.reference}<", main)
+    restriction = reverse("audit:restriction", args=[world.case.reference])
+    for url in (reverse("releases:manage"), release.get_absolute_url(), restriction):
+        body = client.get(url).content.decode()
+        assert _person_leads(body, world), url
+    # The recipient reads the release, never which case it is about.
+    client.force_login(youth)
+    body = client.get(release.get_absolute_url()).content.decode()
+    assert world.case.reference not in body and FIRST not in body
 
 
 def test_the_owners_edit_and_team_pages_lead_with_the_person(client, world):
