@@ -127,7 +127,8 @@ def attach(case: Case, author, marker: bytes) -> Attachment:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_uploaded_files_come_back_with_a_restore_but_not_a_destroyed_cases(settings, keys):
     """The backup's archive of MEDIA_ROOT is encrypted beside the dump; a restore puts the files
-    back, and the register's destructions erase again those of cases destroyed after it."""
+    back and removes those uploaded after it, and the register's destructions erase again those
+    of cases destroyed after it."""
     social_worker = make_user(role=Role.SOCIAL_WORKER)
     owner = make_user(role=Role.COORDINATOR)
     officer = make_user(role=Role.MAYOR_OFFICE)
@@ -150,6 +151,9 @@ def test_the_uploaded_files_come_back_with_a_restore_but_not_a_destroyed_cases(s
 
     destroy_through_a_list(owner, officer)
     assert not os.path.exists(doomed_path)
+    # Uploaded after the backup: the restore takes its row away, and must take the file too.
+    later_path = attach(make_case(owner=social_worker), social_worker, b"%later-marker").file.path
+    assert os.path.exists(later_path) and later_path != kept_path
     os.remove(kept_path)  # the media volume lost since the backup
 
     out = StringIO()
@@ -157,6 +161,8 @@ def test_the_uploaded_files_come_back_with_a_restore_but_not_a_destroyed_cases(s
     assert "Put back 2 uploaded file(s)" in out.getvalue()
     with open(kept_path, "rb") as restored:
         assert restored.read() == PDF + b"%kept-marker"
+    assert not os.path.exists(later_path)
+    assert "Removed 1 uploaded file(s) the backup does not hold" in out.getvalue()
     # The destroyed case's file came back with the archive, and went again with the register.
     assert not os.path.exists(doomed_path)
     assert Attachment.objects.get(pk=doomed.pk).file.name == ""

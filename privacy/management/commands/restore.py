@@ -1,5 +1,5 @@
 """`manage.py restore FILE`: decrypt a backup with the age private key (BACKUP_AGE_IDENTITY),
-replace the database with it through pg_restore, put back the uploaded files of the archive
+replace the database with it through pg_restore, make the uploaded files those of the archive
 beside it, then apply again every destruction of the deletion register the backup does not show
 (which erases again the files of those cases), seal the audit rows left unsealed and verify the
 audit chain."""
@@ -17,15 +17,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from audit.chain import seal_entries, verify_chain
-from privacy.management.commands.backup import MAGIC, client, media_archive, postgresql_target
+from privacy.management.commands.backup import (
+    MAGIC,
+    client,
+    media_archive,
+    media_files,
+    postgresql_target,
+)
 from privacy.retention import register_reapply
 
 
-def restore_media(path: Path, identity) -> int:
+def restore_media(path: Path, identity) -> tuple[int, int]:
     """Decrypt the archive as it is read and put each file back under MEDIA_ROOT (the same
-    names; files uploaded after the backup stay, which no restored row names). Python's "data"
-    filter refuses absolute names, links out of the folder and anything but plain files and
-    folders."""
+    names), then remove the files it does not hold: uploaded after the backup, they belong to
+    rows the restore took away, and would stay on the volume with nothing to name them, show
+    them or destroy them at the end of their retention. Python's "data" filter refuses absolute
+    names, links out of the folder and anything but plain files and folders. Returns the files
+    put back and the files removed."""
     read_fd, write_fd = os.pipe()
     failed: list[BaseException] = []
 
@@ -40,12 +48,13 @@ def restore_media(path: Path, identity) -> int:
     thread.start()
     root = Path(settings.MEDIA_ROOT)
     root.mkdir(parents=True, exist_ok=True)
-    count = 0
+    restored: set[str] = set()
     try:
         with os.fdopen(read_fd, "rb") as pipe, tarfile.open(fileobj=pipe, mode="r|") as archive:
             for member in archive:
                 archive.extract(member, root, filter="data")
-                count += member.isfile()
+                if member.isfile():
+                    restored.add(Path(member.name).as_posix())
     except tarfile.TarError as error:
         if not failed:
             raise CommandError(f"The uploaded files' archive is damaged: {error}") from None
@@ -53,7 +62,13 @@ def restore_media(path: Path, identity) -> int:
         thread.join()
     if failed:
         raise CommandError(f"The uploaded files' archive does not decrypt: {failed[0]}")
-    return count
+    # Only once the whole archive is read: a damaged one stops above with nothing removed.
+    removed = 0
+    for file, name in media_files():
+        if name not in restored:
+            file.unlink()
+            removed += 1
+    return len(restored), removed
 
 
 class Command(BaseCommand):
@@ -132,8 +147,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {path.name}.")
         archive = media_archive(path)
         if archive.is_file():
-            count = restore_media(archive, identity)
+            count, removed = restore_media(archive, identity)
             self.stdout.write(f"Put back {count} uploaded file(s) from {archive.name}.")
+            if removed:
+                self.stdout.write(
+                    f"Removed {removed} uploaded file(s) the backup does not hold "
+                    "(uploaded after it: no restored row names them)."
+                )
         else:
             self.stderr.write(
                 f"No {archive.name} beside the backup: the uploaded files are left as they are."
