@@ -189,7 +189,8 @@ def test_the_whole_story_in_the_browser(story_factory, language):
     nav = coordinator.get_by_role("navigation")
     nav.get_by_role("link", name=T("Screening"), exact=True).click()
     story.step(coordinator, "screening-list")
-    coordinator.get_by_role("link", name=referral.number).click()
+    # The list leads with the person referred (the number follows as secondary text).
+    coordinator.get_by_role("link", name=f"{referral.first_name} {referral.last_name}").click()
     shown(coordinator.locator("#deconfliction .badge.hit"))
     assert coordinator.locator("#deconfliction").get_by_text(earlier.reference).is_visible()
     story.step(coordinator, "referral-deconfliction-hit")
