@@ -29,3 +29,24 @@ def error_title_prefix(context: template.Context) -> str:
         if message.level >= DEFAULT_LEVELS["ERROR"]:
             return gettext("Error:") + " "
     return ""
+
+
+# A search form with more fields than this after its search box folds them into "More filters".
+FILTERS_SHOWN = 3
+
+
+@register.filter
+def search_parts(form: forms.BaseForm) -> dict:
+    """A list's search form in two parts: its first field (the search box), always shown, and
+    the other filters, folded behind GOV.UK's details ("More filters") when there are more than
+    FILTERS_SHOWN of them, so that a phone shows the list's first rows, not a screen of filters.
+    `in_use` counts the filters that hold a value or an error: the fold opens for them, so a
+    filter that is narrowing the list, or was refused, is never hidden."""
+    first, *rest = form.visible_fields()
+    in_use = sum(1 for field in rest if field.errors or (form.is_bound and field.value()))
+    return {
+        "search": first,
+        "filters": rest,
+        "fold": len(rest) > FILTERS_SHOWN,
+        "in_use": in_use,
+    }

@@ -143,3 +143,37 @@ def test_the_newest_cases_are_the_users_own_newest_with_their_overdue_flag(socia
         c.pk: c.has_overdue_actions for c in selectors.newest_cases(user=social_worker, limit=5)
     }
     assert flagged == {mine[0].pk: False, mine[1].pk: True, mine[2].pk: False}
+
+
+def _fold(body: str) -> str:
+    """The case list's "More filters" fold, from its opening tag to its end."""
+    start = body.index('<details class="govuk-details filters"')
+    return body[start : body.index("</details>", start)]
+
+
+def test_the_filters_beyond_the_search_box_fold_away_until_one_is_used(client, social_worker):
+    client.force_login(social_worker)
+    body = client.get(reverse("cases:list")).content.decode()
+    fold = _fold(body)
+    # The search box stays in view; the other filters wait behind "More filters", closed.
+    assert 'name="q"' not in fold and 'name="q"' in body
+    assert 'name="status"' in fold and 'name="overdue"' in fold
+    assert fold.startswith('<details class="govuk-details filters">')
+    assert ">More filters<" in fold
+
+    # A filter in use opens it and says how many are.
+    fold = _fold(
+        client.get(reverse("cases:list"), {"overdue": "on", "risk_level": "high"}).content.decode()
+    )
+    assert fold.startswith('<details class="govuk-details filters" open>')
+    assert "More filters (2 in use)" in fold
+    # A filter refused opens it too, with its error in view.
+    fold = _fold(client.get(reverse("cases:list"), {"new_within": "many"}).content.decode())
+    assert fold.startswith('<details class="govuk-details filters" open>')
+    assert "govuk-error-message" in fold
+
+
+def test_a_short_search_form_shows_all_its_fields(client, coordinator):
+    client.force_login(coordinator)
+    body = client.get(reverse("referrals:screening")).content.decode()
+    assert 'name="overdue"' in body and "govuk-details filters" not in body

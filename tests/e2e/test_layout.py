@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests import test_authorization as matrix
 from tests.e2e import axe, reference_data
@@ -254,6 +255,24 @@ def test_the_menu_holds_the_account_and_language_on_a_phone(browser, live_server
     assert page.get_by_role("button", name="Sign out").is_visible()
     box = menu.bounding_box()
     assert box["height"] >= 44, "the menu button is too small to tap"
+    context.close()
+
+
+def test_the_case_lists_folded_filters_open_and_fit_on_a_phone(browser, live_server, world):
+    """The walk sees the case list with its "More filters" closed; opened, they fit too."""
+    context = signed_in_context(browser, live_server, world.users["social_worker"])
+    page = context.new_page()
+    page.goto(reverse("cases:list"))
+    assert not page.get_by_label("Overdue actions only").is_visible()
+    page.get_by_text("More filters").click()
+    expect(page.get_by_label("Overdue actions only")).to_be_visible()
+    assert page.evaluate(TOO_WIDE) == []
+    page.get_by_label("Overdue actions only").check()
+    page.get_by_role("button", name="Filter").click()
+    # The filter in use keeps the fold open, and says so.
+    expect(page.get_by_text("More filters (1 in use)")).to_be_visible()
+    assert page.get_by_label("Overdue actions only").is_checked()
+    assert page.evaluate(TOO_WIDE) == []
     context.close()
 
 
