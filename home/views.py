@@ -171,7 +171,9 @@ def _tiles(user, role: str) -> list[Tile]:
     specs[Role.YOUTH_WORKER] = specs[Role.PARTNER] = referrer
     chosen = specs.get(role, [])
     counts = count_together({key: rows for key, _label, rows, _url in chosen})
-    return [Tile(key, label, counts[key], url) for key, label, _rows, url in chosen]
+    tiles = [Tile(key, label, counts[key], url) for key, label, _rows, url in chosen]
+    # Open items first (STYLE.md), each group in the role's own order.
+    return sorted(tiles, key=lambda tile: not tile.count)
 
 
 def _case_of(row):

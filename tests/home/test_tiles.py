@@ -23,7 +23,7 @@ from tests.factories import make_case, make_referral, make_user
 
 pytestmark = pytest.mark.clock
 
-# The tiles each role's home shows, in order.
+# The tiles each role's home shows, in order (when none has anything to do).
 EXPECTED_TILES = {
     Role.COORDINATOR: [
         "to-screen",
@@ -48,6 +48,20 @@ def test_every_role_has_its_tiles(client, db):
     for role, keys in EXPECTED_TILES.items():
         client.force_login(make_user(role=role))
         assert [t.key for t in client.get(reverse("home")).context["tiles"]] == keys, role
+
+
+def test_the_tiles_with_something_to_do_come_first(client, coordinator):
+    make_referral()  # waiting for screening: the first tile has something to do
+    # A case of the coordinator's agency with an overdue action: the fourth tile has too.
+    case = make_case(owner=make_user(role=Role.SOCIAL_WORKER, agency=coordinator.profile.agency))
+    overdue_action(case, case.owner)
+    client.force_login(coordinator)
+    tiles = client.get(reverse("home")).context["tiles"]
+    keys = [t.key for t in tiles]
+    assert keys[:2] == ["to-screen", "overdue-actions"]
+    assert all(t.count for t in tiles[:2]) and not any(t.count for t in tiles[2:])
+    # The rest keep the role's order.
+    assert keys[2:] == [k for k in EXPECTED_TILES[Role.COORDINATOR] if k not in keys[:2]]
 
 
 def tile_and_list(client, user, key) -> tuple[int, int]:
