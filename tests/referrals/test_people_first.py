@@ -1,6 +1,7 @@
 """People first on the screening pages: the coordinator's list, a referral and its screening
 form lead with the person referred; the referral's number follows as secondary text."""
 
+import pytest
 from django.urls import reverse
 
 
@@ -22,3 +23,10 @@ def test_the_screening_pages_lead_with_the_person_referred(client, coordinator, 
         assert _person_leads(body, name, referral.number), page
         if page != "screening list":
             assert name in body[body.index("<title>") : body.index("</title>")], page
+
+
+@pytest.mark.clock
+def test_a_referral_sent_today_says_so(client, coordinator, referral):
+    client.force_login(coordinator)
+    body = client.get(referral.get_absolute_url()).content.decode()
+    assert "Sent today." in body and "0 days" not in body
