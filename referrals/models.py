@@ -136,6 +136,11 @@ class Referral(models.Model):
         return f"R-{self.pk:05d}"
 
     @property
+    def person_name(self) -> str:
+        """The person as referred, first name then last (the form asks for at least one)."""
+        return " ".join(name for name in (self.first_name.strip(), self.last_name.strip()) if name)
+
+    @property
     def initials(self) -> str:
         """What the referrer's own list shows of the person: enough to tell referrals apart."""
         letters = [name.strip()[:1].upper() for name in (self.first_name, self.last_name)]
